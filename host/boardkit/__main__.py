@@ -1,0 +1,5 @@
+import sys
+
+from boardkit.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""The `boardkit` command: a thin click layer over the API.
+
+Subcommands are imported lazily (pip's trick) so `boardkit --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from boardkit.errors import BoardkitError
+
+# command name -> (module under boardkit.cli, attribute, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "devices": ("devices_cmd", "devices", "List boards: serial ports and running virtual boards."),
+    "info": ("session_cmds", "info", "Show what the board is: implementation, version, memory, filesystem."),
+    "repl": ("repl_cmd", "repl", "Open an interactive REPL on the board (Ctrl-] leaves)."),
+    "exec": ("session_cmds", "exec_", "Run a line of Python on the board."),
+    "run": ("session_cmds", "run", "Run a local .py file on the board, streaming its output."),
+    "reset": ("session_cmds", "reset", "Soft-reset the board (or --hard)."),
+    "ls": ("fs_cmds", "ls", "List files on the board."),
+    "cat": ("fs_cmds", "cat", "Print a file from the board."),
+    "put": ("fs_cmds", "put", "Copy a local file to the board."),
+    "get": ("fs_cmds", "get", "Copy a file from the board to the computer."),
+    "rm": ("fs_cmds", "rm", "Remove a file (or empty folder) on the board."),
+    "mkdir": ("fs_cmds", "mkdir", "Make a folder on the board."),
+    "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"boardkit.cli.{module}"), attr)
+
+    def format_commands(self, ctx, formatter):
+        # Show help lines without importing every command module.
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+EPILOG = """\b
+Examples:
+  boardkit virtual start wasm        start a virtual board
+  boardkit devices                   list boards
+  boardkit exec "print(1 + 1)"       run a line on the only board
+  boardkit -p /dev/ttyACM0 run blink.py
+  boardkit -p socket://lab-pc:4000 ls
+"""
+
+
+@click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-p", "--port", metavar="URL", envvar="BOARDKIT_PORT",
+              help="Board to use: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, "
+                   "or a virtual board's name. Default: the only board present.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds to wait for the board to answer.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.version_option(package_name="boardkit")
+@click.pass_context
+def cli(ctx, port, timeout, debug):
+    """boardkit — work with MicroPython and CircuitPython boards."""
+    ctx.obj = {"port": port, "timeout": timeout, "debug": debug}
+
+
+def main(argv=None) -> int:
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        cli.main(args=argv, prog_name="boardkit", standalone_mode=False)
+        return 0
+    except BoardkitError as exc:
+        if debug:
+            raise
+        _explain(exc)
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("boardkit: interrupted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("boardkit: interrupted", err=True)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _explain(exc: BoardkitError) -> None:
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    line = f"boardkit: {message}"
+    if exc.hint:
+        line += f" — {exc.hint}"
+    click.echo(line, err=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

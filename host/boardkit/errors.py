@@ -1,0 +1,86 @@
+"""The exception tree. The library raises; the CLI explains (one line + hint)."""
+
+from __future__ import annotations
+
+
+class BoardkitError(Exception):
+    """Base of every error boardkit raises on purpose.
+
+    ``hint`` says what the user can do about it; the CLI prints
+    ``boardkit: <message> — <hint>``.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LinkError(BoardkitError):
+    """The byte link could not be opened, or it broke."""
+
+    exit_code = 2
+
+
+class PortNotFound(LinkError):
+    """No port by that name."""
+
+
+class PortBusy(LinkError):
+    """The port exists but another program holds it."""
+
+
+class LinkTimeout(LinkError):
+    """The other side went quiet while we waited for something."""
+
+    exit_code = 3
+
+
+class ReplError(BoardkitError):
+    """The board does not speak the raw REPL the way we expect."""
+
+    exit_code = 3
+
+
+class NoMicroPython(ReplError):
+    """Silence or garbage where a MicroPython REPL should be."""
+
+
+class BoardHung(ReplError):
+    """The board does not answer Ctrl-C (stuck in C code)."""
+
+
+class DeviceError(BoardkitError):
+    """The board ran our request and reported a failure."""
+
+
+class RemoteError(DeviceError):
+    """A program on the board raised an exception."""
+
+    def __init__(self, message: str, traceback: str = "", exc_type: str = "", hint: str | None = None):
+        super().__init__(message, hint)
+        self.traceback = traceback
+        self.exc_type = exc_type
+
+
+class RemoteFileError(DeviceError):
+    """A file operation on the board failed (missing file, bad name, full, ...)."""
+
+
+class UnsupportedOnBoard(DeviceError):
+    """The board lacks the capability this needs (e.g. directories on a micro:bit v1)."""
+
+
+class VirtualBoardError(BoardkitError):
+    """A virtual board could not be started, found or stopped."""
+
+
+class UsageError(BoardkitError):
+    """The command line asks for something that cannot be done as asked."""
+
+    exit_code = 2
