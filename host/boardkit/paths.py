@@ -23,6 +23,11 @@ def state_dir() -> Path:
     return path
 
 
+def repo_root() -> Path:
+    """The checkout boardkit runs from (editable install)."""
+    return _REPO_ROOT
+
+
 def firmware_dir() -> Path:
     """The firmware/ folder (pinned runtimes). BOARDKIT_FIRMWARE overrides it."""
     override = os.environ.get("BOARDKIT_FIRMWARE")

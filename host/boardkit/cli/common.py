@@ -1,0 +1,91 @@
+"""Shared pieces of the CLI: opening the board named by -p, progress bars, JSON output."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+
+import click
+
+from boardkit.api import connect
+from boardkit.device import Device
+
+
+def options(ctx: click.Context) -> dict:
+    return ctx.find_root().obj or {}
+
+
+@contextlib.contextmanager
+def open_device(ctx: click.Context):
+    """The board for this command: -p, or the only one present."""
+    opts = options(ctx)
+    device: Device = connect(opts.get("port"), timeout=opts.get("timeout", 10.0))
+    try:
+        yield device
+    finally:
+        device.close()
+
+
+def note_interrupted(device: Device) -> None:
+    if device.repl.interrupted_program:
+        click.echo("boardkit: note: the board was running a program; stopped it with Ctrl-C", err=True)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def write_stdout(data: bytes) -> None:
+    """Program output, passed through as bytes (the board's \\r\\n becomes \\n)."""
+    out = sys.stdout.buffer
+    out.write(data.replace(b"\r\n", b"\n"))
+    out.flush()
+
+
+class Progress:
+    """A byte progress bar on stderr that only appears when the job takes over a second."""
+
+    def __init__(self, description: str, quiet: bool = False, delay: float = 1.0):
+        self.description = description
+        self.quiet = quiet or not sys.stderr.isatty()
+        self.delay = delay
+        self._started = time.monotonic()
+        self._bar = None
+        self._task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
+            return
+        if self._bar is None:
+            if time.monotonic() - self._started < self.delay:
+                return
+            from rich.progress import (BarColumn, DownloadColumn, Progress as RichProgress,
+                                       TextColumn, TransferSpeedColumn)
+            from rich.console import Console
+            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                     TransferSpeedColumn(), console=Console(stderr=True), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def human_size(n: int) -> str:
+    if n < 0:
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "B" else f"{n / 1024:.1f} {unit}"
+        n /= 1024
+    return str(n)

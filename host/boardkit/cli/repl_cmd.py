@@ -1,0 +1,33 @@
+"""`boardkit repl`: an interactive session with the board."""
+
+from __future__ import annotations
+
+import click
+
+from boardkit.cli.common import options
+from boardkit.links import open_link
+from boardkit.ports import resolve
+from boardkit.terminal import Terminal
+
+
+@click.command()
+@click.pass_context
+def repl(ctx):
+    """Open the board's interactive Python prompt.
+
+    Everything you type goes to the board — Ctrl-C stops a running program,
+    Ctrl-D soft-resets, pasting works. Ctrl-] leaves.
+
+    \b
+    Examples:
+      boardkit repl
+      boardkit -p microbit1 repl
+    """
+    url = resolve(options(ctx).get("port"))
+    link = open_link(url)
+    try:
+        click.echo(f"Connected to {url}. Ctrl-] to leave.", err=True)
+        Terminal(link).run()
+    finally:
+        link.close()
+    click.echo("", err=True)

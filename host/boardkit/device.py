@@ -1,0 +1,369 @@
+"""Device: one board, reached over a Link, driven through the raw REPL.
+
+Capabilities are probed once per session (lazily, so `exec` does not pay for it) and
+every filesystem operation adapts to what the board has: modern MicroPython,
+CircuitPython, or the micro:bit v1's flat filesystem without os.stat.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from boardkit import device_code
+from boardkit.errors import (BoardkitError, DeviceError, RemoteError, RemoteFileError,
+                             UnsupportedOnBoard)
+from boardkit.repl import OutputCallback, RawRepl
+
+Progress = Callable[[int, int], None]  # (done, total) in bytes
+
+
+@dataclass
+class Capabilities:
+    implementation: str            # "micropython" | "circuitpython"
+    version: tuple[int, int, int]
+    platform: str                  # sys.platform: "esp32", "rp2", "microbit", "webassembly", ...
+    machine: str
+    release: str
+    mem_free: int
+    mem_total: int
+    os_calls: list[str] = field(default_factory=list)
+    binascii: bool = False
+    fs_space: tuple[int, int] | None = None   # (free, total) bytes, where statvfs exists
+    mpy_version: int = 0
+
+    @property
+    def version_text(self) -> str:
+        return ".".join(str(p) for p in self.version)
+
+    @property
+    def has_folders(self) -> bool:
+        return "mkdir" in self.os_calls
+
+    @property
+    def can_rename(self) -> bool:
+        return "rename" in self.os_calls
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["version"] = self.version_text
+        data["has_folders"] = self.has_folders
+        return data
+
+
+@dataclass
+class FileEntry:
+    name: str
+    size: int          # bytes; -1 for a folder
+    path: str
+
+    @property
+    def is_dir(self) -> bool:
+        return self.size < 0
+
+
+# errno numbers as MicroPython reports them (uerrno), to say what went wrong in words.
+_ERRNO_WORDS = {
+    2: "no such file or folder", 5: "input/output error", 12: "out of memory",
+    13: "permission denied", 17: "already exists", 20: "not a folder", 21: "is a folder",
+    22: "invalid name or argument", 28: "no space left on the board", 30: "read-only filesystem",
+    36: "name too long", 39: "folder not empty",
+}
+_ERRNO_NAMES = {"ENOENT": 2, "EIO": 5, "ENOMEM": 12, "EACCES": 13, "EEXIST": 17, "ENOTDIR": 20,
+                "EISDIR": 21, "EINVAL": 22, "ENOSPC": 28, "EROFS": 30, "ENAMETOOLONG": 36,
+                "ENOTEMPTY": 39}
+
+
+class Device:
+    """A board you can run code on and move files to and from."""
+
+    def __init__(self, link, url: str, timeout: float = 10.0):
+        self.link = link
+        self.url = url
+        self.repl = RawRepl(link, timeout=timeout)
+        self._caps: Capabilities | None = None
+        self._fs_loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Tidy up our helpers, leave the board at its friendly REPL, release the port."""
+        try:
+            if self._fs_loaded:
+                # Our helpers live in the REPL's globals; a small board needs that heap back.
+                self.exec("for _bk_n in [n for n in globals() if n.startswith('_bk_')]:\n del globals()[_bk_n]\n"
+                          "import gc\ngc.collect()")
+            self.repl.exit()
+        except BoardkitError:
+            pass
+        finally:
+            self.link.close()
+
+    def __enter__(self) -> "Device":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- running code ----------------------------------------------------------------
+
+    def exec(self, code: str | bytes, on_output: OutputCallback | None = None,
+             timeout: float | None = None) -> bytes:
+        """Run code; stream its output; return stdout. Raises RemoteError if it raised."""
+        result = self.repl.exec(code, on_stdout=on_output, timeout=timeout)
+        if result.raised:
+            raise remote_error(result.stderr)
+        return result.stdout
+
+    def eval(self, expression: str):
+        """Evaluate an expression on the board and return it as a Python value (literals only)."""
+        return ast.literal_eval(self.exec(f"print(repr({expression}))").decode().strip())
+
+    @property
+    def caps(self) -> Capabilities:
+        if self._caps is None:
+            self._caps = self._probe()
+        return self._caps
+
+    def _probe(self) -> Capabilities:
+        raw = self.exec(device_code.source("bk_probe")).decode(errors="replace").strip()
+        try:
+            values = ast.literal_eval(raw.splitlines()[-1])
+        except (ValueError, SyntaxError, IndexError):
+            raise DeviceError(f"the board's answer to the capability probe was not understood: {raw[:60]!r}",
+                              hint="is this MicroPython or CircuitPython?") from None
+        (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy) = values
+        return Capabilities(impl, tuple(version), platform, machine, release, free, total,
+                            list(calls), bool(binascii), tuple(space) if space else None, mpy)
+
+    # -- resets ----------------------------------------------------------------------
+
+    def soft_reset(self) -> None:
+        self.repl.soft_reset()
+        self._fs_loaded.clear()
+
+    # -- filesystem --------------------------------------------------------------------
+
+    def _call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None) -> bytes:
+        """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
+
+        On a small board each piece goes in its own exec: the micro:bit cannot parse
+        much more than a few hundred bytes of source at once.
+        """
+        helpers = device_code.module("bk_fs")
+        used = [name for name in helpers.functions if name + "(" in call]
+        missing = [fn for fn in helpers.closure(used) if fn not in self._fs_loaded]
+        pieces = ([] if "" in self._fs_loaded else [("", helpers.prelude)]) + [(fn, helpers.functions[fn]) for fn in missing]
+        small = self.caps.mem_free < 32 * 1024
+        try:
+            if small:
+                for name, code in pieces:
+                    self.exec(code)
+                    self._fs_loaded.add(name)
+                out = self.exec(call, on_output=on_output)
+            else:
+                out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
+                self._fs_loaded.update(name for name, _ in pieces)
+        except RemoteError as exc:
+            raise file_error(exc, path) from None
+        return out
+
+    def board_path(self, path: str) -> str:
+        """A path as this board spells it: absolute where it has folders, bare on a flat one."""
+        path = path.strip() or "/"
+        if not self.caps.has_folders:
+            return path.lstrip("/") or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        return path.rstrip("/") or "/"
+
+    def stat(self, path: str) -> tuple[str, int] | None:
+        """("f", size) or ("d", 0) for what is at path; None when nothing is."""
+        path = self.board_path(path)
+        value = ast.literal_eval(self._call(f"print(repr(_bk_stat({path!r})))").decode().strip())
+        return tuple(value) if value else None
+
+    def listdir(self, path: str = "/") -> list[FileEntry]:
+        path = self.board_path(path)
+        if not self.caps.has_folders and path.strip("/"):
+            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: there is no folder {path!r}",
+                                     hint="list the top level with `boardkit ls`")
+        kind = self.stat(path) if self.caps.has_folders else ("d", 0)
+        if kind is None:
+            raise RemoteFileError(f"{path}: no such file or folder on the board")
+        if kind[0] == "f":
+            return [FileEntry(path.rsplit("/", 1)[-1], kind[1], path)]
+        rows = ast.literal_eval(self._call(f"_bk_ls({path!r})").decode().strip())
+        entries = [FileEntry(name, size, _join(path, name)) for name, size in rows]
+        return sorted(entries, key=lambda e: (not e.is_dir, e.name))
+
+    def read_file(self, path: str, progress: Progress | None = None) -> bytes:
+        path = self.board_path(path)
+        found = self.stat(path)
+        if found is None:
+            raise RemoteFileError(f"{path}: no such file on the board")
+        if found[0] == "d":
+            raise RemoteFileError(f"{path} is a folder", hint="use `boardkit ls` to list it")
+        total = found[1]
+        chunk = 1536 if self.caps.binascii else 128
+        decode = base64.b64decode if self.caps.binascii else bytes.fromhex
+        data = bytearray()
+        pending = bytearray()
+
+        def take(out: bytes) -> None:
+            pending.extend(out)
+            *lines, rest = pending.split(b"\n")
+            pending[:] = rest
+            for line in lines:
+                if line.strip():
+                    data.extend(decode(line.strip()))
+            if progress:
+                progress(len(data), total)
+
+        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path)
+        take(b"\n")
+        return bytes(data)
+
+    def write_file(self, path: str, data: bytes, progress: Progress | None = None) -> None:
+        """Write a whole file. Where the board can rename, the data lands under a temporary
+        name first and replaces the old file only when complete."""
+        path = self.board_path(path)
+        self.check_name(path)
+        caps = self.caps
+        if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
+            raise RemoteFileError(f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
+                                  hint="remove files with `boardkit rm` first")
+        tmp = path + ".bktmp" if caps.can_rename else path
+        self._call(f"_bk_open({tmp!r})", path=path)
+        try:
+            done = 0
+            for piece in _slices(data, caps.binascii, caps.mem_free):
+                if caps.binascii:
+                    self._call(f"_bk_w64({base64.b64encode(piece).decode()!r})", path=path)
+                else:
+                    self._call(f"_bk_wb({piece!r})", path=path)
+                done += len(piece)
+                if progress:
+                    progress(done, len(data))
+            size = int(self._call(f"_bk_close({tmp!r},{path!r})", path=path).decode().strip())
+        except RemoteFileError:
+            self._cleanup_tmp(tmp, path)
+            raise
+        if size != len(data):
+            raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
+                                  hint="the board may be full; check with `boardkit info`")
+        if progress and not data:
+            progress(0, 0)
+
+    def _cleanup_tmp(self, tmp: str, path: str) -> None:
+        if tmp == path:
+            return
+        try:
+            self._call(f"_bk_f.close()\ntry:\n os.remove({tmp!r})\nexcept OSError:\n pass")
+        except BoardkitError:
+            pass
+
+    def remove(self, path: str) -> None:
+        path = self.board_path(path)
+        found = self.stat(path)
+        if found is None:
+            raise RemoteFileError(f"{path}: no such file or folder on the board")
+        call = "os.rmdir" if found[0] == "d" else "os.remove"
+        self._call(f"{call}({path!r})", path=path)
+
+    def mkdir(self, path: str) -> None:
+        path = self.board_path(path)
+        if not self.caps.has_folders:
+            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: it cannot make folders",
+                                     hint="put files at the top level")
+        self.check_name(path)
+        if self.stat(path) is not None:
+            raise RemoteFileError(f"{path} already exists on the board")
+        self._call(f"os.mkdir({path!r})", path=path)
+
+    def check_name(self, path: str) -> None:
+        """Refuse names this board cannot store, before touching anything."""
+        name = path.rsplit("/", 1)[-1]
+        if not name or name in (".", ".."):
+            raise RemoteFileError(f"{path!r} is not a file name", hint="give a name like main.py")
+        if "\x00" in path:
+            raise RemoteFileError(f"{path!r}: names cannot contain NUL bytes")
+        if not self.caps.has_folders:
+            if "/" in path.strip("/"):
+                raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: {path!r} has a folder in it",
+                                         hint="put files at the top level, e.g. main.py")
+            if len(path.strip("/").encode()) > MICROBIT_NAME_MAX:
+                raise RemoteFileError(f"{path!r} is too long for {self._name()} "
+                                      f"(at most {MICROBIT_NAME_MAX} bytes)", hint="use a shorter name")
+
+    def _name(self) -> str:
+        caps = self.caps
+        return f"this board ({caps.machine})" if caps.machine else "this board"
+
+
+# The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
+MICROBIT_NAME_MAX = 120
+
+
+def _slices(data: bytes, base64_ok: bool, mem_free: int):
+    """Cut data into pieces whose encoded form one exec can hold on this board."""
+    if base64_ok:
+        step = 3072 if mem_free > 64 * 1024 else 768
+        for start in range(0, len(data), step):
+            yield data[start:start + step]
+        return
+    # bytes literals: the board parses the literal, so bound its length, not the data's
+    budget = 320 if mem_free < 32 * 1024 else 2048
+    start = 0
+    while start < len(data):
+        end = min(len(data), start + budget)
+        while end - start > 1 and len(repr(data[start:end])) > budget:
+            end = start + max(1, (end - start) * 3 // 4)
+        yield data[start:end]
+        start = end
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else folder.rstrip("/") + "/" + name
+
+
+_LAST_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s*(?P<msg>.*))?$")
+
+
+def remote_error(stderr: bytes) -> RemoteError:
+    """Turn a board's traceback into a RemoteError carrying the exception type and message."""
+    text = stderr.decode(errors="replace").replace("\r\n", "\n").strip()
+    last = text.splitlines()[-1] if text else "the program failed"
+    match = _LAST_LINE.match(last)
+    exc_type = match.group("type") if match else ""
+    hint = None
+    if exc_type == "MemoryError":
+        hint = "the program ran out of memory on the board; use smaller data or free memory with gc.collect()"
+    return RemoteError(last, traceback=text, exc_type=exc_type, hint=hint)
+
+
+def file_error(exc: RemoteError, path: str | None = None) -> BoardkitError:
+    """Say a failed file operation's OSError in words."""
+    if exc.exc_type != "OSError":
+        return exc
+    code = None
+    found = re.search(r"\[Errno (\d+)\]|OSError: (\d+)|\b(E[A-Z]+)\b", exc.message)
+    if found:
+        if found.group(1) or found.group(2):
+            code = int(found.group(1) or found.group(2))
+        else:
+            code = _ERRNO_NAMES.get(found.group(3))
+    words = _ERRNO_WORDS.get(code, exc.message)
+    where = f"{path}: " if path else ""
+    return RemoteFileError(f"{where}{words} (the board said {exc.message})", hint=_ERRNO_HINTS.get(code))
+
+
+_ERRNO_HINTS = {
+    2: "check the path with `boardkit ls`",
+    28: "remove files with `boardkit rm` to make room",
+    30: "a CircuitPython board's filesystem is read-only while its drive is mounted on a computer",
+    39: "remove what is inside first",
+}

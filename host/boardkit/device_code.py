@@ -1,0 +1,80 @@
+"""Device-side code from lib/, cut into pieces small enough to send to a board.
+
+lib/ files are real Python modules (tested like any code). A micro:bit v1 has about
+8 KB of heap: it cannot even parse a whole helper module at once, so the host sends
+a module's top-level statements once, then each function the first time it is
+needed (with the helper functions it calls).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+from importlib import resources
+
+from boardkit.paths import repo_root
+
+
+def _read(name: str) -> str:
+    checkout = repo_root() / "lib" / f"{name}.py"
+    if checkout.is_file():
+        return checkout.read_text()
+    # Installed from a wheel: lib/ ships as package data.
+    return resources.files("boardkit").joinpath("device_lib", f"{name}.py").read_text()
+
+
+def _shrink(text: str) -> str:
+    """Drop comment lines, blank lines and docstrings: they cost wire time and heap."""
+    kept = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return "\n".join(kept) + "\n"
+
+
+@dataclass(frozen=True)
+class DeviceModule:
+    name: str
+    prelude: str                      # imports and globals, sent once
+    functions: dict[str, str]         # function name -> source
+    calls: dict[str, frozenset[str]]  # function name -> helper functions it uses
+
+    def closure(self, wanted: list[str]) -> list[str]:
+        """Functions to send (dependencies first) so that `wanted` can run."""
+        order: list[str] = []
+
+        def visit(fn: str) -> None:
+            if fn in order:
+                return
+            for dep in sorted(self.calls[fn]):
+                visit(dep)
+            order.append(fn)
+
+        for fn in wanted:
+            if fn not in self.functions:
+                raise KeyError(f"lib/{self.name}.py has no function {fn}")
+            visit(fn)
+        return order
+
+
+@functools.lru_cache(maxsize=None)
+def module(name: str) -> DeviceModule:
+    text = _read(name)
+    tree = ast.parse(text)
+    prelude, functions = [], {}
+    for node in tree.body:
+        segment = ast.get_source_segment(text, node)
+        if isinstance(node, ast.FunctionDef):
+            functions[node.name] = _shrink(segment)
+        else:
+            prelude.append(segment)
+    calls = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            calls[node.name] = frozenset(used & set(functions) - {node.name})
+    return DeviceModule(name, _shrink("\n".join(prelude)), functions, calls)
+
+
+@functools.lru_cache(maxsize=None)
+def source(name: str) -> str:
+    """A whole lib/ file, shrunk (for small scripts such as the probe)."""
+    return _shrink(_read(name))

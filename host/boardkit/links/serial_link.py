@@ -1,0 +1,109 @@
+"""Serial-like links through pyserial: device paths, socket://, rfc2217://, loop://."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+
+import serial
+
+from boardkit.errors import LinkError, PortBusy, PortNotFound
+
+DEFAULT_BAUD = 115200
+
+
+class SerialLink:
+    """A pyserial port seen as a Link."""
+
+    def __init__(self, port: serial.SerialBase, url: str):
+        self._port = port
+        self.url = url
+
+    def write(self, data: bytes) -> None:
+        try:
+            self._port.write(data)
+        except (serial.SerialException, OSError) as exc:
+            raise _broken(self.url, exc) from exc
+
+    def read(self, max_bytes: int, timeout: float) -> bytes:
+        try:
+            waiting = self._port.in_waiting
+            if waiting:
+                return self._port.read(min(waiting, max_bytes))
+            self._port.timeout = max(timeout, 0.0)
+            first = self._port.read(1)
+            if not first:
+                return b""
+            more = min(self._port.in_waiting, max_bytes - 1)
+            return first + (self._port.read(more) if more > 0 else b"")
+        except (serial.SerialException, OSError, TypeError) as exc:
+            # pyserial raises TypeError from inside read() when the fd was closed under it.
+            raise _broken(self.url, exc) from exc
+
+    def pending(self) -> int:
+        try:
+            return self._port.in_waiting
+        except (serial.SerialException, OSError) as exc:
+            raise _broken(self.url, exc) from exc
+
+    def set_lines(self, dtr: bool | None = None, rts: bool | None = None) -> None:
+        """Drive the modem lines (used for hardware reset of ESP32-style boards)."""
+        if dtr is not None:
+            self._port.dtr = dtr
+        if rts is not None:
+            self._port.rts = rts
+
+    def close(self) -> None:
+        try:
+            self._port.close()
+        except Exception:  # closing a dead port must not mask the real error
+            pass
+
+
+def _broken(url: str, exc: Exception) -> LinkError:
+    return LinkError(f"lost the connection to {url} ({_reason(exc)})",
+                     hint="check the cable or that the board is still running, then try again")
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def open(url: str, baudrate: int = DEFAULT_BAUD, **_ignored) -> SerialLink:
+    is_path = "://" not in url
+    if is_path and sys.platform != "win32" and not os.path.exists(url):
+        raise PortNotFound(f"no such port: {url}",
+                           hint="run `boardkit devices` to see the boards present")
+    try:
+        # exclusive=True: two programs writing to one board corrupt each other's
+        # traffic; refuse instead (pyserial takes an flock on POSIX).
+        kwargs = {"exclusive": True} if is_path and sys.platform != "win32" else {}
+        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, write_timeout=10, **kwargs)
+    except serial.SerialException as exc:
+        raise _open_error(url, exc) from exc
+    except (OSError, ValueError) as exc:
+        raise LinkError(f"cannot open {url}: {_reason(exc)}",
+                        hint="check the port name or URL") from exc
+    return SerialLink(port, url)
+
+
+def _open_error(url: str, exc: serial.SerialException) -> LinkError:
+    text = _reason(exc)
+    code = getattr(exc, "errno", None)
+    lowered = text.lower()
+    if code in (errno.EBUSY, errno.EACCES) and "permission" not in lowered or "exclusively lock" in lowered \
+            or "resource busy" in lowered or "access is denied" in lowered:
+        return PortBusy(f"{url} is in use by another program",
+                        hint="close the other program (a serial monitor, Thonny, mpremote...) and try again")
+    if "permission denied" in lowered:
+        return LinkError(f"no permission to open {url}",
+                         hint="add yourself to the 'dialout' group (sudo usermod -aG dialout $USER) and log in again")
+    if code == errno.ENOENT or "could not open port" in lowered and "no such file" in lowered:
+        return PortNotFound(f"no such port: {url}", hint="run `boardkit devices` to see the boards present")
+    if "connection refused" in lowered or "timed out" in lowered or "name or service" in lowered \
+            or "could not open" in lowered and "://" in url:
+        return LinkError(f"cannot reach {url}: {text}",
+                         hint="check the host and port, and that the serial server is running")
+    return LinkError(f"cannot open {url}: {text}", hint="check the port name or URL")

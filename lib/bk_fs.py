@@ -1,0 +1,96 @@
+# boardkit's filesystem helpers. Runs ON the board: the host sends this file once per
+# session and then calls the functions. Written for every dialect boardkit supports,
+# down to the micro:bit v1 (MicroPython 1.9: no f-strings, os has only listdir, remove,
+# size and uname, no binascii, ~8 KB of heap) — keep it small and old-fashioned.
+import os
+
+try:
+    import ubinascii as _bk_b
+except ImportError:
+    try:
+        import binascii as _bk_b
+    except ImportError:
+        _bk_b = None
+
+_bk_f = None
+
+
+def _bk_join(d, n):
+    return n if d in ("", ".") else d.rstrip("/") + "/" + n
+
+
+def _bk_stat(p):
+    # (kind, size): kind "f" file, "d" folder; None when missing.
+    if hasattr(os, "stat"):
+        try:
+            s = os.stat(p)
+        except OSError:
+            return None
+        return ("d", 0) if s[0] & 0x4000 else ("f", s[6])
+    p = p.lstrip("/")
+    if p == "":
+        return ("d", 0)
+    if p in os.listdir():
+        return ("f", os.size(p))
+    return None
+
+
+def _bk_ls(d):
+    r = []
+    if hasattr(os, "ilistdir"):
+        for e in os.ilistdir(d):
+            if e[1] == 0x4000:
+                r.append((e[0], -1))
+            elif len(e) > 3 and e[3] >= 0:
+                r.append((e[0], e[3]))
+            else:
+                r.append((e[0], os.stat(_bk_join(d, e[0]))[6]))
+    elif hasattr(os, "stat"):
+        for n in os.listdir(d):
+            s = os.stat(_bk_join(d, n))
+            r.append((n, -1 if s[0] & 0x4000 else s[6]))
+    else:
+        for n in os.listdir():
+            r.append((n, os.size(n)))
+    print(repr(r))
+
+
+def _bk_get(p, n):
+    # One encoded line per n bytes read: base64 where the board has binascii, else hex.
+    f = open(p, "rb")
+    while True:
+        c = f.read(n)
+        if not c:
+            break
+        if _bk_b:
+            print(_bk_b.b2a_base64(c).decode().strip())
+        else:
+            print("".join("%02x" % x for x in c))
+    f.close()
+
+
+def _bk_open(p):
+    global _bk_f
+    _bk_f = open(p, "wb")
+
+
+def _bk_w64(s):
+    _bk_f.write(_bk_b.a2b_base64(s))
+
+
+def _bk_wb(b):
+    _bk_f.write(b)
+
+
+def _bk_close(tmp, p):
+    # Close, then (where the board can rename) move the finished file over the old one.
+    _bk_f.close()
+    if tmp != p:
+        try:
+            os.rename(tmp, p)
+        except OSError:
+            # Some filesystems will not rename over an existing file.
+            os.remove(p)
+            os.rename(tmp, p)
+    s = _bk_stat(p)
+    print(s[1] if s else -1)
