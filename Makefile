@@ -1,0 +1,49 @@
+# boardkit — `make demo` and `make test` set up everything they need, then run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WASM := firmware/wasm
+APT_PACKAGES := qemu-system-arm firmware-microbit-micropython
+
+.PHONY: setup demo test test-fast test-wasm test-microbit bench clean system-packages
+
+setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "boardkit needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(WASM)/node_modules/.installed: $(WASM)/package.json $(WASM)/package-lock.json
+	@command -v node >/dev/null || { echo "boardkit needs Node.js 20 (https://nodejs.org or: apt-get install nodejs)"; exit 1; }
+	cd $(WASM) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian packages for the virtual micro:bit: installed with apt-get when run as root,
+# otherwise the exact command to run is printed.
+system-packages:
+	@bash scripts/system-packages.sh $(APT_PACKAGES)
+
+demo: setup
+	@bash scripts/demo.sh
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+# Subsets: the quick unit tests, or one virtual board's tests alone.
+test-fast: setup
+	$(BIN)/python -m pytest -q tests/unit
+
+test-wasm: setup
+	$(BIN)/python -m pytest -q -m wasm
+
+test-microbit: setup
+	$(BIN)/python -m pytest -q -m microbit
+
+bench: setup
+	$(BIN)/python tests/bench/bench_session.py
+
+clean:
+	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache
