@@ -1,0 +1,296 @@
+"""Virtual boards: real MicroPython running on this computer, behind a pty.
+
+    board = virtual.start("wasm")            # MicroPython's WebAssembly build on node
+    board = virtual.start("microbit")        # BBC micro:bit v1 firmware in QEMU
+    serial.Serial(board.port)                # /dev/pts/N: any serial tool can open it
+    virtual.hard_reset(board); virtual.stop(board.name)
+
+Each board is a detached daemon (boardkit.virtual.daemon) that owns the pty and the
+backend process; it outlives the Python process that started it. State lives under
+boardkit.paths.state_dir()/virtual/NAME/ (BOARDKIT_HOME moves it).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from boardkit.errors import VirtualBoardError
+from boardkit.virtual import layout
+from boardkit.virtual.backends import BACKENDS, backend
+
+__all__ = ["VirtualBoard", "KINDS", "start", "list_boards", "find", "stop", "stop_all", "hard_reset"]
+
+KINDS = tuple(BACKENDS)
+
+
+@dataclass
+class VirtualBoard:
+    name: str
+    kind: str                 # "wasm" | "microbit"
+    port: str                 # the pty clients open, e.g. /dev/pts/7
+    pid: int                  # the supervising daemon
+    baud: int | None
+    state_dir: Path
+    fs_dir: Path | None       # wasm: the host folder that is the board's flash
+    started: float            # time.time() when the daemon started
+    backend_pid: int | None = field(default=None, repr=False)
+
+    def is_alive(self) -> bool:
+        return _daemon_alive(self.pid) and layout.record_path(self.name).exists()
+
+    @property
+    def uptime(self) -> float:
+        return max(0.0, time.time() - self.started)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["state_dir"] = str(self.state_dir)
+        data["fs_dir"] = str(self.fs_dir) if self.fs_dir else None
+        data["uptime"] = round(self.uptime, 1)
+        return data
+
+
+def _daemon_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True  # no /proc: trust kill(0)
+    return b"boardkit.virtual.daemon" in cmdline
+
+
+def _read_record(name: str) -> dict | None:
+    try:
+        return json.loads(layout.record_path(name).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _board(record: dict) -> VirtualBoard:
+    return VirtualBoard(
+        name=record["name"], kind=record["kind"], port=record["port"], pid=record["pid"],
+        baud=record.get("baud"), state_dir=Path(record["state_dir"]),
+        fs_dir=Path(record["fs_dir"]) if record.get("fs_dir") else None,
+        started=record["started"], backend_pid=record.get("backend_pid"),
+    )
+
+
+def _name_in_use(name: str) -> bool:
+    """True if a daemon holds this name's lock (running, maybe still booting)."""
+    lock = layout.lock_path(name)
+    if not lock.exists():
+        return False
+    fd = os.open(lock, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def list_boards() -> list[VirtualBoard]:
+    """The running virtual boards (stale records of dead daemons are removed)."""
+    boards = []
+    for entry in sorted(layout.root().iterdir()):
+        record = _read_record(entry.name) if entry.is_dir() else None
+        if record is None:
+            continue
+        if not record.get("ready"):
+            continue  # still booting: start() has not returned it yet
+        board = _board(record)
+        if board.is_alive():
+            boards.append(board)
+        else:
+            layout.record_path(entry.name).unlink(missing_ok=True)
+    return sorted(boards, key=_sort_key)
+
+
+def _sort_key(board: VirtualBoard):
+    digits = "".join(ch for ch in board.name if ch.isdigit())
+    return (board.kind, board.name.rstrip("0123456789"), int(digits) if digits else 0, board.name)
+
+
+def find(name_or_port: str) -> VirtualBoard | None:
+    """A running board by name or by pty path, or None."""
+    for board in list_boards():
+        if name_or_port in (board.name, board.port):
+            return board
+    return None
+
+
+def _resolve(name_or_board) -> VirtualBoard:
+    name = name_or_board.name if isinstance(name_or_board, VirtualBoard) else str(name_or_board)
+    board = find(name)
+    if board is None:
+        raise VirtualBoardError(f"no running virtual board named {name}",
+                                hint="see `boardkit virtual list`")
+    return board
+
+
+def _default_name(kind: str) -> str:
+    n = 1
+    while _name_in_use(f"{kind}{n}"):
+        n += 1
+    return f"{kind}{n}"
+
+
+def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30) -> VirtualBoard:
+    """Start a virtual board in the background; return once its REPL has printed a prompt."""
+    spec = backend(kind)
+    spec.check()
+    if baud is not None and baud <= 0:
+        raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
+    if name is not None:
+        if not layout.NAME_RE.match(name):
+            raise VirtualBoardError(f"bad board name {name!r}",
+                                    hint="use letters, digits, '-', '_' or '.', e.g. wasm1 or lab-a")
+        if _name_in_use(name):
+            raise VirtualBoardError(f"a virtual board named {name} is already running",
+                                    hint=f"pick another --name, or `boardkit virtual stop {name}`")
+        return _spawn(kind, name, baud, timeout)
+    for _ in range(50):
+        try:
+            return _spawn(kind, _default_name(kind), baud, timeout)
+        except _NameTaken:
+            continue  # another start() won the race for that name; take the next one
+    raise VirtualBoardError("could not find a free board name", hint="give one with --name")
+
+
+class _NameTaken(Exception):
+    pass
+
+
+def _spawn(kind: str, name: str, baud: int | None, timeout: float) -> VirtualBoard:
+    from boardkit.virtual.daemon import EXIT_NAME_TAKEN
+
+    layout.board_dir(name).mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "boardkit.virtual.daemon", "--name", name, "--kind", kind]
+    if baud:
+        cmd += ["--baud", str(baud)]
+    log = open(layout.log_path(name), "ab")
+    try:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True, close_fds=True)
+    finally:
+        log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        code = proc.poll()
+        if code is not None:
+            if code == EXIT_NAME_TAKEN:
+                raise _NameTaken(name)
+            raise VirtualBoardError(f"virtual board {name} failed to start (exit status {code})",
+                                    hint=f"see its log: {layout.log_path(name)}\n{_log_tail(name)}")
+        record = _read_record(name)
+        if record and record.get("ready") and record.get("pid") == proc.pid:
+            return _board(record)
+        time.sleep(0.01)
+    _terminate(proc.pid)
+    raise VirtualBoardError(f"virtual board {name} did not show a REPL prompt within {timeout:g} s",
+                            hint=f"see its log: {layout.log_path(name)}")
+
+
+def _log_tail(name: str, lines: int = 5) -> str:
+    try:
+        return "\n".join(layout.log_path(name).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _request(board: VirtualBoard, op: str, timeout: float) -> dict:
+    record = _read_record(board.name) or {}
+    path = record.get("control") or layout.control_socket(board.name)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect(path)
+            sock.sendall((json.dumps({"op": op}) + "\n").encode())
+            buf = b""
+            while not buf.endswith(b"\n"):
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                buf += chunk
+        except (OSError, socket.timeout) as exc:
+            raise VirtualBoardError(f"virtual board {board.name} did not answer {op!r}: {exc}",
+                                    hint=f"see its log: {layout.log_path(board.name)}") from None
+    try:
+        return json.loads(buf)
+    except ValueError:
+        raise VirtualBoardError(f"virtual board {board.name} gave no answer to {op!r}",
+                                hint=f"see its log: {layout.log_path(board.name)}") from None
+
+
+def _terminate(pid: int, wait: float = 5.0) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not _daemon_alive(pid):
+            return
+        time.sleep(0.02)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_gone(board: VirtualBoard, wait: float) -> bool:
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if not _daemon_alive(board.pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def stop(name: str | VirtualBoard) -> None:
+    """Stop a running board (its files stay in fs/ for the next start under that name)."""
+    board = _resolve(name)
+    try:
+        _request(board, "stop", timeout=5)
+    except VirtualBoardError:
+        pass
+    if not _wait_gone(board, 5):
+        _terminate(board.pid)
+    layout.record_path(board.name).unlink(missing_ok=True)
+
+
+def stop_all() -> list[str]:
+    """Stop every running board; return their names."""
+    names = []
+    for board in list_boards():
+        stop(board)
+        names.append(board.name)
+    return names
+
+
+def hard_reset(name_or_board: str | VirtualBoard, timeout: float = 20) -> VirtualBoard:
+    """Press the reset button: QEMU system_reset (micro:bit) or a fresh node process (wasm).
+
+    Returns once the board printed its prompt again; the pty path does not change.
+    """
+    board = _resolve(name_or_board)
+    answer = _request(board, "hard_reset", timeout=timeout)
+    if not answer.get("ok"):
+        raise VirtualBoardError(f"hard reset of {board.name} failed: {answer.get('error')}",
+                                hint=f"see its log: {layout.log_path(board.name)}")
+    return find(board.name) or board

@@ -1,0 +1,107 @@
+"""What actually runs a virtual board: a node process (wasm) or a QEMU process (micro:bit).
+
+A backend is mostly data: the command line, the bytes that mean "REPL ready", and how to
+press its reset button. The daemon (daemon.py) owns the process and bridges its serial
+port (the process's stdin/stdout) to a pty.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from boardkit import paths
+from boardkit.errors import VirtualBoardError
+
+MICROBIT_FIRMWARE = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
+READY_MARKER = b">>> "
+
+
+@dataclass(frozen=True)
+class Backend:
+    kind: str
+    description: str
+    has_fs: bool              # keeps a host folder as the board's flash
+    restart_on_reset: bool    # hard reset = restart the process (else: ask the emulator)
+    strip_boot_nul: bool      # QEMU's UART emits one \x00 before the banner
+
+    def check(self) -> None:
+        """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""
+        raise NotImplementedError
+
+    def command(self, state: Path, fs_dir: Path | None, monitor: str) -> list[str]:
+        raise NotImplementedError
+
+    def hard_reset_via_monitor(self, monitor: str) -> None:
+        raise NotImplementedError
+
+
+class WasmBackend(Backend):
+    def runner(self) -> Path:
+        return paths.firmware_dir() / "wasm" / "board.mjs"
+
+    def check(self) -> None:
+        if not shutil.which("node"):
+            raise VirtualBoardError("node is not installed (the wasm board runs on Node 20+)",
+                                    hint="install Node.js 20, e.g. apt-get install nodejs, then `make setup`")
+        runtime = paths.firmware_dir() / "wasm" / "node_modules" / "@micropython" / \
+            "micropython-webassembly-pyscript" / "micropython.mjs"
+        if not self.runner().exists() or not runtime.exists():
+            raise VirtualBoardError(f"the MicroPython WebAssembly runtime is missing ({runtime})",
+                                    hint="run `make setup` (or `npm install` in firmware/wasm)")
+
+    def command(self, state, fs_dir, monitor):
+        # 256 KB heap: board-like (an ESP32 has ~100-160 KB free, an RP2040 ~190 KB).
+        return ["node", str(self.runner()), "--fs", str(fs_dir), "--heap", str(256 * 1024)]
+
+
+class MicrobitBackend(Backend):
+    def check(self) -> None:
+        if not shutil.which("qemu-system-arm"):
+            raise VirtualBoardError("qemu-system-arm is not installed",
+                                    hint="apt-get install qemu-system-arm (or `make setup`)")
+        if not MICROBIT_FIRMWARE.exists():
+            raise VirtualBoardError(f"micro:bit MicroPython firmware not found at {MICROBIT_FIRMWARE}",
+                                    hint="apt-get install firmware-microbit-micropython (or `make setup`)")
+
+    def command(self, state, fs_dir, monitor):
+        return [
+            "qemu-system-arm", "-M", "microbit",
+            "-device", f"loader,file={MICROBIT_FIRMWARE}",
+            "-display", "none", "-nodefaults",
+            "-chardev", "stdio,id=uart0,signal=off", "-serial", "chardev:uart0",
+            "-monitor", f"unix:{monitor},server=on,wait=off",
+        ]
+
+    def hard_reset_via_monitor(self, monitor: str) -> None:
+        deadline = time.monotonic() + 5
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(monitor)
+            sock.recv(4096)  # "QEMU 7.2 monitor - type 'help' ..."
+            sock.sendall(b"system_reset\n")
+            buf = b""
+            while b"system_reset" not in buf and time.monotonic() < deadline:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                buf += chunk
+
+
+BACKENDS: dict[str, Backend] = {
+    "wasm": WasmBackend("wasm", "MicroPython WebAssembly build on node",
+                        has_fs=True, restart_on_reset=True, strip_boot_nul=False),
+    "microbit": MicrobitBackend("microbit", "BBC micro:bit v1 MicroPython in QEMU",
+                                has_fs=False, restart_on_reset=False, strip_boot_nul=True),
+}
+
+
+def backend(kind: str) -> Backend:
+    try:
+        return BACKENDS[kind]
+    except KeyError:
+        raise VirtualBoardError(f"unknown virtual board kind {kind!r}",
+                                hint="choose one of: " + ", ".join(BACKENDS)) from None

@@ -1,0 +1,393 @@
+"""The supervising daemon of one virtual board.
+
+    python -m boardkit.virtual.daemon --name NAME --kind wasm|microbit [--baud B]
+
+It owns a pty pair (clients open the slave: /dev/pts/N) and the backend process, and
+bridges bytes between the pty master and the backend's stdin/stdout with poll(): no sleeps
+in the byte path, nothing to do when idle. With --baud each direction goes through a token
+bucket of B/10 bytes per second (8N1 framing), like a real UART.
+
+A unix control socket takes one JSON line per request: {"op": "ping"|"stop"|"hard_reset"}.
+If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged);
+on SIGTERM/SIGINT or "stop" it terminates the backend first. The backend also gets
+PR_SET_PDEATHSIG, so even a SIGKILLed daemon leaves no orphan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import fcntl
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tty
+from pathlib import Path
+
+from boardkit.virtual import layout
+from boardkit.virtual.backends import READY_MARKER, Backend, backend
+
+EXIT_NAME_TAKEN = 3
+BUFFER_LIMIT = 64 * 1024      # stop reading a side when this much is waiting for the other
+STALL_DROP_SECONDS = 3.0      # nobody reads the pty: drop output (UART overrun), keep the board alive
+
+
+class TokenBucket:
+    """B/10 bytes per second, released in small slices (≈10 ms worth) so the flow is smooth."""
+
+    def __init__(self, bytes_per_second: float):
+        self.rate = bytes_per_second
+        self.capacity = max(1.0, bytes_per_second * 0.01)
+        self.tokens = self.capacity
+        self.stamp = time.monotonic()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+
+    def available(self) -> int:
+        self._refill()
+        return int(self.tokens)
+
+    def take(self, n: int) -> None:
+        self.tokens -= n
+
+    def wait(self) -> float:
+        """Seconds until at least one byte may go."""
+        self._refill()
+        return max(0.0, (1.0 - self.tokens) / self.rate)
+
+
+class Stream:
+    """Bytes waiting to go one way, with an optional throttle."""
+
+    def __init__(self, baud: int | None):
+        self.buf = bytearray()
+        self.bucket = TokenBucket(baud / 10) if baud else None
+
+    def allowance(self) -> int:
+        if not self.buf:
+            return 0
+        return len(self.buf) if self.bucket is None else min(len(self.buf), self.bucket.available())
+
+    def write_to(self, fd: int) -> int:
+        n = self.allowance()
+        if n <= 0:
+            return 0
+        try:
+            written = os.write(fd, self.buf[:n])
+        except BlockingIOError:
+            return 0
+        del self.buf[:written]
+        if self.bucket:
+            self.bucket.take(written)
+        return written
+
+    def timeout(self) -> float | None:
+        if self.buf and self.bucket and self.bucket.available() < 1:
+            return self.bucket.wait()
+        return None
+
+
+def _pdeathsig() -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class Daemon:
+    def __init__(self, name: str, kind: str, baud: int | None):
+        self.name = name
+        self.backend: Backend = backend(kind)
+        self.baud = baud
+        self.dir = layout.board_dir(name)
+        self.fs_dir = layout.fs_dir(name) if self.backend.has_fs else None
+        self.monitor = layout.monitor_socket(name)
+        self.to_device = Stream(baud)
+        self.to_host = Stream(baud)
+        self.proc: subprocess.Popen | None = None
+        self.pidfd = -1
+        self.expecting_exit = False
+        self.tail = b""
+        self.at_boot = True
+        self.ready = False
+        self.waiting: list[socket.socket] = []  # control clients waiting for the REPL prompt
+        self.clients: dict[int, tuple[socket.socket, bytearray]] = {}
+        self.stalled_since: float | None = None
+        self.running = True
+
+    # ------------------------------------------------------------------ lifecycle
+    def run(self) -> int:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.lock_fd = os.open(layout.lock_path(self.name), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"a virtual board named {self.name} is already running", file=sys.stderr)
+            return EXIT_NAME_TAKEN
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        os.set_blocking(self.master, False)
+        self.port = os.ttyname(self.slave)
+        ctl_path = layout.control_socket(self.name)
+        for stale in (ctl_path, self.monitor):
+            if os.path.exists(stale):
+                os.unlink(stale)
+        self.ctl = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.ctl.bind(ctl_path)
+        self.ctl.listen(8)
+        self.ctl.setblocking(False)
+        self.started = time.time()
+        signal.signal(signal.SIGTERM, self._on_signal)
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        try:
+            self.spawn()
+            self.write_record()
+            self.loop()
+        except SystemExit:
+            pass
+        finally:
+            self.shutdown()
+        return 0
+
+    def _on_signal(self, signum, frame):
+        raise SystemExit(0)
+
+    def spawn(self) -> None:
+        cmd = self.backend.command(self.dir, self.fs_dir, self.monitor)
+        if self.fs_dir:
+            self.fs_dir.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=sys.stderr, preexec_fn=_pdeathsig, cwd=self.dir)
+        os.set_blocking(self.proc.stdin.fileno(), False)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self.pidfd = os.pidfd_open(self.proc.pid)
+        self.at_boot = True
+        self.tail = b""
+        self.expecting_exit = False
+
+    def kill_backend(self) -> None:
+        if not self.proc:
+            return
+        self.expecting_exit = True
+        if self.proc.poll() is None:
+            self.proc.terminate()  # node writes its flash back on SIGTERM
+            try:
+                self.proc.wait(2)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()   # stuck in `while True: pass`: pull the plug
+                self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:
+                pass
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        self.proc = None
+
+    def shutdown(self) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        self.kill_backend()
+        for path in (layout.record_path(self.name), layout.control_socket(self.name), self.monitor):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+        for conn, _ in self.clients.values():
+            conn.close()
+
+    def write_record(self) -> None:
+        record = {
+            "name": self.name, "kind": self.backend.kind, "port": self.port, "pid": os.getpid(),
+            "baud": self.baud, "state_dir": str(self.dir),
+            "fs_dir": str(self.fs_dir) if self.fs_dir else None, "started": self.started,
+            "ready": self.ready, "backend_pid": self.proc.pid if self.proc else None,
+            "control": layout.control_socket(self.name),
+        }
+        path = layout.record_path(self.name)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, path)
+
+    # ------------------------------------------------------------------ the byte path
+    def loop(self) -> None:
+        while self.running:
+            poller = select.poll()
+            out_fd = self.proc.stdout.fileno()
+            in_fd = self.proc.stdin.fileno()
+            master_mask = select.POLLIN if len(self.to_device.buf) < BUFFER_LIMIT else 0
+            if self.to_host.allowance():
+                master_mask |= select.POLLOUT
+            if master_mask:
+                poller.register(self.master, master_mask)
+            if len(self.to_host.buf) < BUFFER_LIMIT:
+                poller.register(out_fd, select.POLLIN)
+            if self.to_device.allowance():
+                poller.register(in_fd, select.POLLOUT)
+            poller.register(self.ctl, select.POLLIN)
+            poller.register(self.pidfd, select.POLLIN)
+            for fd in self.clients:
+                poller.register(fd, select.POLLIN)
+            timeouts = [t for t in (self.to_host.timeout(), self.to_device.timeout()) if t is not None]
+            if len(self.to_host.buf) >= BUFFER_LIMIT:
+                now = time.monotonic()
+                self.stalled_since = self.stalled_since or now
+                timeouts.append(max(0.0, self.stalled_since + STALL_DROP_SECONDS - now))
+            timeout_ms = None if not timeouts else max(1, int(min(timeouts) * 1000) + 1)
+            events = poller.poll(timeout_ms)
+            generation = self.proc
+            for fd, ev in events:
+                if fd == self.master:
+                    if ev & select.POLLIN:
+                        self.read_into(self.master, self.to_device)
+                    if ev & select.POLLOUT:
+                        if self.to_host.write_to(self.master):
+                            self.stalled_since = None
+                elif fd == out_fd and ev & (select.POLLIN | select.POLLHUP):
+                    self.read_backend(out_fd)
+                elif fd == in_fd and ev & (select.POLLOUT | select.POLLERR):
+                    try:
+                        self.to_device.write_to(in_fd)
+                    except BrokenPipeError:
+                        self.to_device.buf.clear()
+                elif fd == self.pidfd:
+                    self.on_backend_exit()
+                elif fd == self.ctl.fileno():
+                    self.accept()
+                elif fd in self.clients:
+                    self.read_client(fd)
+                if not self.running or self.proc is not generation:
+                    break  # stopped, or the backend was restarted: its old fds are gone
+            if (self.stalled_since and time.monotonic() - self.stalled_since >= STALL_DROP_SECONDS):
+                self.to_host.buf.clear()  # nobody is reading: the bytes fall on the floor
+                self.stalled_since = None
+
+    def read_into(self, fd: int, stream: Stream) -> None:
+        try:
+            data = os.read(fd, 65536)
+        except (BlockingIOError, OSError):
+            return
+        stream.buf += data
+
+    def read_backend(self, fd: int) -> None:
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        if not data:
+            return
+        if self.at_boot and self.backend.strip_boot_nul:
+            data = data.lstrip(b"\x00")
+            if not data:
+                return
+        self.at_boot = False
+        self.to_host.buf += data
+        if not self.ready or self.waiting:
+            window = self.tail + data
+            if READY_MARKER in window:
+                self.on_ready()
+            self.tail = window[-len(READY_MARKER):]
+
+    def on_ready(self) -> None:
+        if not self.ready:
+            self.ready = True
+            self.write_record()
+        for conn in self.waiting:
+            self.reply(conn, {"ok": True, "port": self.port})
+        self.waiting.clear()
+
+    def on_backend_exit(self) -> None:
+        if self.expecting_exit:
+            return
+        code = self.proc.wait()
+        print(f"backend exited unexpectedly (status {code}); the board is gone", file=sys.stderr)
+        self.running = False
+
+    # ------------------------------------------------------------------ control
+    def accept(self) -> None:
+        try:
+            conn, _ = self.ctl.accept()
+        except BlockingIOError:
+            return
+        conn.setblocking(False)
+        self.clients[conn.fileno()] = (conn, bytearray())
+
+    def read_client(self, fd: int) -> None:
+        conn, buf = self.clients[fd]
+        try:
+            data = conn.recv(4096)
+        except BlockingIOError:
+            return
+        if not data:
+            self.drop_client(fd)
+            return
+        buf += data
+        if b"\n" in buf:
+            line = bytes(buf).split(b"\n", 1)[0]
+            try:
+                request = json.loads(line)
+            except ValueError:
+                request = {}
+            self.handle(conn, request.get("op"))
+
+    def drop_client(self, fd: int) -> None:
+        conn, _ = self.clients.pop(fd, (None, None))
+        if conn:
+            if conn in self.waiting:
+                self.waiting.remove(conn)
+            conn.close()
+
+    def reply(self, conn: socket.socket, message: dict) -> None:
+        try:
+            conn.setblocking(True)
+            conn.sendall((json.dumps(message) + "\n").encode())
+        except OSError:
+            pass
+        self.drop_client(conn.fileno())
+
+    def handle(self, conn: socket.socket, op: str | None) -> None:
+        if op == "ping":
+            self.reply(conn, {"ok": True, "port": self.port, "ready": self.ready})
+        elif op == "stop":
+            self.reply(conn, {"ok": True})
+            self.running = False
+        elif op == "hard_reset":
+            self.hard_reset()
+            self.waiting.append(conn)
+        else:
+            self.reply(conn, {"ok": False, "error": f"unknown op {op!r}"})
+
+    def hard_reset(self) -> None:
+        self.to_device.buf.clear()
+        self.tail = b""
+        if self.backend.restart_on_reset:
+            self.kill_backend()
+            self.spawn()
+            self.write_record()
+        else:
+            self.at_boot = True
+            self.backend.hard_reset_via_monitor(self.monitor)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="boardkit.virtual.daemon")
+    parser.add_argument("--name", required=True)
+    parser.add_argument("--kind", required=True)
+    parser.add_argument("--baud", type=int, default=None)
+    args = parser.parse_args(argv)
+    return Daemon(args.name, args.kind, args.baud).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
