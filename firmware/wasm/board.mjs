@@ -50,6 +50,18 @@ WebAssembly.instantiate = async (bin, imports) => {
       return orig(...a);
     };
   }
+  // Every string the board prints is one fd_write: pass it on at once while a program
+  // runs (a loop with no other calls out must not hold back what it printed before).
+  const wasi = imports.wasi_snapshot_preview1;
+  const fdWrite = wasi.fd_write;
+  wasi.fd_write = (...a) => {
+    const r = fdWrite(...a);
+    if (running) {
+      if (outLen) flushOut();
+      pollDuringRun();
+    }
+    return r;
+  };
   if (!compiled) compiled = await WebAssembly.compile(bin);
   const instance = await realInstantiate(compiled, imports);
   return { instance, module: compiled };
@@ -111,7 +123,6 @@ function emit(s) {
 
 function onStdout(data) {
   for (let i = 0; i < data.length; i++) emitByte(data[i]);
-  if (running) pollDuringRun();
 }
 
 // ---------------------------------------------------------------- input (host -> board)

@@ -42,7 +42,8 @@ class TokenBucket:
 
     def __init__(self, bytes_per_second: float):
         self.rate = bytes_per_second
-        self.capacity = max(1.0, bytes_per_second * 0.01)
+        self.capacity = max(1.0, bytes_per_second * 0.02)
+        self.slice = max(1.0, bytes_per_second * 0.005)  # don't wake up for less than 5 ms of data
         self.tokens = self.capacity
         self.stamp = time.monotonic()
 
@@ -58,10 +59,14 @@ class TokenBucket:
     def take(self, n: int) -> None:
         self.tokens -= n
 
-    def wait(self) -> float:
-        """Seconds until at least one byte may go."""
+    def ready(self, pending: int) -> bool:
         self._refill()
-        return max(0.0, (1.0 - self.tokens) / self.rate)
+        return self.tokens >= min(pending, self.slice)
+
+    def wait(self, pending: int) -> float:
+        """Seconds until the next slice (or all that is pending, if less) may go."""
+        self._refill()
+        return max(0.0, (min(pending, self.slice) - self.tokens) / self.rate)
 
 
 class Stream:
@@ -74,7 +79,11 @@ class Stream:
     def allowance(self) -> int:
         if not self.buf:
             return 0
-        return len(self.buf) if self.bucket is None else min(len(self.buf), self.bucket.available())
+        if self.bucket is None:
+            return len(self.buf)
+        if not self.bucket.ready(len(self.buf)):
+            return 0
+        return min(len(self.buf), self.bucket.available())
 
     def write_to(self, fd: int) -> int:
         n = self.allowance()
@@ -90,8 +99,8 @@ class Stream:
         return written
 
     def timeout(self) -> float | None:
-        if self.buf and self.bucket and self.bucket.available() < 1:
-            return self.bucket.wait()
+        if self.buf and self.bucket and not self.bucket.ready(len(self.buf)):
+            return self.bucket.wait(len(self.buf))
         return None
 
 
