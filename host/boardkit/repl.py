@@ -264,10 +264,14 @@ class RawRepl:
         self.enter()
         self.link.write(CTRL_D)
         self.read_until(SOFT_REBOOT, self.timeout, what="the board to soft-reset")
-        # A board whose main.py runs forever never shows a prompt again: stop it.
-        self.in_raw = False
-        self.link.write(CTRL_C + CTRL_C + CTRL_A)
-        printed = self.read_until(RAW_PROMPT, self.timeout, what="the board to come back after reset")
+        # In raw mode a board comes back to the raw prompt by itself (boot.py/main.py
+        # are skipped). If it does not (older firmware, a main.py that runs), stop it.
+        try:
+            printed = self.read_until(RAW_PROMPT, self.answer_timeout, what="the board to come back")
+        except LinkTimeout:
+            self.in_raw = False
+            self.link.write(CTRL_C + CTRL_C + CTRL_A)
+            printed = self.read_until(RAW_PROMPT, self.timeout, what="the board to come back after reset")
         self.in_raw = True
         return printed
 

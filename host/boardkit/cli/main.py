@@ -74,8 +74,9 @@ def cli(ctx, port, timeout, debug):
 def main(argv=None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="boardkit", standalone_mode=False)
-        return 0
+        # standalone_mode=False returns ctx.exit()'s status instead of raising SystemExit
+        status = cli.main(args=argv, prog_name="boardkit", standalone_mode=False)
+        return status if isinstance(status, int) else 0
     except BoardkitError as exc:
         if debug:
             raise
