@@ -74,12 +74,16 @@ def _bk_open(p):
     _bk_f = open(p, "wb")
 
 
-def _bk_w64(s):
-    _bk_f.write(_bk_b.a2b_base64(s))
-
-
-def _bk_wb(b):
+def _bk_wb(b, n, c):
+    # n and c (length and 16-bit byte sum) catch a piece garbled on its way here:
+    # plain raw mode has no flow control, and the host resends what fails this check.
+    if len(b) != n or sum(b) & 0xFFFF != c:
+        raise ValueError("bk: garbled")
     _bk_f.write(b)
+
+
+def _bk_w64(s, n, c):
+    _bk_wb(_bk_b.a2b_base64(s), n, c)
 
 
 def _bk_close(tmp, p):

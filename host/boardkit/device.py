@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from boardkit import device_code
-from boardkit.errors import (BoardkitError, DeviceError, RemoteError, RemoteFileError,
+from boardkit.errors import (BoardkitError, CodeLost, DeviceError, RemoteError, RemoteFileError,
                              UnsupportedOnBoard)
 from boardkit.repl import OutputCallback, RawRepl
 
@@ -94,7 +94,7 @@ class Device:
         try:
             if self._fs_loaded:
                 # Our helpers live in the REPL's globals; a small board needs that heap back.
-                self.exec("for _bk_n in [n for n in globals() if n.startswith('_bk_')]:\n del globals()[_bk_n]\n"
+                self._exec_own("for _bk_n in [n for n in globals() if n.startswith('_bk_')]:\n del globals()[_bk_n]\n"
                           "import gc\ngc.collect()")
             self.repl.exit()
         except BoardkitError:
@@ -129,7 +129,7 @@ class Device:
         return self._caps
 
     def _probe(self) -> Capabilities:
-        raw = self.exec(device_code.source("bk_probe")).decode(errors="replace").strip()
+        raw = self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
         try:
             values = ast.literal_eval(raw.splitlines()[-1])
         except (ValueError, SyntaxError, IndexError):
@@ -161,14 +161,14 @@ class Device:
         try:
             if small:
                 for name, code in pieces:
-                    self.exec(code)
+                    self._exec_own(code)
                     self._fs_loaded.add(name)
-                out = self.exec(call, on_output=on_output)
+                out = self._exec_own(call, on_output=on_output)
             else:
                 out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
                 self._fs_loaded.update(name for name, _ in pieces)
         except RemoteError as exc:
-            raise file_error(exc, path) from None
+            raise file_error(exc, path, self.caps.platform) from None
         return out
 
     def board_path(self, path: str) -> str:
@@ -179,6 +179,25 @@ class Device:
         if not path.startswith("/"):
             path = "/" + path
         return path.rstrip("/") or "/"
+
+    def _exec_own(self, code: str, on_output: OutputCallback | None = None) -> bytes:
+        """Exec boardkit's own code, resending it if it arrived garbled.
+
+        Plain raw mode (old firmware) has no flow control: a board too busy to empty its
+        receive buffer drops bytes. Our code never has a syntax error and checks its data,
+        so those errors mean "garbled on the way" and the code is sent again.
+        """
+        for attempt in range(GARBLED_RETRIES + 1):
+            try:
+                return self.exec(code, on_output=on_output)
+            except CodeLost:
+                if attempt == GARBLED_RETRIES:
+                    raise
+            except RemoteError as exc:
+                garbled = exc.exc_type in ("SyntaxError", "IndentationError") or "bk: garbled" in exc.message
+                if not garbled or self.repl.raw_paste or attempt == GARBLED_RETRIES:
+                    raise
+        raise AssertionError("unreachable")
 
     def stat(self, path: str) -> tuple[str, int] | None:
         """("f", size) or ("d", 0) for what is at path; None when nothing is."""
@@ -209,7 +228,7 @@ class Device:
             raise RemoteFileError(f"{path} is a folder", hint="use `boardkit ls` to list it")
         total = found[1]
         chunk = 1536 if self.caps.binascii else 128
-        decode = base64.b64decode if self.caps.binascii else bytes.fromhex
+        decode = base64.b64decode if self.caps.binascii else (lambda line: bytes.fromhex(line.decode()))
         data = bytearray()
         pending = bytearray()
 
@@ -219,7 +238,7 @@ class Device:
             pending[:] = rest
             for line in lines:
                 if line.strip():
-                    data.extend(decode(line.strip()))
+                    data.extend(decode(bytes(line.strip())))
             if progress:
                 progress(len(data), total)
 
@@ -241,10 +260,11 @@ class Device:
         try:
             done = 0
             for piece in _slices(data, caps.binascii, caps.mem_free):
+                check = f"{len(piece)},{sum(piece) & 0xFFFF}"
                 if caps.binascii:
-                    self._call(f"_bk_w64({base64.b64encode(piece).decode()!r})", path=path)
+                    self._call(f"_bk_w64({base64.b64encode(piece).decode()!r},{check})", path=path)
                 else:
-                    self._call(f"_bk_wb({piece!r})", path=path)
+                    self._call(f"_bk_wb({piece!r},{check})", path=path)
                 done += len(piece)
                 if progress:
                     progress(done, len(data))
@@ -304,6 +324,8 @@ class Device:
         return f"this board ({caps.machine})" if caps.machine else "this board"
 
 
+GARBLED_RETRIES = 3
+
 # The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
 MICROBIT_NAME_MAX = 120
 
@@ -345,7 +367,7 @@ def remote_error(stderr: bytes) -> RemoteError:
     return RemoteError(last, traceback=text, exc_type=exc_type, hint=hint)
 
 
-def file_error(exc: RemoteError, path: str | None = None) -> BoardkitError:
+def file_error(exc: RemoteError, path: str | None = None, platform: str = "") -> BoardkitError:
     """Say a failed file operation's OSError in words."""
     if exc.exc_type != "OSError":
         return exc
@@ -356,10 +378,18 @@ def file_error(exc: RemoteError, path: str | None = None) -> BoardkitError:
             code = int(found.group(1) or found.group(2))
         else:
             code = _ERRNO_NAMES.get(found.group(3))
+    if code is not None and platform in _PLATFORM_ERRNOS:
+        code = _PLATFORM_ERRNOS[platform].get(code, code)
     words = _ERRNO_WORDS.get(code, exc.message)
     where = f"{path}: " if path else ""
     return RemoteFileError(f"{where}{words} (the board said {exc.message})", hint=_ERRNO_HINTS.get(code))
 
+
+# Ports whose errno numbers are not Linux's. The WebAssembly build uses WASI numbering.
+_PLATFORM_ERRNOS = {
+    "webassembly": {2: 13, 20: 17, 28: 22, 29: 5, 31: 21, 37: 36, 44: 2, 48: 12, 51: 28,
+                    54: 20, 55: 39, 69: 30},
+}
 
 _ERRNO_HINTS = {
     2: "check the path with `boardkit ls`",

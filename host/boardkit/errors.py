@@ -51,6 +51,10 @@ class NoMicroPython(ReplError):
     """Silence or garbage where a MicroPython REPL should be."""
 
 
+class CodeLost(ReplError):
+    """Code sent in plain raw mode was not acknowledged: bytes were dropped on the way."""
+
+
 class BoardHung(ReplError):
     """The board does not answer Ctrl-C (stuck in C code)."""
 

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from boardkit.errors import BoardHung, LinkTimeout, NoMicroPython, ReplError
+from boardkit.errors import BoardHung, CodeLost, LinkTimeout, NoMicroPython, ReplError
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 RAW_PROMPT = RAW_BANNER + b">"
@@ -195,7 +195,15 @@ class RawRepl:
             if start + PLAIN_RAW_SLICE < len(code):
                 time.sleep(PLAIN_RAW_PAUSE)
         self.link.write(CTRL_D)
-        ok = self.read_exact(2, self.timeout, what="the board to accept the code")
+        try:
+            ok = self.read_exact(2, self.answer_timeout, what="the board to accept the code")
+        except LinkTimeout:
+            # Our Ctrl-D never arrived (no flow control in plain raw mode: the board dropped
+            # bytes). Ctrl-C clears its half-received input; re-enter before the next exec.
+            self.link.write(CTRL_C)
+            self.in_raw = False
+            raise CodeLost("the board did not acknowledge the code: bytes were lost on the way",
+                           hint="try again; if it keeps happening, lower the load on the board or the link") from None
         if ok != b"OK":
             rest = self.drain()
             raise ReplError(f"the board refused the code (it said {_preview(ok + rest)})",

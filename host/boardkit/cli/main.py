@@ -95,6 +95,12 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug in boardkit: still one line, unless --debug
+        if debug:
+            raise
+        click.echo(f"boardkit: internal error: {type(exc).__name__}: {exc} — "
+                   f"please report it; --debug shows the traceback", err=True)
+        return 70
 
 
 def _explain(exc: BoardkitError) -> None:

@@ -27,6 +27,10 @@ class Backend:
     has_fs: bool              # keeps a host folder as the board's flash
     restart_on_reset: bool    # hard reset = restart the process (else: ask the emulator)
     strip_boot_nul: bool      # QEMU's UART emits one \x00 before the banner
+    # Fastest rate the emulated chip can take input at. QEMU's nRF51 UART ignores the baud
+    # rate, so unpaced input overruns the firmware's small receive buffer (bytes are lost,
+    # seen as SyntaxErrors in raw mode); a real micro:bit's 115200-baud UART never sends faster.
+    input_baud: int | None = None
 
     def check(self) -> None:
         """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""
@@ -95,7 +99,8 @@ BACKENDS: dict[str, Backend] = {
     "wasm": WasmBackend("wasm", "MicroPython WebAssembly build on node",
                         has_fs=True, restart_on_reset=True, strip_boot_nul=False),
     "microbit": MicrobitBackend("microbit", "BBC micro:bit v1 MicroPython in QEMU",
-                                has_fs=False, restart_on_reset=False, strip_boot_nul=True),
+                                has_fs=False, restart_on_reset=False, strip_boot_nul=True,
+                                input_baud=115200),
 }
 
 

@@ -120,7 +120,7 @@ class Daemon:
         self.dir = layout.board_dir(name)
         self.fs_dir = layout.fs_dir(name) if self.backend.has_fs else None
         self.monitor = layout.monitor_socket(name)
-        self.to_device = Stream(baud)
+        self.to_device = Stream(min(filter(None, (baud, self.backend.input_baud)), default=None))
         self.to_host = Stream(baud)
         self.proc: subprocess.Popen | None = None
         self.pidfd = -1
