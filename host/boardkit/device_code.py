@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
 from boardkit.paths import repo_root
 
@@ -21,6 +20,8 @@ def _read(name: str) -> str:
     if checkout.is_file():
         return checkout.read_text()
     # Installed from a wheel: lib/ ships as package data.
+    from importlib import resources
+
     return resources.files("boardkit").joinpath("device_lib", f"{name}.py").read_text()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 # Repository root when running from a checkout (editable install); used to find firmware/.
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE_DIR.parent.parent
@@ -18,7 +16,12 @@ def state_dir() -> Path:
     BOARDKIT_HOME overrides it, which keeps tests and parallel runs apart.
     """
     override = os.environ.get("BOARDKIT_HOME")
-    path = Path(override) if override else platformdirs.user_state_path("boardkit")
+    if override:
+        path = Path(override)
+    else:
+        import platformdirs  # only when needed: it costs start-up time on every command
+
+        path = platformdirs.user_state_path("boardkit")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from serial.tools import list_ports
-
-from boardkit import virtual
 from boardkit.errors import UsageError
 
 # USB vendor ids of boards and of the USB-serial bridges boards use; anything else
@@ -39,6 +36,8 @@ class PortInfo:
 
 
 def serial_ports(include_all: bool = False) -> list[PortInfo]:
+    from serial.tools import list_ports
+
     found = []
     for p in sorted(list_ports.comports(), key=lambda p: p.device):
         if p.vid is None and not include_all:
@@ -54,6 +53,8 @@ def serial_ports(include_all: bool = False) -> list[PortInfo]:
 
 
 def virtual_ports() -> list[PortInfo]:
+    from boardkit import virtual
+
     return [PortInfo(b.port, "virtual", f"virtual {b.kind} board" + (f" at {b.baud} baud" if b.baud else ""),
                      virtual_name=b.name)
             for b in virtual.list_boards()]
@@ -66,7 +67,11 @@ def all_ports(include_all: bool = False) -> list[PortInfo]:
 def resolve(port: str | None) -> str:
     """Turn -p (a URL, a device path, a virtual board's name, or nothing) into a URL."""
     if port:
-        board = virtual.find(port) if "://" not in port else None
+        if _is_path_or_url(port):
+            return port  # nothing to look up: keeps `-p /dev/ttyACM0 exec` quick
+        from boardkit import virtual
+
+        board = virtual.find(port)
         return board.port if board else port
     candidates = all_ports()
     if len(candidates) == 1:
@@ -77,3 +82,7 @@ def resolve(port: str | None) -> str:
     listing = ", ".join(c.virtual_name or c.port for c in candidates)
     raise UsageError(f"{len(candidates)} boards present ({listing})",
                      hint="choose one with -p PORT (see `boardkit devices`)")
+
+
+def _is_path_or_url(port: str) -> bool:
+    return "://" in port or "/" in port or "\\" in port or port.upper().startswith("COM")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from boardkit import resets
 from boardkit.cli.common import emit_json, human_size, note_interrupted, open_device, write_stdout
 from boardkit.errors import RemoteError, UsageError
 
@@ -122,6 +121,8 @@ def reset(ctx, hard):
       boardkit reset --hard      # also unsticks a board that ignores Ctrl-C
     """
     if hard:
+        from boardkit import resets
+
         how = resets.hard_reset(ctx.find_root().obj.get("port"))
         click.echo(f"hard reset ({how})", err=True)
         return

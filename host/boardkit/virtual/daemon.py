@@ -40,10 +40,10 @@ STALL_DROP_SECONDS = 3.0      # nobody reads the pty: drop output (UART overrun)
 class TokenBucket:
     """B/10 bytes per second, released in small slices (≈10 ms worth) so the flow is smooth."""
 
-    def __init__(self, bytes_per_second: float):
+    def __init__(self, bytes_per_second: float, burst_seconds: float = 0.02, slice_seconds: float = 0.005):
         self.rate = bytes_per_second
-        self.capacity = max(1.0, bytes_per_second * 0.02)
-        self.slice = max(1.0, bytes_per_second * 0.005)  # don't wake up for less than 5 ms of data
+        self.capacity = max(1.0, bytes_per_second * burst_seconds)
+        self.slice = max(1.0, bytes_per_second * slice_seconds)  # don't wake up for less than this
         self.tokens = self.capacity
         self.stamp = time.monotonic()
 
@@ -72,9 +72,12 @@ class TokenBucket:
 class Stream:
     """Bytes waiting to go one way, with an optional throttle."""
 
-    def __init__(self, baud: int | None):
+    def __init__(self, baud: int | None, fine: bool = False):
         self.buf = bytearray()
-        self.bucket = TokenBucket(baud / 10) if baud else None
+        # fine: ~1 ms bursts. An emulated UART hands a burst to the guest at once, and
+        # the micro:bit firmware's small receive buffer overflows on bursts a wire never sends.
+        timing = {"burst_seconds": 0.001, "slice_seconds": 0.001} if fine else {}
+        self.bucket = TokenBucket(baud / 10, **timing) if baud else None
 
     def allowance(self) -> int:
         if not self.buf:
@@ -120,7 +123,8 @@ class Daemon:
         self.dir = layout.board_dir(name)
         self.fs_dir = layout.fs_dir(name) if self.backend.has_fs else None
         self.monitor = layout.monitor_socket(name)
-        self.to_device = Stream(min(filter(None, (baud, self.backend.input_baud)), default=None))
+        self.to_device = Stream(min(filter(None, (baud, self.backend.input_baud)), default=None),
+                                fine=self.backend.input_baud is not None)
         self.to_host = Stream(baud)
         self.proc: subprocess.Popen | None = None
         self.pidfd = -1
