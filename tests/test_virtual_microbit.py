@@ -8,37 +8,9 @@ import pytest
 import serial
 
 from boardkit import virtual
+from pty_helpers import RAW_PROMPT, enter_raw, raw_exec, read_until
 
 pytestmark = pytest.mark.microbit
-
-RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
-
-
-def read_until(port: serial.Serial, marker: bytes, timeout: float = 5.0) -> bytes:
-    """Bytes up to and including marker; whatever came after stays for the next call."""
-    data = getattr(port, "_pending", b"")
-    deadline = time.monotonic() + timeout
-    while marker not in data:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {marker!r}; got {data[-300:]!r}")
-        port.timeout = max(0.01, min(0.2, deadline - time.monotonic()))
-        data += port.read(max(1, port.in_waiting))
-    end = data.index(marker) + len(marker)
-    port._pending = data[end:]
-    return data[:end]
-
-
-def enter_raw(port: serial.Serial) -> None:
-    port.write(b"\r\x03\x03\x01")
-    read_until(port, RAW_PROMPT)
-
-
-def raw_exec(port: serial.Serial, code: str, timeout: float = 5.0) -> tuple[bytes, bytes]:
-    port.write(code.encode() + b"\x04")
-    body = read_until(port, b"\x04>", timeout)
-    assert body.startswith(b"OK"), body
-    out, err, _ = body[2:].split(b"\x04")
-    return out, err
 
 
 @pytest.fixture

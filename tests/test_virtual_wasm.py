@@ -13,25 +13,10 @@ import serial
 from click.testing import CliRunner
 
 from boardkit import virtual
+from pty_helpers import RAW_PROMPT, enter_raw, raw_exec, read_until
 from boardkit.errors import VirtualBoardError
 
 pytestmark = pytest.mark.wasm
-
-RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
-
-
-def read_until(port: serial.Serial, marker: bytes, timeout: float = 5.0) -> bytes:
-    """Bytes up to and including marker; whatever came after stays for the next call."""
-    data = getattr(port, "_pending", b"")
-    deadline = time.monotonic() + timeout
-    while marker not in data:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {marker!r}; got {data[-300:]!r}")
-        port.timeout = max(0.01, min(0.2, deadline - time.monotonic()))
-        data += port.read(max(1, port.in_waiting))
-    end = data.index(marker) + len(marker)
-    port._pending = data[end:]
-    return data[:end]
 
 
 def read_exact(port: serial.Serial, n: int, timeout: float = 5.0) -> bytes:
@@ -46,20 +31,6 @@ def read_exact(port: serial.Serial, n: int, timeout: float = 5.0) -> bytes:
 
 def open_port(board) -> serial.Serial:
     return serial.Serial(board.port, 115200, timeout=0.2)
-
-
-def enter_raw(port: serial.Serial) -> None:
-    port.write(b"\r\x03\x03\x01")
-    read_until(port, RAW_PROMPT)
-
-
-def raw_exec(port: serial.Serial, code: str, timeout: float = 5.0) -> tuple[bytes, bytes]:
-    port.write(code.encode() + b"\x04")
-    head = read_until(port, b"OK", timeout)
-    assert head.endswith(b"OK"), head
-    body = read_until(port, b"\x04>", timeout)
-    out, err, _ = body.split(b"\x04")
-    return out, err
 
 
 @pytest.fixture
