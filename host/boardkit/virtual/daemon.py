@@ -27,7 +27,6 @@ import subprocess
 import sys
 import time
 import tty
-from pathlib import Path
 
 from boardkit.virtual import layout
 from boardkit.virtual.backends import READY_MARKER, Backend, backend
