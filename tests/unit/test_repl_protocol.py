@@ -150,3 +150,21 @@ def test_soft_reset_returns_to_raw_prompt():
     repl.soft_reset()
     assert repl.in_raw
     assert repl.exec("x").stdout == b"ran 1\r\n"
+
+
+@given(text=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"xy"]), max_size=30),
+       cuts=st.lists(st.integers(0, 60), max_size=6))
+@settings(max_examples=100, deadline=None)
+def test_program_output_newlines_survive_any_chunking(text, cuts):
+    import io
+
+    from boardkit.cli.common import ProgramOutput
+
+    data = b"".join(text)
+    sink = io.BytesIO()
+    out = ProgramOutput(sink)
+    points = sorted({c for c in cuts if c < len(data)} | {0, len(data)})
+    for start, end in zip(points, points[1:]):
+        out(data[start:end])
+    out.close()
+    assert sink.getvalue() == data.replace(b"\r\n", b"\n")

@@ -37,11 +37,31 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
-def write_stdout(data: bytes) -> None:
-    """Program output, passed through as bytes (the board's \\r\\n becomes \\n)."""
-    out = sys.stdout.buffer
-    out.write(data.replace(b"\r\n", b"\n"))
-    out.flush()
+class ProgramOutput:
+    """Writes a board's output to stdout as it streams, turning its \r\n into \n.
+
+    A \r at the end of one chunk is held back until the next shows whether a \n follows:
+    chunks split anywhere (a TCP link splits them differently from a USB one).
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout.buffer
+        self._held_cr = False
+
+    def __call__(self, data: bytes) -> None:
+        if self._held_cr:
+            data = b"\r" + data
+        self._held_cr = data.endswith(b"\r")
+        if self._held_cr:
+            data = data[:-1]
+        self.stream.write(data.replace(b"\r\n", b"\n"))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._held_cr:
+            self.stream.write(b"\r")
+            self._held_cr = False
+        self.stream.flush()
 
 
 class Progress:

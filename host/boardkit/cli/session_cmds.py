@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from boardkit.cli.common import emit_json, human_size, note_interrupted, open_device, write_stdout
+from boardkit.cli.common import emit_json, human_size, note_interrupted, open_device, ProgramOutput
 from boardkit.errors import RemoteError, UsageError
 
 MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
@@ -54,7 +54,11 @@ def info(ctx, as_json):
 def _run(ctx, code: str | bytes, max_time: float | None) -> None:
     with open_device(ctx) as device:
         try:
-            device.exec(code, on_output=write_stdout, timeout=max_time)
+            output = ProgramOutput()
+            try:
+                device.exec(code, on_output=output, timeout=max_time)
+            finally:
+                output.close()
         except RemoteError as exc:
             note_interrupted(device)
             sys.stdout.flush()

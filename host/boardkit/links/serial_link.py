@@ -80,7 +80,9 @@ def open(url: str, baudrate: int = DEFAULT_BAUD, **_ignored) -> SerialLink:
         # exclusive=True: two programs writing to one board corrupt each other's
         # traffic; refuse instead (pyserial takes an flock on POSIX).
         kwargs = {"exclusive": True} if is_path and sys.platform != "win32" else {}
-        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, write_timeout=10, **kwargs)
+        if not url.startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
+            kwargs["write_timeout"] = 10
+        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, **kwargs)
     except serial.SerialException as exc:
         raise _open_error(url, exc) from exc
     except (OSError, ValueError) as exc:
