@@ -165,3 +165,23 @@ def test_soft_reset_clears_the_heap(board):
     assert bk(board, "exec", "print(leftover)").stdout == b"1\n"
     assert bk(board, "reset").returncode == 0
     assert b"NameError" in bk(board, "exec", "print(leftover)").stderr
+
+
+@pytest.mark.wasm
+def test_ctrl_c_in_boardkit_stops_the_program_on_the_board(wasm_board):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "boardkit", "-p", wasm_board.name, "exec",
+                             "import time\nwhile True:\n print('tick')\n time.sleep(0.05)"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 130, err
+    assert b"tick\n" in out
+    assert err.decode().strip() == "boardkit: interrupted"
+    # the board is free again straight away
+    assert boardkit("-p", wasm_board.name, "exec", "print('free')").stdout == b"free\n"

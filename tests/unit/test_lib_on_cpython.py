@@ -1,0 +1,73 @@
+"""lib/bk_fs.py is real Python: run it on CPython (the os.stat dialect) against a temp folder.
+
+The same functions run on both virtual boards in tests/test_commands.py; CPython is the
+reference here for the stat-based branch and the checksummed writes.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import importlib.util
+import os
+
+import pytest
+
+from boardkit.paths import repo_root
+
+
+@pytest.fixture
+def bk(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("bk_fs", repo_root() / "lib" / "bk_fs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.chdir(tmp_path)
+    return module
+
+
+def printed(capsys):
+    return capsys.readouterr().out.strip()
+
+
+def test_ls_and_stat(bk, tmp_path, capsys):
+    (tmp_path / "a.py").write_bytes(b"12345")
+    (tmp_path / "sub").mkdir()
+    bk._bk_ls(str(tmp_path))
+    assert sorted(ast.literal_eval(printed(capsys))) == [("a.py", 5), ("sub", -1)]
+    assert bk._bk_stat(str(tmp_path / "a.py")) == ("f", 5)
+    assert bk._bk_stat(str(tmp_path / "sub")) == ("d", 0)
+    assert bk._bk_stat(str(tmp_path / "missing")) is None
+
+
+def test_get_streams_base64_lines(bk, tmp_path, capsys):
+    data = os.urandom(1000)
+    (tmp_path / "blob").write_bytes(data)
+    bk._bk_get(str(tmp_path / "blob"), 300)
+    lines = printed(capsys).splitlines()
+    assert len(lines) == 4
+    assert b"".join(base64.b64decode(line) for line in lines) == data
+
+
+def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
+    target = tmp_path / "main.py"
+    target.write_bytes(b"old")
+    tmp = str(target) + ".bktmp"
+    bk._bk_open(tmp)
+    piece = b"print('new')\n"
+    bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF)
+    assert target.read_bytes() == b"old"  # untouched until the rename
+    bk._bk_close(tmp, str(target))
+    assert printed(capsys) == str(len(piece))
+    assert target.read_bytes() == piece and not os.path.exists(tmp)
+
+
+def test_garbled_pieces_are_refused_not_written(bk, tmp_path):
+    bk._bk_open(str(tmp_path / "x"))
+    with pytest.raises(ValueError, match="garbled"):
+        bk._bk_wb(b"abc", 4, 294)
+    with pytest.raises(ValueError, match="garbled"):
+        bk._bk_wb(b"abc", 3, 295)
+    encoded = base64.b64encode(b"abc").decode()
+    bk._bk_w64(encoded, 3, sum(b"abc"))
+    bk._bk_f.close()
+    assert (tmp_path / "x").read_bytes() == b"abc"
