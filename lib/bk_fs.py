@@ -13,6 +13,7 @@ except ImportError:
         _bk_b = None
 
 _bk_f = None
+_bk_n = 0
 
 
 def _bk_join(d, n):
@@ -70,20 +71,28 @@ def _bk_get(p, n):
 
 
 def _bk_open(p):
-    global _bk_f
+    global _bk_f, _bk_n
     _bk_f = open(p, "wb")
+    _bk_n = 0
 
 
-def _bk_wb(b, n, c):
+def _bk_wb(b, n, c, o):
     # n and c (length and 16-bit byte sum) catch a piece garbled on its way here:
     # plain raw mode has no flow control, and the host resends what fails this check.
+    # o (the piece's offset) makes a resend of a piece that did arrive harmless.
+    global _bk_n
     if len(b) != n or sum(b) & 0xFFFF != c:
         raise ValueError("bk: garbled")
+    if o + n == _bk_n:
+        return
+    if o != _bk_n:
+        raise ValueError("bk: offset")
     _bk_f.write(b)
+    _bk_n += n
 
 
-def _bk_w64(s, n, c):
-    _bk_wb(_bk_b.a2b_base64(s), n, c)
+def _bk_w64(s, n, c, o):
+    _bk_wb(_bk_b.a2b_base64(s), n, c, o)
 
 
 def _bk_close(tmp, p):

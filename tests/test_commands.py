@@ -185,3 +185,23 @@ def test_ctrl_c_in_boardkit_stops_the_program_on_the_board(wasm_board):
     assert err.decode().strip() == "boardkit: interrupted"
     # the board is free again straight away
     assert boardkit("-p", wasm_board.name, "exec", "print('free')").stdout == b"free\n"
+
+
+@pytest.mark.microbit
+def test_ls_and_cp_work_on_the_microbit_where_mpremote_fails(microbit_board, tmp_path):
+    """mpremote 1.29's fs ls needs os.ilistdir/os.stat, which the micro:bit v1 lacks."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    local = tmp_path / "lesson.py"
+    local.write_text("print('lesson')\n")
+    mpremote = Path(sys.executable).with_name("mpremote")
+    theirs = subprocess.run([str(mpremote), "connect", microbit_board.port, "fs", "ls"],
+                            capture_output=True, timeout=60)
+    assert theirs.returncode != 0 and b"has no attribute" in theirs.stdout + theirs.stderr
+    assert boardkit("-p", microbit_board.name, "put", str(local)).returncode == 0
+    listing = boardkit("-p", microbit_board.name, "ls")
+    assert listing.returncode == 0 and b"lesson.py" in listing.stdout
+    assert boardkit("-p", microbit_board.name, "exec", "import lesson").stdout == b"lesson\n"
+    boardkit("-p", microbit_board.name, "rm", "lesson.py")

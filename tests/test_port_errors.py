@@ -75,3 +75,8 @@ def test_port_held_by_another_program(silent_port):
 def test_several_boards_need_a_choice(wasm_board, microbit_board):
     line = one_line_error(boardkit("exec", "print(1)"))
     assert "boards present" in line and "-p" in line
+
+
+def test_unknown_board_name():
+    line = one_line_error(boardkit("-p", "no-such-board", "exec", "print(1)"))
+    assert "no port or virtual board named 'no-such-board'" in line

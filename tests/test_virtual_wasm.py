@@ -218,9 +218,11 @@ def test_dead_backend_means_dead_board(boardkit_home):
     assert virtual.find("wasm-killed") is None
 
 
-def test_stop_all_and_no_orphans(boardkit_home):
+def test_stop_all_and_no_orphans(tmp_path, monkeypatch):
     import os
 
+    # a state root of its own: stop_all must not take the session's shared boards with it
+    monkeypatch.setenv("BOARDKIT_HOME", str(tmp_path))
     boards = [virtual.start("wasm", name=f"wasm-all{i}") for i in range(2)]
     stopped = virtual.stop_all()
     assert {b.name for b in boards} <= set(stopped)

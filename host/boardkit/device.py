@@ -260,7 +260,7 @@ class Device:
         try:
             done = 0
             for piece in _slices(data, caps.binascii, caps.mem_free):
-                check = f"{len(piece)},{sum(piece) & 0xFFFF}"
+                check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
                 if caps.binascii:
                     self._call(f"_bk_w64({base64.b64encode(piece).decode()!r},{check})", path=path)
                 else:

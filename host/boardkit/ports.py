@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import asdict, dataclass
 
-from boardkit.errors import UsageError
+from boardkit.errors import PortNotFound, UsageError
 
 # USB vendor ids of boards and of the USB-serial bridges boards use; anything else
 # on a USB port is still listed, but only these count when picking "the" board.
@@ -72,7 +74,12 @@ def resolve(port: str | None) -> str:
         from boardkit import virtual
 
         board = virtual.find(port)
-        return board.port if board else port
+        if board:
+            return board.port
+        if sys.platform == "win32" or os.path.exists(port):
+            return port
+        raise PortNotFound(f"no port or virtual board named {port!r}",
+                           hint="run `boardkit devices` to see the boards present")
     candidates = all_ports()
     if len(candidates) == 1:
         return candidates[0].port

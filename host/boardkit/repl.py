@@ -196,7 +196,9 @@ class RawRepl:
                 time.sleep(PLAIN_RAW_PAUSE)
         self.link.write(CTRL_D)
         try:
-            ok = self.read_exact(2, self.answer_timeout, what="the board to accept the code")
+            # The full timeout, not the short one: a slow board must not look like lost bytes,
+            # or boardkit's own code would be sent twice.
+            ok = self.read_exact(2, self.timeout, what="the board to accept the code")
         except LinkTimeout:
             # Our Ctrl-D never arrived (no flow control in plain raw mode: the board dropped
             # bytes). Ctrl-C clears its half-received input; re-enter before the next exec.

@@ -54,7 +54,7 @@ def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
     tmp = str(target) + ".bktmp"
     bk._bk_open(tmp)
     piece = b"print('new')\n"
-    bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF)
+    bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
     assert target.read_bytes() == b"old"  # untouched until the rename
     bk._bk_close(tmp, str(target))
     assert printed(capsys) == str(len(piece))
@@ -64,10 +64,14 @@ def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
 def test_garbled_pieces_are_refused_not_written(bk, tmp_path):
     bk._bk_open(str(tmp_path / "x"))
     with pytest.raises(ValueError, match="garbled"):
-        bk._bk_wb(b"abc", 4, 294)
+        bk._bk_wb(b"abc", 4, 294, 0)
     with pytest.raises(ValueError, match="garbled"):
-        bk._bk_wb(b"abc", 3, 295)
+        bk._bk_wb(b"abc", 3, 295, 0)
     encoded = base64.b64encode(b"abc").decode()
-    bk._bk_w64(encoded, 3, sum(b"abc"))
+    bk._bk_w64(encoded, 3, sum(b"abc"), 0)
+    bk._bk_w64(encoded, 3, sum(b"abc"), 0)  # a resend of a piece that arrived: ignored
+    with pytest.raises(ValueError, match="offset"):
+        bk._bk_wb(b"de", 2, sum(b"de"), 5)  # a gap: refused
+    bk._bk_wb(b"de", 2, sum(b"de"), 3)
     bk._bk_f.close()
-    assert (tmp_path / "x").read_bytes() == b"abc"
+    assert (tmp_path / "x").read_bytes() == b"abcde"

@@ -271,6 +271,11 @@ def stop(name: str | VirtualBoard) -> None:
         pass
     if not _wait_gone(board, 5):
         _terminate(board.pid)
+    # A process that has let go of its memory may still hold its files for a moment:
+    # wait for the name lock, so the name can be started again at once.
+    deadline = time.monotonic() + 5
+    while _name_in_use(board.name) and time.monotonic() < deadline:
+        time.sleep(0.01)
     layout.record_path(board.name).unlink(missing_ok=True)
 
 
