@@ -107,3 +107,11 @@ def _bk_close(tmp, p):
             os.rename(tmp, p)
     s = _bk_stat(p)
     print(s[1] if s else -1)
+
+
+def _bk_clean():
+    # Leave nothing behind: a small board needs that heap for the user's program.
+    for k in [k for k in globals() if k.startswith("_bk_")]:
+        del globals()[k]
+    import gc
+    gc.collect()

@@ -94,8 +94,7 @@ class Device:
         try:
             if self._fs_loaded:
                 # Our helpers live in the REPL's globals; a small board needs that heap back.
-                self._exec_own("for _bk_n in [n for n in globals() if n.startswith('_bk_')]:\n del globals()[_bk_n]\n"
-                          "import gc\ngc.collect()")
+                self._call("_bk_clean()")
             self.repl.exit()
         except BoardkitError:
             pass
