@@ -128,7 +128,8 @@ class RawRepl:
             before = self.read_until(RAW_PROMPT, self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
             self._diagnose_no_prompt()
-        self.interrupted_program = b"KeyboardInterrupt" in before
+        if b"KeyboardInterrupt" in before:
+            self.interrupted_program = True  # stays set for the session (a resend re-enters)
         self.in_raw = True
 
     def _diagnose_no_prompt(self) -> None:
@@ -190,22 +191,30 @@ class RawRepl:
         self._send_plain_raw(code)
 
     def _send_plain_raw(self, code: bytes) -> None:
-        for start in range(0, len(code), PLAIN_RAW_SLICE):
-            self.link.write(code[start:start + PLAIN_RAW_SLICE])
-            if start + PLAIN_RAW_SLICE < len(code):
-                time.sleep(PLAIN_RAW_PAUSE)
-        self.link.write(CTRL_D)
-        try:
-            # The full timeout, not the short one: a slow board must not look like lost bytes,
-            # or boardkit's own code would be sent twice.
-            ok = self.read_exact(2, self.timeout, what="the board to accept the code")
-        except LinkTimeout:
-            # Our Ctrl-D never arrived (no flow control in plain raw mode: the board dropped
-            # bytes). Ctrl-C clears its half-received input; re-enter before the next exec.
-            self.link.write(CTRL_C)
-            self.in_raw = False
-            raise CodeLost("the board did not acknowledge the code: bytes were lost on the way",
-                           hint="try again; if it keeps happening, lower the load on the board or the link") from None
+        """Plain raw mode: no flow control, so a board that dropped bytes is given one resend.
+
+        A board at the raw prompt answers "OK" the moment Ctrl-D arrives; silence means our
+        bytes did not all arrive (a busy or starved board overran its receive buffer). Ctrl-C
+        clears its half-received line and the code goes again, once.
+        """
+        for attempt in (1, 2):
+            for start in range(0, len(code), PLAIN_RAW_SLICE):
+                self.link.write(code[start:start + PLAIN_RAW_SLICE])
+                if start + PLAIN_RAW_SLICE < len(code):
+                    time.sleep(PLAIN_RAW_PAUSE)
+            self.link.write(CTRL_D)
+            try:
+                ok = self.read_exact(2, self.answer_timeout, what="the board to accept the code")
+                break
+            except LinkTimeout:
+                self.in_raw = False
+                if attempt == 2:
+                    self.link.write(CTRL_C)
+                    raise CodeLost("the board did not acknowledge the code: bytes were lost on the way",
+                                   hint="try again; if it keeps happening, lower the load on the board "
+                                        "or the link") from None
+                self.drain()
+                self.enter()
         if ok != b"OK":
             rest = self.drain()
             raise ReplError(f"the board refused the code (it said {_preview(ok + rest)})",

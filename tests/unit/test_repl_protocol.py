@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boardkit.errors import BoardHung, BoardkitError, LinkTimeout, NoMicroPython
+from boardkit.errors import BoardHung, BoardkitError, CodeLost, LinkTimeout, NoMicroPython
 from boardkit.repl import RawRepl
 from fake_board import BANNER, FakeLink, ScriptedBoard
 
@@ -168,3 +168,22 @@ def test_program_output_newlines_survive_any_chunking(text, cuts):
         out(data[start:end])
     out.close()
     assert sink.getvalue() == data.replace(b"\r\n", b"\n")
+
+
+def test_plain_raw_code_lost_on_the_way_is_sent_once_more():
+    """Old firmware, no flow control: a dropped Ctrl-D gets one resend, then CodeLost."""
+    board = ScriptedBoard(echo_runner, raw_paste=False)
+    drops = {"left": 1}
+
+    def lossy(data: bytes) -> bytes:
+        if data == b"\x04" and drops["left"]:
+            drops["left"] -= 1
+            return b""  # this Ctrl-D never reaches the board
+        return board(data)
+
+    repl = RawRepl(FakeLink(lossy), timeout=0.2, answer_timeout=0.05)
+    assert repl.exec("x = 1").stdout == b"ran 5\r\n"  # the half line was cleared, not appended to
+
+    drops["left"] = 2
+    with pytest.raises(CodeLost):
+        repl.exec("y = 2")
