@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from boardkit import ports, virtual
-from boardkit.errors import BoardkitError, LinkError
+from boardkit.errors import BoardkitError
 from boardkit.links import open_link
 from boardkit.repl import RawRepl
 
@@ -30,14 +30,17 @@ def hard_reset(port: str | None) -> str:
             # The board reboots mid-command, so do not wait for it to finish.
             link.write(b"try:\n import machine as m\nexcept ImportError:\n import microbit as m\nm.reset()\x04")
             return "machine.reset()"
-        except (BoardkitError, LinkError):
-            pass
+        except BoardkitError:
+            pass  # not listening: try the reset line instead
         if hasattr(link, "set_lines"):
             # EN is wired to RTS on ESP32 dev boards: pull it low, then let go.
-            link.set_lines(dtr=False, rts=True)
-            time.sleep(0.1)
-            link.set_lines(dtr=False, rts=False)
-            return "pulsed RTS"
+            try:
+                link.set_lines(dtr=False, rts=True)
+                time.sleep(0.1)
+                link.set_lines(dtr=False, rts=False)
+                return "pulsed RTS"
+            except OSError:
+                pass  # a port without modem lines (a pty, some adapters)
         raise BoardkitError("this board cannot be reset from here",
                             hint="press its reset button or unplug it")
     finally:
