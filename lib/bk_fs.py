@@ -12,6 +12,14 @@ except ImportError:
     except ImportError:
         _bk_b = None
 
+try:
+    import uhashlib as _bk_hl
+except ImportError:
+    try:
+        import hashlib as _bk_hl
+    except ImportError:
+        _bk_hl = None
+
 _bk_f = None
 _bk_n = 0
 
@@ -95,18 +103,84 @@ def _bk_w64(s, n, c, o):
     _bk_wb(_bk_b.a2b_base64(s), n, c, o)
 
 
-def _bk_close(tmp, p):
-    # Close, then (where the board can rename) move the finished file over the old one.
+def _bk_hash(p):
+    # "s:" + SHA-256 where the board has hashlib; else "a:" + Adler-32, which needs only
+    # small ints (the micro:bit v1 has no hashlib). The host computes the same.
+    f = open(p, "rb")
+    if _bk_hl and hasattr(_bk_hl, "sha256"):
+        h = _bk_hl.sha256()
+        while True:
+            c = f.read(1024)
+            if not c:
+                break
+            h.update(c)
+        f.close()
+        return "s:" + "".join("%02x" % x for x in h.digest())
+    a = 1
+    b = 0
+    while True:
+        c = f.read(128)
+        if not c:
+            break
+        for x in c:
+            a = (a + x) % 65521
+            b = (b + a) % 65521
+    f.close()
+    return "a:%04x%04x" % (b, a)
+
+
+def _bk_close(tmp, p, h):
+    # The new file is complete under its temporary name: check it, then put it in place.
+    # Where the board can rename that is atomic. Where it cannot (micro:bit v1) it is
+    # copied on the board, in one exec: a cut cable can no longer stop it half-way.
     _bk_f.close()
+    if h and _bk_hash(tmp) != h:
+        os.remove(tmp)
+        raise ValueError("bk: hash")
     if tmp != p:
-        try:
-            os.rename(tmp, p)
-        except OSError:
-            # Some filesystems will not rename over an existing file.
-            os.remove(p)
-            os.rename(tmp, p)
+        if hasattr(os, "rename"):
+            try:
+                os.rename(tmp, p)
+            except OSError:
+                # Some filesystems will not rename over an existing file.
+                os.remove(p)
+                os.rename(tmp, p)
+        else:
+            _bk_copy(tmp, p)
+            os.remove(tmp)
     s = _bk_stat(p)
     print(s[1] if s else -1)
+
+
+def _bk_copy(a, b):
+    i = open(a, "rb")
+    o = open(b, "wb")
+    while True:
+        c = i.read(128)
+        if not c:
+            break
+        o.write(c)
+    o.close()
+    i.close()
+
+
+def _bk_tree(d):
+    # One line per entry below d: (path, size, hash); folders have size -1, hash None.
+    if not hasattr(os, "stat"):
+        for n in os.listdir():
+            print(repr((n, os.size(n), _bk_hash(n))))
+        return
+    for n in os.listdir(d):
+        p = _bk_join(d, n)
+        try:
+            s = os.stat(p)
+            if s[0] & 0x4000:
+                print(repr((p, -1, None)))
+                _bk_tree(p)
+            elif s[0] & 0x8000:
+                print(repr((p, s[6], _bk_hash(p))))
+        except OSError:
+            pass  # not a readable file (a device node on the wasm board): not user data
 
 
 def _bk_clean():

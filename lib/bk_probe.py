@@ -5,6 +5,9 @@ def _bk_probe():
     import sys
     import gc
     import os
+    # A session that died (cable pulled) may have left helpers behind: start clean.
+    for k in [k for k in globals() if k.startswith("_bk_") and k != "_bk_probe"]:
+        del globals()[k]
     i = sys.implementation
     try:
         u = os.uname()
@@ -19,6 +22,13 @@ def _bk_probe():
             break
         except ImportError:
             pass
+    h = 0
+    for b in ("uhashlib", "hashlib"):
+        try:
+            h = int(hasattr(__import__(b), "sha256"))
+            break
+        except ImportError:
+            pass
     try:
         v = os.statvfs("/")
         s = (v[0] * v[3], v[0] * v[2])
@@ -29,7 +39,7 @@ def _bk_probe():
     t = f + gc.mem_alloc() if hasattr(gc, "mem_alloc") else 0
     c = [n for n in ("stat", "ilistdir", "listdir", "remove", "rename", "mkdir", "rmdir", "size",
                      "statvfs", "getcwd", "chdir", "sync") if hasattr(os, n)]
-    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0))))
+    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0), h)))
 
 
 _bk_probe()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import base64
+import hashlib
 import re
+import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
@@ -34,6 +36,7 @@ class Capabilities:
     binascii: bool = False
     fs_space: tuple[int, int] | None = None   # (free, total) bytes, where statvfs exists
     mpy_version: int = 0
+    sha256: bool = False                      # hashlib.sha256 on the board (else Adler-32)
 
     @property
     def version_text(self) -> str:
@@ -59,6 +62,7 @@ class FileEntry:
     name: str
     size: int          # bytes; -1 for a folder
     path: str
+    hash: str | None = None  # content_hash() of the file, where asked for (tree())
 
     @property
     def is_dir(self) -> bool:
@@ -134,9 +138,9 @@ class Device:
         except (ValueError, SyntaxError, IndexError):
             raise DeviceError(f"the board's answer to the capability probe was not understood: {raw[:60]!r}",
                               hint="is this MicroPython or CircuitPython?") from None
-        (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy) = values
+        (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy, sha) = values
         return Capabilities(impl, tuple(version), platform, machine, release, free, total,
-                            list(calls), bool(binascii), tuple(space) if space else None, mpy)
+                            list(calls), bool(binascii), tuple(space) if space else None, mpy, bool(sha))
 
     # -- resets ----------------------------------------------------------------------
 
@@ -159,6 +163,14 @@ class Device:
         small = self.caps.mem_free < 32 * 1024
         try:
             if small:
+                # A few KB of heap cannot hold every helper: drop the ones this call
+                # does not use before defining new ones.
+                needed = set(helpers.closure(used))
+                loaded = [fn for fn in self._fs_loaded if fn]
+                evict = [fn for fn in loaded if fn not in needed]
+                if evict and missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
+                    self._exec_own("".join(f"del {fn}\n" for fn in evict) + "import gc\ngc.collect()")
+                    self._fs_loaded.difference_update(evict)
                 for name, code in pieces:
                     self._exec_own(code)
                     self._fs_loaded.add(name)
@@ -254,7 +266,7 @@ class Device:
         if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
             raise RemoteFileError(f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
                                   hint="remove files with `boardkit rm` first")
-        tmp = path + ".bktmp" if caps.can_rename else path
+        tmp = path + TMP_SUFFIX
         self._call(f"_bk_open({tmp!r})", path=path)
         try:
             done = 0
@@ -267,7 +279,8 @@ class Device:
                 done += len(piece)
                 if progress:
                     progress(done, len(data))
-            size = int(self._call(f"_bk_close({tmp!r},{path!r})", path=path).decode().strip())
+            digest = content_hash(data, caps.sha256)
+            size = int(self._call(f"_bk_close({tmp!r},{path!r},{digest!r})", path=path).decode().strip())
         except RemoteFileError:
             self._cleanup_tmp(tmp, path)
             raise
@@ -278,12 +291,29 @@ class Device:
             progress(0, 0)
 
     def _cleanup_tmp(self, tmp: str, path: str) -> None:
-        if tmp == path:
-            return
         try:
             self._call(f"_bk_f.close()\ntry:\n os.remove({tmp!r})\nexcept OSError:\n pass")
         except BoardkitError:
             pass
+
+    def tree(self, path: str = "/") -> list[FileEntry]:
+        """Everything below path, with sizes and content hashes, in one round trip."""
+        path = self.board_path(path)
+        found = self.stat(path)
+        if found is None:
+            return []
+        if found[0] == "f":
+            raise RemoteFileError(f"{path} is a file, not a folder")
+        out = self._call(f"_bk_tree({path!r})", path=path).decode()
+        hidden = _SYSTEM_FOLDERS.get(self.caps.platform, ())
+        entries = []
+        for line in out.splitlines():
+            if line.strip():
+                name, size, digest = ast.literal_eval(line.strip())
+                if any(name == h or name.startswith(h + "/") for h in hidden):
+                    continue
+                entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
+        return entries
 
     def remove(self, path: str) -> None:
         path = self.board_path(path)
@@ -314,9 +344,10 @@ class Device:
             if "/" in path.strip("/"):
                 raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: {path!r} has a folder in it",
                                          hint="put files at the top level, e.g. main.py")
-            if len(path.strip("/").encode()) > MICROBIT_NAME_MAX:
+            longest = MICROBIT_NAME_MAX - len(TMP_SUFFIX)  # the temporary name must fit too
+            if len(path.strip("/").encode()) > longest:
                 raise RemoteFileError(f"{path!r} is too long for {self._name()} "
-                                      f"(at most {MICROBIT_NAME_MAX} bytes)", hint="use a shorter name")
+                                      f"(at most {longest} bytes)", hint="use a shorter name")
 
     def _name(self) -> str:
         caps = self.caps
@@ -324,6 +355,15 @@ class Device:
 
 
 GARBLED_RETRIES = 3
+SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
+TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
+
+
+def content_hash(data: bytes, sha256: bool) -> str:
+    """The hash lib/bk_fs.py's _bk_hash computes on a board with (or without) hashlib."""
+    if sha256:
+        return "s:" + hashlib.sha256(data).hexdigest()
+    return "a:%08x" % zlib.adler32(data)
 
 # The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
 MICROBIT_NAME_MAX = 120
@@ -389,6 +429,9 @@ _PLATFORM_ERRNOS = {
     "webassembly": {2: 13, 20: 17, 28: 22, 29: 5, 31: 21, 37: 36, 44: 2, 48: 12, 51: 28,
                     54: 20, 55: 39, 69: 30},
 }
+
+# Folders a port's runtime puts in the filesystem that are not the user's files.
+_SYSTEM_FOLDERS = {"webassembly": ("/dev", "/proc")}
 
 _ERRNO_HINTS = {
     2: "check the path with `boardkit ls`",

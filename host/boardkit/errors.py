@@ -80,6 +80,10 @@ class UnsupportedOnBoard(DeviceError):
     """The board lacks the capability this needs (e.g. directories on a micro:bit v1)."""
 
 
+class SyncError(BoardkitError):
+    """A push, sync or pull cannot be done as asked (nothing was changed)."""
+
+
 class VirtualBoardError(BoardkitError):
     """A virtual board could not be started, found or stopped."""
 
@@ -88,3 +92,7 @@ class UsageError(BoardkitError):
     """The command line asks for something that cannot be done as asked."""
 
     exit_code = 2
+
+
+class AuthError(LinkError):
+    """The board refused our password (WebREPL), or there was none to give."""

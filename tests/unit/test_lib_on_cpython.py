@@ -56,7 +56,8 @@ def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
     piece = b"print('new')\n"
     bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
     assert target.read_bytes() == b"old"  # untouched until the rename
-    bk._bk_close(tmp, str(target))
+    import hashlib
+    bk._bk_close(tmp, str(target), "s:" + hashlib.sha256(piece).hexdigest())
     assert printed(capsys) == str(len(piece))
     assert target.read_bytes() == piece and not os.path.exists(tmp)
 

@@ -1,0 +1,278 @@
+"""Sync: make a board folder match a local folder (or the other way), sending only what differs.
+
+The plan comes first (`plan_push`, `plan_pull`): one round trip asks the board for the
+size and content hash of everything under the target folder, the local side is hashed the
+same way, and the difference is a `SyncPlan`. `apply_push` / `apply_pull` carry it out.
+Every file lands under a temporary name and is checked by hash on the board before it
+replaces the old one (see Device.write_file), so a cut cable leaves the old file or the new.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from boardkit.device import TMP_SUFFIX, Device, content_hash
+from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard
+
+IGNORE_FILE = ".boardkitignore"
+DEFAULT_IGNORES = [".git/", "__pycache__/", "*.pyc", ".DS_Store", IGNORE_FILE, "*" + TMP_SUFFIX,
+                   ".venv/", "node_modules/"]
+
+# (files done, files total, bytes done, bytes total)
+SyncProgress = Callable[[int, int, int, int], None]
+
+
+@dataclass
+class LocalFile:
+    rel: str            # POSIX-style path relative to the synced folder
+    path: Path
+    size: int
+
+
+@dataclass
+class SyncPlan:
+    send: list[tuple[LocalFile, str]] = field(default_factory=list)   # (local, board path)
+    skip: list[str] = field(default_factory=list)                      # board paths already equal
+    make_dirs: list[str] = field(default_factory=list)
+    delete: list[tuple[str, bool]] = field(default_factory=list)       # (board path, is folder)
+
+    @property
+    def bytes_to_send(self) -> int:
+        return sum(f.size for f, _ in self.send)
+
+    def describe(self) -> list[dict]:
+        rows = [{"action": "mkdir", "path": d} for d in self.make_dirs]
+        rows += [{"action": "send", "path": r, "bytes": f.size} for f, r in self.send]
+        rows += [{"action": "delete", "path": p} for p, _ in self.delete]
+        rows += [{"action": "same", "path": p} for p in self.skip]
+        return rows
+
+
+@dataclass
+class SyncResult:
+    sent: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"sent": self.sent, "skipped": self.skipped, "deleted": self.deleted,
+                "bytes": self.bytes, "seconds": round(self.seconds, 3)}
+
+
+# -- local side ------------------------------------------------------------------------
+
+def ignore_matcher(root: Path, excludes: list[str] = ()) -> Callable[[str, bool], bool]:
+    """A predicate (relative path, is folder) -> ignored, from .boardkitignore + defaults."""
+    import pathspec  # gitignore semantics, done right
+
+    lines = list(DEFAULT_IGNORES) + list(excludes)
+    ignore_file = root / IGNORE_FILE
+    if ignore_file.is_file():
+        lines += ignore_file.read_text(errors="replace").splitlines()
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        return spec.match_file(rel + "/" if is_dir else rel)
+
+    return ignored
+
+
+def scan_local(root: Path, excludes: list[str] = ()) -> list[LocalFile]:
+    """The files under root that a sync would send, skipping ignored ones and symlinks out."""
+    if not root.is_dir():
+        raise SyncError(f"{root} is not a folder", hint="give the folder that holds your project")
+    ignored = ignore_matcher(root, excludes)
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        rel_folder = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        dirs[:] = sorted(d for d in dirs if not ignored(prefix + d, True)
+                         and not os.path.islink(os.path.join(folder, d)))
+        for name in sorted(files):
+            rel = prefix + name
+            path = Path(folder, name)
+            if ignored(rel, False):
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), root.resolve()):
+                continue  # a link pointing out of the project is not part of it
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                raise SyncError(f"{path!r}: the name is not valid UTF-8, which boards cannot store",
+                                hint=f"rename it, or add it to {IGNORE_FILE}") from None
+            found.append(LocalFile(rel, path, path.stat().st_size))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _board_join(folder: str, rel: str) -> str:
+    if folder in ("", "/"):
+        return "/" + rel
+    return folder.rstrip("/") + "/" + rel
+
+
+# -- push ------------------------------------------------------------------------------
+
+def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", delete: bool = False,
+              protected: Callable[[str, bool], bool] | None = None) -> SyncPlan:
+    """What to send, skip, create and (with delete) remove so the board matches `files`."""
+    caps = device.caps
+    remote_dir = device.board_path(remote_dir)
+    if not caps.has_folders:
+        nested = [f.rel for f in files if "/" in f.rel]
+        if nested or remote_dir not in ("/", ""):
+            raise UnsupportedOnBoard(
+                f"{device.caps.machine} has a flat filesystem: cannot store "
+                f"{nested[0] if nested else remote_dir!r}",
+                hint=f"keep the project flat for this board, or list sub-folders in {IGNORE_FILE}")
+    remote = {e.path: e for e in device.tree(remote_dir)}
+    plan = SyncPlan()
+    wanted_dirs: set[str] = set()
+    wanted_files: set[str] = set()
+    for f in files:
+        target = device.board_path(_board_join(remote_dir, f.rel))
+        device.check_name(target)
+        wanted_files.add(target)
+        for parent in PurePosixPath(target).parents:
+            p = str(parent)
+            if p not in ("/", ".", ""):
+                wanted_dirs.add(p)
+        have = remote.get(target)
+        if have is not None and have.size == f.size and have.hash == content_hash(f.path.read_bytes(), caps.sha256):
+            plan.skip.append(target)
+        else:
+            plan.send.append((f, target))
+    existing = set(remote)
+    if remote_dir not in ("/", ""):
+        # the target folder and those above it are not in the tree listing: look once
+        existing |= {str(p) for p in [PurePosixPath(remote_dir), *PurePosixPath(remote_dir).parents]
+                     if str(p) != "/" and device.stat(str(p)) is not None}
+    plan.make_dirs = sorted(d for d in wanted_dirs if d not in existing)
+    if delete:
+        base = remote_dir.rstrip("/")
+        for path, entry in sorted(remote.items(), key=lambda kv: kv[0].count("/"), reverse=True):
+            is_dir = entry.is_dir
+            if (is_dir and path in wanted_dirs) or (not is_dir and path in wanted_files):
+                continue
+            rel = path[len(base) + 1:] if base and path.startswith(base + "/") else path.lstrip("/")
+            if protected and protected(rel, is_dir):
+                continue  # ignored locally: leave the board's copy alone
+            if is_dir and any(w.startswith(path + "/") for w in wanted_files):
+                continue
+            plan.delete.append((path, is_dir))
+    _check_space(device, plan, remote)
+    return plan
+
+
+def _check_space(device: Device, plan: SyncPlan, remote: dict) -> None:
+    """Refuse before writing anything when the new files cannot fit."""
+    space = device.caps.fs_space
+    if not space or not plan.send:
+        return
+    freed = sum(remote[t].size for _, t in plan.send if t in remote)
+    freed += sum(remote[p].size for p, is_dir in plan.delete if not is_dir)
+    largest = max(f.size for f, _ in plan.send)  # the temporary copy of the biggest file
+    needed = plan.bytes_to_send - freed + largest
+    if needed > space[0]:
+        raise SyncError(f"the files need {needed} bytes but the board has {space[0]} bytes free",
+                        hint="remove files on the board, or sync fewer files")
+
+
+def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = None) -> SyncResult:
+    started = time.monotonic()
+    result = SyncResult(skipped=len(plan.skip))
+    total_bytes = plan.bytes_to_send
+    for folder in plan.make_dirs:
+        device.mkdir(folder)
+    done_bytes = 0
+    for index, (local, target) in enumerate(plan.send):
+        data = local.path.read_bytes()
+
+        def file_progress(done: int, total: int, base=done_bytes, index=index) -> None:
+            if progress:
+                progress(index, len(plan.send), base + done, total_bytes)
+
+        device.write_file(target, data, progress=file_progress)
+        done_bytes += len(data)
+        result.sent += 1
+        result.bytes += len(data)
+        if progress:
+            progress(index + 1, len(plan.send), done_bytes, total_bytes)
+    for path, _ in plan.delete:
+        device.remove(path)
+        result.deleted += 1
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# -- pull ------------------------------------------------------------------------------
+
+def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
+    """Where a board file lands under root; refuses names that would escape it."""
+    base = remote_dir.rstrip("/")
+    rel = board_path[len(base) + 1:] if base and board_path.startswith(base + "/") else board_path.lstrip("/")
+    parts = PurePosixPath(rel).parts
+    if not parts or any(p in ("..", ".", "") or "\\" in p or "\x00" in p or ":" in p for p in parts) \
+            or PurePosixPath(rel).is_absolute():
+        raise SyncError(f"the board reported a file name that would land outside {root}: {board_path!r}",
+                        hint="nothing was written for it; rename the file on the board")
+    target = (root / Path(*parts)).resolve()
+    if not _inside(target, root.resolve()):
+        raise SyncError(f"the board file {board_path!r} would land outside {root}",
+                        hint="nothing was written for it")
+    return target
+
+
+def plan_pull(device: Device, remote_dir: str, root: Path) -> tuple[list, list[str]]:
+    """[(board entry, local path)] to fetch, and the board paths already equal locally."""
+    remote_dir = device.board_path(remote_dir)
+    entries = device.tree(remote_dir)
+    if not entries and device.stat(remote_dir) is None:
+        raise RemoteFileError(f"{remote_dir}: no such folder on the board")
+    fetch, same = [], []
+    for e in entries:
+        if e.is_dir or e.name.endswith(TMP_SUFFIX):
+            continue
+        target = safe_local_path(root, remote_dir, e.path)
+        if target.is_file() and target.stat().st_size == e.size \
+                and content_hash(target.read_bytes(), device.caps.sha256) == e.hash:
+            same.append(e.path)
+        else:
+            fetch.append((e, target))
+    return fetch, same
+
+
+def apply_pull(device: Device, fetch: list, same: list[str], progress: SyncProgress | None = None) -> SyncResult:
+    started = time.monotonic()
+    result = SyncResult(skipped=len(same))
+    total = sum(e.size for e, _ in fetch)
+    done = 0
+    for index, (entry, target) in enumerate(fetch):
+        data = device.read_file(entry.path)
+        if content_hash(data, device.caps.sha256) != entry.hash:
+            raise SyncError(f"{entry.path} changed on the board while it was read",
+                            hint="run the sync again")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        done += len(data)
+        result.sent += 1
+        result.bytes += len(data)
+        if progress:
+            progress(index + 1, len(fetch), done, total)
+    result.seconds = time.monotonic() - started
+    return result
