@@ -10,7 +10,7 @@ from boardkit.links import open_link
 from boardkit.repl import RawRepl
 
 
-def hard_reset(port: str | None) -> str:
+def hard_reset(port: str | None, password: str | None = None) -> str:
     """Reset the board named by port (or the only one); return how it was done.
 
     Virtual boards restart their emulator. Real boards get machine.reset() (or
@@ -22,7 +22,7 @@ def hard_reset(port: str | None) -> str:
     if board is not None:
         virtual.hard_reset(board.name)
         return f"restarted virtual board {board.name}"
-    link = open_link(url)
+    link = open_link(url, **({"password": password} if password is not None else {}))
     try:
         repl = RawRepl(link, answer_timeout=2.0)
         try:

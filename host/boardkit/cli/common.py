@@ -21,11 +21,40 @@ def options(ctx: click.Context) -> dict:
 def open_device(ctx: click.Context):
     """The board for this command: -p, or the only one present."""
     opts = options(ctx)
-    device: Device = connect(opts.get("port"), timeout=opts.get("timeout", 10.0))
+    url, password = webrepl_target(ctx)
+    device: Device = connect(url, timeout=opts.get("timeout", 10.0), password=password)
+    if password is not None:
+        note_unencrypted()
     try:
         yield device
     finally:
         device.close()
+
+
+def webrepl_target(ctx: click.Context) -> tuple[str | None, str | None]:
+    """-p as given, and for a ws:// URL its WebREPL password (--password-env, env, config, prompt).
+
+    Call note_unencrypted() once the connection is up.
+    """
+    port = options(ctx).get("port")
+    if not (port and port.lower().startswith("ws://")):
+        return port, None
+    from boardkit import webrepl_auth
+
+    return port, webrepl_auth.password_for(port, options(ctx).get("password_env"))
+
+
+_noted_unencrypted = False
+
+
+def note_unencrypted() -> None:
+    """The CLI's hook after a ws:// connection opened: say once per process it is unencrypted."""
+    global _noted_unencrypted
+    if not _noted_unencrypted:
+        from boardkit.webrepl_auth import UNENCRYPTED_NOTE
+
+        click.echo(UNENCRYPTED_NOTE, err=True)
+        _noted_unencrypted = True
 
 
 def note_interrupted(device: Device) -> None:

@@ -56,21 +56,25 @@ Examples:
   boardkit exec "print(1 + 1)"       run a line on the only board
   boardkit -p /dev/ttyACM0 run blink.py
   boardkit -p socket://lab-pc:4000 ls
+  boardkit -p ws://192.168.4.1:8266 --password-env WEBREPL_PW ls
 """
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-p", "--port", metavar="URL", envvar="BOARDKIT_PORT",
               help="Board to use: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, "
-                   "or a virtual board's name. Default: the only board present.")
+                   "ws://host:8266 (WebREPL), or a virtual board's name. Default: the only board present.")
+@click.option("--password-env", metavar="VAR",
+              help="Name of an environment variable holding the WebREPL password (ws:// ports). "
+                   "Default: $BOARDKIT_WEBREPL_PASSWORD, then boardkit's config.toml, then a prompt.")
 @click.option("--timeout", type=float, default=10.0, show_default=True,
               help="Seconds to wait for the board to answer.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="boardkit")
 @click.pass_context
-def cli(ctx, port, timeout, debug):
+def cli(ctx, port, timeout, password_env, debug):
     """boardkit — work with MicroPython and CircuitPython boards."""
-    ctx.obj = {"port": port, "timeout": timeout, "debug": debug}
+    ctx.obj = {"port": port, "timeout": timeout, "debug": debug, "password_env": password_env}
 
 
 def main(argv=None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from boardkit.cli.common import options
+from boardkit.cli.common import note_unencrypted, webrepl_target
 from boardkit.links import open_link
 from boardkit.ports import resolve
 from boardkit.terminal import Terminal
@@ -22,11 +22,15 @@ def repl(ctx):
     Examples:
       boardkit repl
       boardkit -p microbit1 repl
+      boardkit -p ws://192.168.4.1:8266 repl
     """
-    url = resolve(options(ctx).get("port"))
-    link = open_link(url)
+    port, password = webrepl_target(ctx)
+    url = resolve(port)
+    link = open_link(url, **({"password": password} if password is not None else {}))
+    if password is not None:
+        note_unencrypted()
     try:
-        click.echo(f"Connected to {url}. Ctrl-] to leave.", err=True)
+        click.echo(f"Connected to {link.url}. Ctrl-] to leave.", err=True)
         Terminal(link).run()
     finally:
         link.close()

@@ -127,7 +127,14 @@ def reset(ctx, hard):
     if hard:
         from boardkit import resets
 
-        how = resets.hard_reset(ctx.find_root().obj.get("port"))
+        from boardkit.cli.common import webrepl_target
+
+        port, password = webrepl_target(ctx)
+        how = resets.hard_reset(port, password=password)
+        if password is not None:
+            from boardkit.cli.common import note_unencrypted
+
+            note_unencrypted()
         click.echo(f"hard reset ({how})", err=True)
         return
     with open_device(ctx) as device:

@@ -36,19 +36,41 @@ Examples:
   boardkit virtual start wasm
   boardkit virtual start wasm --name lab-a
   boardkit virtual start microbit --baud 115200 --json
+  WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
 """)
 @click.argument("kind", type=click.Choice(list(vb.KINDS)))
 @click.option("--name", help="Board name (default: first free KIND1, KIND2, ...). Files of a wasm board are kept per name.")
 @click.option("--baud", type=int, help="Throttle the link like a UART at this baud rate (8N1: baud/10 bytes/s).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the REPL.")
+@click.option("--webrepl", "webrepl_port", type=int, metavar="PORT",
+              help="Also answer WebREPL on ws://127.0.0.1:PORT (0: any free port), like an ESP32.")
+@click.option("--password-env", metavar="VAR",
+              help="With --webrepl: name of the environment variable holding its password.")
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
-def start(kind, name, baud, timeout, as_json):
+@click.pass_context
+def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, as_json):
     """Start a virtual board in the background and print its name and port."""
-    board = vb.start(kind, name=name, baud=baud, timeout=timeout)
+    password = None
+    if webrepl_port is not None:
+        import os
+
+        password_env = password_env or ctx.find_root().obj.get("password_env")
+        if not password_env:
+            raise UsageError("--webrepl needs a password",
+                             hint="put it in an environment variable and give --password-env VAR")
+        password = os.environ.get(password_env)
+        if not password:
+            raise UsageError(f"--password-env {password_env}: that environment variable is not set",
+                             hint=f"export {password_env}=... first")
+    elif password_env:
+        raise UsageError("--password-env only makes sense with --webrepl PORT", hint="add --webrepl PORT")
+    board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
+                     webrepl_password=password)
     if as_json:
         click.echo(json.dumps(board.to_json()))
     else:
-        click.echo(f"{board.name} {board.port}")
+        web = f" ws://127.0.0.1:{board.webrepl_port}" if board.webrepl_port is not None else ""
+        click.echo(f"{board.name} {board.port}{web}")
 
 
 @virtual.command("list", epilog="""\b

@@ -41,6 +41,7 @@ _SCHEME_MODULES: dict[str, str] = {
     "socket": "serial_link",    # socket://host:port (raw TCP, ser2net)
     "rfc2217": "serial_link",   # rfc2217://host:port (ser2net / labgrid exporters)
     "loop": "serial_link",      # loop:// (pyserial loopback, for tests)
+    "ws": "webrepl_link",       # ws://host:8266 (MicroPython WebREPL)
 }
 
 

@@ -43,6 +43,7 @@ class VirtualBoard:
     fs_dir: Path | None       # wasm: the host folder that is the board's flash
     started: float            # time.time() when the daemon started
     backend_pid: int | None = field(default=None, repr=False)
+    webrepl_port: int | None = None   # ws://127.0.0.1:PORT answers WebREPL (start(webrepl_port=...))
 
     def is_alive(self) -> bool:
         return _daemon_alive(self.pid) and layout.record_path(self.name).exists()
@@ -86,6 +87,7 @@ def _board(record: dict) -> VirtualBoard:
         baud=record.get("baud"), state_dir=Path(record["state_dir"]),
         fs_dir=Path(record["fs_dir"]) if record.get("fs_dir") else None,
         started=record["started"], backend_pid=record.get("backend_pid"),
+        webrepl_port=record.get("webrepl_port"),
     )
 
 
@@ -150,12 +152,24 @@ def _default_name(kind: str) -> str:
     return f"{kind}{n}"
 
 
-def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30) -> VirtualBoard:
-    """Start a virtual board in the background; return once its REPL has printed a prompt."""
+def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30,
+          webrepl_port: int | None = None, webrepl_password: str | None = None) -> VirtualBoard:
+    """Start a virtual board in the background; return once its REPL has printed a prompt.
+
+    webrepl_port: also answer WebREPL on ws://127.0.0.1:PORT (0 picks a free port; see
+    board.webrepl_port), with webrepl_password, like an ESP32 with WebREPL enabled.
+    """
     spec = backend(kind)
     spec.check()
     if baud is not None and baud <= 0:
         raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
+    if webrepl_port is not None:
+        if not 0 <= webrepl_port <= 65535:
+            raise VirtualBoardError(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
+        if not webrepl_password:
+            raise VirtualBoardError("a WebREPL endpoint needs a password",
+                                    hint="give --password-env VAR (an environment variable holding it)")
+    web = (webrepl_port, webrepl_password)
     if name is not None:
         if not layout.NAME_RE.match(name):
             raise VirtualBoardError(f"bad board name {name!r}",
@@ -163,10 +177,10 @@ def start(kind: str, name: str | None = None, baud: int | None = None, timeout: 
         if _name_in_use(name):
             raise VirtualBoardError(f"a virtual board named {name} is already running",
                                     hint=f"pick another --name, or `boardkit virtual stop {name}`")
-        return _spawn(kind, name, baud, timeout)
+        return _spawn(kind, name, baud, timeout, web)
     for _ in range(50):
         try:
-            return _spawn(kind, _default_name(kind), baud, timeout)
+            return _spawn(kind, _default_name(kind), baud, timeout, web)
         except _NameTaken:
             continue  # another start() won the race for that name; take the next one
     raise VirtualBoardError("could not find a free board name", hint="give one with --name")
@@ -176,17 +190,22 @@ class _NameTaken(Exception):
     pass
 
 
-def _spawn(kind: str, name: str, baud: int | None, timeout: float) -> VirtualBoard:
-    from boardkit.virtual.daemon import EXIT_NAME_TAKEN
+def _spawn(kind: str, name: str, baud: int | None, timeout: float,
+           web: tuple[int | None, str | None] = (None, None)) -> VirtualBoard:
+    from boardkit.virtual.daemon import EXIT_NAME_TAKEN, WEBREPL_PASSWORD_ENV
 
     layout.board_dir(name).mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "boardkit.virtual.daemon", "--name", name, "--kind", kind]
     if baud:
         cmd += ["--baud", str(baud)]
+    env = None
+    if web[0] is not None:
+        cmd += ["--webrepl", str(web[0])]
+        env = {**os.environ, WEBREPL_PASSWORD_ENV: web[1]}  # not argv: ps shows argv
     log = open(layout.log_path(name), "ab")
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True, close_fds=True)
+                                start_new_session=True, close_fds=True, env=env)
     finally:
         log.close()
     deadline = time.monotonic() + timeout

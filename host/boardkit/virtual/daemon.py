@@ -1,6 +1,6 @@
 """The supervising daemon of one virtual board.
 
-    python -m boardkit.virtual.daemon --name NAME --kind wasm|microbit [--baud B]
+    python -m boardkit.virtual.daemon --name NAME --kind wasm|microbit [--baud B] [--webrepl PORT]
 
 It owns a pty pair (clients open the slave: /dev/pts/N) and the backend process, and
 bridges bytes between the pty master and the backend's stdin/stdout with poll(): no sleeps
@@ -11,6 +11,10 @@ A unix control socket takes one JSON line per request: {"op": "ping"|"stop"|"har
 If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged);
 on SIGTERM/SIGINT or "stop" it terminates the backend first. The backend also gets
 PR_SET_PDEATHSIG, so even a SIGKILLed daemon leaves no orphan.
+
+With --webrepl PORT the board also answers WebREPL on ws://127.0.0.1:PORT (password from the
+environment variable BOARDKIT_WEBREPL_SERVER_PASSWORD, never argv), sharing the REPL with
+the pty like an ESP32's UART and WebREPL (see webrepl_server.py).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import termios
 import time
 import tty
 
@@ -34,6 +39,7 @@ from boardkit.virtual.backends import READY_MARKER, Backend, backend
 EXIT_NAME_TAKEN = 3
 BUFFER_LIMIT = 64 * 1024      # stop reading a side when this much is waiting for the other
 STALL_DROP_SECONDS = 3.0      # nobody reads the pty: drop output (UART overrun), keep the board alive
+WEBREPL_PASSWORD_ENV = "BOARDKIT_WEBREPL_SERVER_PASSWORD"
 
 
 class TokenBucket:
@@ -123,8 +129,14 @@ def _raise_priority(step: int) -> None:
 
 
 class Daemon:
-    def __init__(self, name: str, kind: str, baud: int | None):
+    def __init__(self, name: str, kind: str, baud: int | None, webrepl_port: int | None = None,
+                 webrepl_password: str | None = None):
         self.name = name
+        self.webrepl_port = webrepl_port
+        self._webrepl_password = webrepl_password
+        self.webrepl = None                      # WebReplServer, once listening
+        self.web: socket.socket | None = None    # the logged-in WebREPL session
+        self.to_web = bytearray()
         self.backend: Backend = backend(kind)
         self.baud = baud
         self.dir = layout.board_dir(name)
@@ -179,6 +191,18 @@ class Daemon:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        if self.webrepl_port is not None:
+            from boardkit.virtual.webrepl_server import WebReplServer
+
+            try:
+                self.webrepl = WebReplServer(self.webrepl_port, self._webrepl_password or "")
+            except OSError as exc:
+                print(f"cannot listen for WebREPL on 127.0.0.1:{self.webrepl_port}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return 1
+            self._webrepl_password = None
+            self.webrepl_port = self.webrepl.port
+            self.webrepl.start()
         try:
             self.spawn()
             self.write_record()
@@ -236,6 +260,9 @@ class Daemon:
                 pass
         for conn, _ in self.clients.values():
             conn.close()
+        self.drop_web()
+        if self.webrepl is not None:
+            self.webrepl.close()
 
     def write_record(self) -> None:
         record = {
@@ -243,7 +270,7 @@ class Daemon:
             "baud": self.baud, "state_dir": str(self.dir),
             "fs_dir": str(self.fs_dir) if self.fs_dir else None, "started": self.started,
             "ready": self.ready, "backend_pid": self.proc.pid if self.proc else None,
-            "control": layout.control_socket(self.name),
+            "control": layout.control_socket(self.name), "webrepl_port": self.webrepl_port,
         }
         path = layout.record_path(self.name)
         tmp = path.with_suffix(".tmp")
@@ -261,8 +288,18 @@ class Daemon:
                 master_mask |= select.POLLOUT
             if master_mask:
                 poller.register(self.master, master_mask)
-            if len(self.to_host.buf) < BUFFER_LIMIT:
+            # With a WebREPL session the pty is a wire nobody may be listening to: its
+            # output is trimmed in read_backend, and the session's pace is what counts.
+            room = len(self.to_web) < BUFFER_LIMIT if self.web else len(self.to_host.buf) < BUFFER_LIMIT
+            if room:
                 poller.register(out_fd, select.POLLIN)
+            if self.webrepl is not None:
+                poller.register(self.webrepl.wakeup_fd, select.POLLIN)
+            if self.web is not None:
+                web_mask = select.POLLIN if len(self.to_device.buf) < BUFFER_LIMIT else 0
+                if self.to_web:
+                    web_mask |= select.POLLOUT
+                poller.register(self.web, web_mask)
             if self.to_device.allowance():
                 poller.register(in_fd, select.POLLOUT)
             poller.register(self.ctl, select.POLLIN)
@@ -270,7 +307,7 @@ class Daemon:
             for fd in self.clients:
                 poller.register(fd, select.POLLIN)
             timeouts = [t for t in (self.to_host.timeout(), self.to_device.timeout()) if t is not None]
-            if len(self.to_host.buf) >= BUFFER_LIMIT:
+            if len(self.to_host.buf) >= BUFFER_LIMIT and not self.web:
                 now = time.monotonic()
                 self.stalled_since = self.stalled_since or now
                 timeouts.append(max(0.0, self.stalled_since + STALL_DROP_SECONDS - now))
@@ -297,6 +334,10 @@ class Daemon:
                     self.accept()
                 elif fd in self.clients:
                     self.read_client(fd)
+                elif self.webrepl is not None and fd == self.webrepl.wakeup_fd:
+                    self.take_web()
+                elif self.web is not None and fd == self.web.fileno():
+                    self.serve_web(ev)
                 if not self.running or self.proc is not generation:
                     break  # stopped, or the backend was restarted: its old fds are gone
             if (self.stalled_since and time.monotonic() - self.stalled_since >= STALL_DROP_SECONDS):
@@ -323,6 +364,10 @@ class Daemon:
                 return
         self.at_boot = False
         self.to_host.buf += data
+        if self.web is not None:
+            self.to_web += data
+            if len(self.to_host.buf) > BUFFER_LIMIT:
+                del self.to_host.buf[:-BUFFER_LIMIT]  # nobody reads the pty: UART overrun
         if not self.ready or self.waiting:
             window = self.tail + data
             if READY_MARKER in window:
@@ -343,6 +388,55 @@ class Daemon:
         code = self.proc.wait()
         print(f"backend exited unexpectedly (status {code}); the board is gone", file=sys.stderr)
         self.running = False
+
+    # ------------------------------------------------------------------ WebREPL session
+    def take_web(self) -> None:
+        sock = self.webrepl.take_session()
+        if sock is None:
+            return
+        self.drop_web()
+        sock.setblocking(False)
+        self.web = sock
+
+    def drop_web(self) -> None:
+        """End the WebREPL session. What the pty has not read of it is dropped, like bytes
+        on a UART nobody listened to: a pty client opened later must not get a stale
+        session's raw-REPL replies."""
+        if self.web is None:
+            return
+        self.web.close()
+        self.web = None
+        self.to_web.clear()
+        self.to_host.buf.clear()
+        try:
+            termios.tcflush(self.slave, termios.TCIFLUSH)
+        except (OSError, termios.error):
+            pass
+
+    def serve_web(self, ev: int) -> None:
+        if ev & select.POLLIN:
+            try:
+                data = self.web.recv(65536)
+            except BlockingIOError:
+                data = None
+            except OSError:
+                data = b""
+            if data == b"":
+                self.drop_web()
+                return
+            if data:
+                self.to_device.buf += data
+        if ev & select.POLLOUT and self.to_web:
+            try:
+                sent = self.web.send(self.to_web)
+                del self.to_web[:sent]
+            except BlockingIOError:
+                pass
+            except OSError:
+                self.drop_web()
+                return
+        if ev & (select.POLLHUP | select.POLLERR) and not ev & select.POLLIN:
+            self.drop_web()
 
     # ------------------------------------------------------------------ control
     def accept(self) -> None:
@@ -415,8 +509,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", required=True)
     parser.add_argument("--kind", required=True)
     parser.add_argument("--baud", type=int, default=None)
+    parser.add_argument("--webrepl", type=int, default=None, metavar="PORT")
     args = parser.parse_args(argv)
-    return Daemon(args.name, args.kind, args.baud).run()
+    # The password travels in the environment (argv shows in ps); the backend must not inherit it.
+    password = os.environ.pop(WEBREPL_PASSWORD_ENV, None)
+    if args.webrepl is not None and not password:
+        print(f"--webrepl needs a password in ${WEBREPL_PASSWORD_ENV}", file=sys.stderr)
+        return 2
+    return Daemon(args.name, args.kind, args.baud, args.webrepl, password).run()
 
 
 if __name__ == "__main__":
