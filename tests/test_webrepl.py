@@ -205,3 +205,23 @@ def test_repl_over_ws_in_a_pty(url):
         if proc.poll() is None:
             proc.kill()
         os.close(master)
+
+
+def test_virtual_webrepl_needs_a_password_env():
+    result = boardkit("virtual", "start", "wasm", "--name", "never-started", "--webrepl", "0",
+                      env={"NO_SUCH_PW_VAR": ""})
+    assert "--webrepl needs a password" in one_line_error(result)
+    result = boardkit("virtual", "start", "wasm", "--name", "never-started", "--webrepl", "0",
+                      "--password-env", "NO_SUCH_PW_VAR", env={"NO_SUCH_PW_VAR": ""})
+    assert "NO_SUCH_PW_VAR" in one_line_error(result)
+
+
+def test_second_client_is_turned_away_while_one_is_logged_in(url):
+    import boardkit
+    from boardkit.errors import LinkError
+
+    with boardkit.connect(url, password=PASSWORD) as first:
+        with pytest.raises(LinkError) as info:
+            boardkit.connect(url, password=PASSWORD, timeout=3)
+        assert "before asking for the password" in str(info.value)
+        assert first.eval("1 + 2") == 3

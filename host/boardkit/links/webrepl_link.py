@@ -163,6 +163,10 @@ class WebReplLink:
             except LinkError:
                 if DENIED in seen:
                     return DENIED, b""
+                if markers == [PROMPT]:
+                    raise LinkError(f"{self.url} closed the connection before asking for the password",
+                                    hint="another WebREPL client may be connected (a board takes one at "
+                                         "a time): close it and try again") from None
                 raise
 
 
