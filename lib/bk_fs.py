@@ -129,25 +129,31 @@ def _bk_hash(p):
     return "a:%04x%04x" % (b, a)
 
 
-def _bk_close(tmp, p, h):
-    # The new file is complete under its temporary name: check it, then put it in place.
-    # Where the board can rename that is atomic. Where it cannot (micro:bit v1) it is
-    # copied on the board, in one exec: a cut cable can no longer stop it half-way.
+def _bk_fin():
     _bk_f.close()
-    if h and _bk_hash(tmp) != h:
-        os.remove(tmp)
+
+
+def _bk_check(p, h):
+    # The finished temporary file must hash to what the host sent; else it goes.
+    if _bk_hash(p) != h:
+        os.remove(p)
         raise ValueError("bk: hash")
-    if tmp != p:
-        if hasattr(os, "rename"):
-            try:
-                os.rename(tmp, p)
-            except OSError:
-                # Some filesystems will not rename over an existing file.
-                os.remove(p)
-                os.rename(tmp, p)
-        else:
-            _bk_copy(tmp, p)
-            os.remove(tmp)
+
+
+def _bk_place(tmp, p):
+    # Put the checked file in place. Where the board can rename that is atomic. Where it
+    # cannot (micro:bit v1) it is copied on the board, in one exec: once this code has
+    # arrived a cut cable can no longer stop it half-way.
+    if hasattr(os, "rename"):
+        try:
+            os.rename(tmp, p)
+        except OSError:
+            # Some filesystems will not rename over an existing file.
+            os.remove(p)
+            os.rename(tmp, p)
+    else:
+        _bk_copy(tmp, p)
+        os.remove(tmp)
     s = _bk_stat(p)
     print(s[1] if s else -1)
 

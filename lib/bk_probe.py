@@ -5,9 +5,6 @@ def _bk_probe():
     import sys
     import gc
     import os
-    # A session that died (cable pulled) may have left helpers behind: start clean.
-    for k in [k for k in globals() if k.startswith("_bk_") and k != "_bk_probe"]:
-        del globals()[k]
     i = sys.implementation
     try:
         u = os.uname()

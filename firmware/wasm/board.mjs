@@ -297,6 +297,14 @@ function feedRepl(b) {
 // Returns true if the interpreter asked for a soft reset.
 function feedByte(b) {
   if (paste) {
+    if (b === 0x03) {
+      // Ctrl-C aborts a paste, as in MicroPython's own reader: end of data, then the
+      // interrupt goes to the raw REPL (which clears its line).
+      paste = null;
+      emit("\x04");
+      flushOut();
+      return feedRepl(0x03) !== 0;
+    }
     if (b === 0x04) {
       const code = paste.code;
       paste = null;

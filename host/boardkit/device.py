@@ -132,6 +132,7 @@ class Device:
         return self._caps
 
     def _probe(self) -> Capabilities:
+        self._exec_own(device_code.source("bk_clean"))
         raw = self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
         try:
             values = ast.literal_eval(raw.splitlines()[-1])
@@ -160,19 +161,22 @@ class Device:
         used = [name for name in helpers.functions if name + "(" in call]
         missing = [fn for fn in helpers.closure(used) if fn not in self._fs_loaded]
         pieces = ([] if "" in self._fs_loaded else [("", helpers.prelude)]) + [(fn, helpers.functions[fn]) for fn in missing]
-        small = self.caps.mem_free < 32 * 1024
+        small = small_heap(self.caps)
         try:
             if small:
-                # A few KB of heap cannot hold every helper: drop the ones this call
-                # does not use before defining new ones.
+                # A few KB of heap cannot hold every helper: drop the ones this call does
+                # not use when there are many, or when the board runs out of memory.
                 needed = set(helpers.closure(used))
                 loaded = [fn for fn in self._fs_loaded if fn]
-                evict = [fn for fn in loaded if fn not in needed]
-                if evict and missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
-                    self._exec_own("".join(f"del {fn}\n" for fn in evict) + "import gc\ngc.collect()")
-                    self._fs_loaded.difference_update(evict)
+                if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
+                    self._evict(needed)
                 for name, code in pieces:
-                    self._exec_own(code)
+                    try:
+                        self._exec_own(code)
+                    except RemoteError as exc:
+                        if exc.exc_type != "MemoryError" or not self._evict(needed):
+                            raise
+                        self._exec_own(code)
                     self._fs_loaded.add(name)
                 out = self._exec_own(call, on_output=on_output)
             else:
@@ -190,6 +194,14 @@ class Device:
         if not path.startswith("/"):
             path = "/" + path
         return path.rstrip("/") or "/"
+
+    def _evict(self, keep: set[str]) -> bool:
+        """Delete our helper functions other than `keep` from the board; False if none."""
+        evict = [fn for fn in self._fs_loaded if fn and fn not in keep]
+        if evict:
+            self._exec_own("".join(f"del {fn}\n" for fn in evict) + "import gc\ngc.collect()")
+            self._fs_loaded.difference_update(evict)
+        return bool(evict)
 
     def _exec_own(self, code: str, on_output: OutputCallback | None = None) -> bytes:
         """Exec boardkit's own code, resending it if it arrived garbled.
@@ -279,8 +291,12 @@ class Device:
                 done += len(piece)
                 if progress:
                     progress(done, len(data))
-            digest = content_hash(data, caps.sha256)
-            size = int(self._call(f"_bk_close({tmp!r},{path!r},{digest!r})", path=path).decode().strip())
+            # Every piece was checked on arrival (length, sum, offset). Boards with room
+            # also hash the whole file before it replaces the old one; the micro:bit's
+            # heap cannot hold the hashing code beside the writing code.
+            check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
+            finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r})"
+            size = int(self._call(finish, path=path).decode().strip())
         except RemoteFileError:
             self._cleanup_tmp(tmp, path)
             raise
@@ -357,6 +373,11 @@ class Device:
 GARBLED_RETRIES = 3
 SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
 TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
+
+
+def small_heap(caps: Capabilities) -> bool:
+    """Boards like the micro:bit v1: helpers go one exec at a time, a few at once."""
+    return caps.mem_free < 32 * 1024
 
 
 def content_hash(data: bytes, sha256: bool) -> str:

@@ -39,6 +39,7 @@ class SyncPlan:
     skip: list[str] = field(default_factory=list)                      # board paths already equal
     make_dirs: list[str] = field(default_factory=list)
     delete: list[tuple[str, bool]] = field(default_factory=list)       # (board path, is folder)
+    stale: list[str] = field(default_factory=list)                     # temporaries of a cut transfer
 
     @property
     def bytes_to_send(self) -> int:
@@ -48,6 +49,7 @@ class SyncPlan:
         rows = [{"action": "mkdir", "path": d} for d in self.make_dirs]
         rows += [{"action": "send", "path": r, "bytes": f.size} for f, r in self.send]
         rows += [{"action": "delete", "path": p} for p, _ in self.delete]
+        rows += [{"action": "delete", "path": p} for p in self.stale]
         rows += [{"action": "same", "path": p} for p in self.skip]
         return rows
 
@@ -142,6 +144,8 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
     plan = SyncPlan()
     wanted_dirs: set[str] = set()
     wanted_files: set[str] = set()
+    # Leftovers of a transfer that was cut: never part of the project, removed first.
+    plan.stale = [path for path in remote if path.endswith(TMP_SUFFIX)]
     for f in files:
         target = device.board_path(_board_join(remote_dir, f.rel))
         device.check_name(target)
@@ -165,6 +169,8 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
         base = remote_dir.rstrip("/")
         for path, entry in sorted(remote.items(), key=lambda kv: kv[0].count("/"), reverse=True):
             is_dir = entry.is_dir
+            if path.endswith(TMP_SUFFIX):
+                continue  # already planned above
             if (is_dir and path in wanted_dirs) or (not is_dir and path in wanted_files):
                 continue
             rel = path[len(base) + 1:] if base and path.startswith(base + "/") else path.lstrip("/")
@@ -195,6 +201,8 @@ def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = N
     started = time.monotonic()
     result = SyncResult(skipped=len(plan.skip))
     total_bytes = plan.bytes_to_send
+    for path in plan.stale:
+        device.remove(path)
     for folder in plan.make_dirs:
         device.mkdir(folder)
     done_bytes = 0
