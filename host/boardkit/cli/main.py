@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "rm": ("fs_cmds", "rm", "Remove a file (or empty folder) on the board."),
     "mkdir": ("fs_cmds", "mkdir", "Make a folder on the board."),
     "push": ("sync_cmds", "push", "Copy files to the board (only what changed; atomic, verified)."),
-    "sync": ("sync_cmds", "sync", "Make a board folder match a local folder (or --pull the other way)."),
+    "sync": ("sync_cmds", "sync_", "Make a board folder match a local folder (or --pull the other way)."),
     "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
 }
 
