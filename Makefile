@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WASM := firmware/wasm
 APT_PACKAGES := qemu-system-arm firmware-microbit-micropython
 
-.PHONY: setup demo test test-fast test-wasm test-microbit bench clean system-packages
+.PHONY: setup demo test test-slow test-fast test-wasm test-microbit bench clean system-packages
 
 setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
 
@@ -30,8 +30,12 @@ system-packages:
 demo: setup
 	@bash scripts/demo.sh
 
+# The main suite. Long, emulator-heavy groups are marked slow and run with `make test-slow`.
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: setup
+	$(BIN)/python -m pytest -q -m slow
 
 # Subsets: the quick unit tests, or one virtual board's tests alone.
 test-fast: setup

@@ -15,7 +15,8 @@ names = st.text(NAME_CHARS, min_size=1, max_size=40).filter(
 contents = st.binary(max_size=700)
 
 BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          pytest.param("microbit_board", marks=pytest.mark.microbit)]
+          # slow: 25 examples of several execs each on a 16 KB board (make test-slow)
+          pytest.param("microbit_board", marks=[pytest.mark.microbit, pytest.mark.slow])]
 
 
 @pytest.mark.parametrize("board_fixture", BOARDS)

@@ -142,30 +142,53 @@ function nextByte() {
   return b;
 }
 
-// Called from inside the interpreter (via ticks/time/print): drain stdin synchronously,
-// turning the interrupt character into a scheduled KeyboardInterrupt, like a UART ISR.
+// Ctrl-C while a program runs. The daemon copies every Ctrl-C from the host onto a side
+// pipe (fd 3). While the interpreter runs, node cannot service its ordinary stdin, so the
+// wasm imports it calls (ticks/time/print) peek at the side pipe only -- reading stdin
+// itself there would reorder input against what node has already buffered. A Ctrl-C
+// taken as an interrupt swallows its in-band twin later, as a UART ISR would.
+const INTERRUPT_FD = 3;
+const IBUF = Buffer.allocUnsafe(256);
+let sidePipe = true;
+let dropInband = 0;     // in-band Ctrl-Cs whose twin already interrupted a program
+let twinsTaken = 0;     // side-pipe copies read while interrupts were off (twin stays data)
+
+function readSide(max) {
+  if (!sidePipe) return 0;
+  try {
+    return fs.readSync(INTERRUPT_FD, IBUF, 0, max, null);
+  } catch (e) {
+    if (e.code === "EAGAIN") return 0;
+    sidePipe = false; // run without the daemon: no side pipe, no interrupts while running
+    return 0;
+  }
+}
+
 function pollDuringRun() {
   const now = performance.now();
   if (now - lastPoll < 3) return;
   lastPoll = now;
   if (outLen) flushOut();
   for (;;) {
-    let n;
-    try {
-      n = fs.readSync(0, RBUF, 0, RBUF.length, null);
-    } catch (e) {
-      if (e.code === "EAGAIN") return;
-      throw e;
-    }
+    const n = readSide(IBUF.length);
     if (n === 0) return;
-    const ic = M._mp_hal_get_interrupt_char();
-    const kept = [];
     for (let i = 0; i < n; i++) {
-      if (ic >= 0 && RBUF[i] === ic) M._mp_sched_keyboard_interrupt();
-      else kept.push(RBUF[i]);
+      if (M._mp_hal_get_interrupt_char() === 3) {
+        M._mp_sched_keyboard_interrupt();
+        dropInband++;
+      } else {
+        twinsTaken++;
+      }
     }
-    if (kept.length) chunks.push(Buffer.from(kept));
   }
+}
+
+// For an in-band Ctrl-C: true if it already acted as an interrupt (drop it).
+function inbandCtrlC() {
+  if (dropInband > 0) { dropInband--; return true; }
+  if (twinsTaken > 0) { twinsTaken--; return false; }
+  readSide(1); // consume its side-pipe twin so it cannot interrupt a later program
+  return false;
 }
 
 // ---------------------------------------------------------------- flash (MEMFS <-> host dir)
@@ -350,7 +373,9 @@ async function pump() {
   pumping = true;
   try {
     while (hasInput()) {
-      if (feedByte(nextByte())) await softReboot();
+      const b = nextByte();
+      if (b === 3 && inbandCtrlC()) continue;
+      if (feedByte(b)) await softReboot();
     }
     flushOut();
   } finally {

@@ -284,10 +284,14 @@ class Device:
             done = 0
             for piece in _slices(data, caps.binascii, caps.mem_free):
                 check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
-                if caps.binascii:
-                    self._call(f"_bk_w64({base64.b64encode(piece).decode()!r},{check})", path=path)
+                literal = repr(piece)
+                # Source text goes as a bytes literal (about 1.03x its size); binary data
+                # as base64 (1.33x) where the board can decode it. The shorter one wins.
+                encoded = base64.b64encode(piece).decode() if caps.binascii else ""
+                if encoded and len(encoded) + 2 < len(literal):
+                    self._call(f"_bk_w64({encoded!r},{check})", path=path)
                 else:
-                    self._call(f"_bk_wb({piece!r},{check})", path=path)
+                    self._call(f"_bk_wb({literal},{check})", path=path)
                 done += len(piece)
                 if progress:
                     progress(done, len(data))
@@ -391,21 +395,29 @@ MICROBIT_NAME_MAX = 120
 
 
 def _slices(data: bytes, base64_ok: bool, mem_free: int):
-    """Cut data into pieces whose encoded form one exec can hold on this board."""
-    if base64_ok:
-        step = 3072 if mem_free > 64 * 1024 else 768
-        for start in range(0, len(data), step):
-            yield data[start:start + step]
-        return
-    # bytes literals: the board parses the literal, so bound its length, not the data's
-    budget = 320 if mem_free < 32 * 1024 else 2048
+    """Cut data into pieces whose encoded form one exec can hold on this board.
+
+    The bound is on the encoded length (what the board must receive and parse): a bytes
+    literal of binary data is up to 4x its size, of source text barely more than 1x.
+    """
+    if mem_free < 32 * 1024:
+        budget = 320
+    elif mem_free < 64 * 1024:
+        budget = 1024
+    else:
+        budget = 16384
     start = 0
     while start < len(data):
         end = min(len(data), start + budget)
-        while end - start > 1 and len(repr(data[start:end])) > budget:
+        while end - start > 1 and _encoded_size(data[start:end], base64_ok) > budget:
             end = start + max(1, (end - start) * 3 // 4)
         yield data[start:end]
         start = end
+
+
+def _encoded_size(piece: bytes, base64_ok: bool) -> int:
+    literal = len(repr(piece))
+    return min(literal, (len(piece) + 2) // 3 * 4 + 2) if base64_ok else literal
 
 
 def _join(folder: str, name: str) -> str:

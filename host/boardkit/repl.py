@@ -127,19 +127,19 @@ class RawRepl:
         try:
             before = self.read_until(RAW_PROMPT, self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
-            self._diagnose_no_prompt()
+            before = self._diagnose_no_prompt()
         if b"KeyboardInterrupt" in before:
             self.interrupted_program = True  # stays set for the session (a resend re-enters)
         self.in_raw = True
 
-    def _diagnose_no_prompt(self) -> None:
+    def _diagnose_no_prompt(self) -> bytes:
+        """Try once more; return what came before the prompt, or raise saying what is wrong."""
         seen = self.drain()
         url = getattr(self.link, "url", "the port")
         # One more chance: a slow board, or our Ctrl-A got eaten by a program's input().
         self.link.write(CTRL_C + CTRL_C + b"\r" + CTRL_A)
         try:
-            self.read_until(RAW_PROMPT, self.answer_timeout, what="the raw REPL prompt")
-            return
+            return seen + self.read_until(RAW_PROMPT, self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
             seen += self.drain()
         if not seen.strip(b"\x00\r\n "):

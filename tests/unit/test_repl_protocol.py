@@ -187,3 +187,19 @@ def test_plain_raw_code_lost_on_the_way_is_sent_once_more():
     drops["left"] = 2
     with pytest.raises(CodeLost):
         repl.exec("y = 2")
+
+
+def test_a_board_that_answers_only_the_second_knock_is_entered():
+    """First Ctrl-A lost (a slow or busy board): the retry's prompt is enough."""
+    board = ScriptedBoard(echo_runner)
+    knocks = {"n": 0}
+
+    def deaf_once(data: bytes) -> bytes:
+        if data.endswith(b"\x01") and knocks["n"] == 0:
+            knocks["n"] += 1
+            return b""
+        return board(data)
+
+    repl = RawRepl(FakeLink(deaf_once), timeout=0.2, answer_timeout=0.05)
+    repl.enter()
+    assert repl.in_raw and repl.exec("x").stdout == b"ran 1\r\n"

@@ -31,6 +31,8 @@ class Backend:
     # rate, so unpaced input overruns the firmware's small receive buffer (bytes are lost,
     # seen as SyntaxErrors in raw mode); a real micro:bit's 115200-baud UART never sends faster.
     input_baud: int | None = None
+    # The fd number on which the backend reads copies of Ctrl-C (see board.mjs), or 0.
+    interrupt_fd: int = 0
 
     def check(self) -> None:
         """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""
@@ -97,7 +99,7 @@ class MicrobitBackend(Backend):
 
 BACKENDS: dict[str, Backend] = {
     "wasm": WasmBackend("wasm", "MicroPython WebAssembly build on node",
-                        has_fs=True, restart_on_reset=True, strip_boot_nul=False),
+                        has_fs=True, restart_on_reset=True, strip_boot_nul=False, interrupt_fd=3),
     "microbit": MicrobitBackend("microbit", "BBC micro:bit v1 MicroPython in QEMU",
                                 has_fs=False, restart_on_reset=False, strip_boot_nul=True,
                                 input_baud=115200),

@@ -146,6 +146,8 @@ class Daemon:
                                 fine=self.backend.input_baud is not None)
         self.to_host = Stream(baud)
         self.proc: subprocess.Popen | None = None
+        self.interrupt_w = -1  # write end of the backend's Ctrl-C side pipe, if it has one
+        self._interrupt_r = -1
         self.pidfd = -1
         self.expecting_exit = False
         self.tail = b""
@@ -164,6 +166,9 @@ class Daemon:
         which a real chip with a CPU of its own never does.
         """
         _pdeathsig()
+        if self._interrupt_r >= 0:
+            os.dup2(self._interrupt_r, self.backend.interrupt_fd)
+            os.set_blocking(self.backend.interrupt_fd, False)
         if self.backend.input_baud is not None:
             _raise_priority(5)
 
@@ -220,8 +225,21 @@ class Daemon:
         cmd = self.backend.command(self.dir, self.fs_dir, self.monitor)
         if self.fs_dir:
             self.fs_dir.mkdir(parents=True, exist_ok=True)
+        pass_fds = ()
+        self._interrupt_r = -1
+        if self.backend.interrupt_fd:
+            # Ctrl-C also travels on a side pipe the backend can read while a program runs,
+            # without reading (and reordering) its ordinary input. The child moves the read
+            # end to the agreed fd number (_prepare_backend).
+            self._close_interrupt_pipe()
+            self._interrupt_r, self.interrupt_w = os.pipe()
+            os.set_blocking(self.interrupt_w, False)
+            pass_fds = (self._interrupt_r, self.backend.interrupt_fd)
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=sys.stderr, preexec_fn=self._prepare_backend, cwd=self.dir)
+                                     stderr=sys.stderr, preexec_fn=self._prepare_backend, cwd=self.dir,
+                                     pass_fds=pass_fds)
+        if self._interrupt_r >= 0:
+            os.close(self._interrupt_r)
         os.set_blocking(self.proc.stdin.fileno(), False)
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.pidfd = os.pidfd_open(self.proc.pid)
@@ -349,7 +367,21 @@ class Daemon:
             data = os.read(fd, 65536)
         except (BlockingIOError, OSError):
             return
-        stream.buf += data
+        self.to_board(data)
+
+    def to_board(self, data: bytes) -> None:
+        """Input for the board (from the pty or WebREPL); Ctrl-C also goes on the side pipe."""
+        if self.interrupt_w >= 0 and b"\x03" in data:
+            try:
+                os.write(self.interrupt_w, b"\x03" * data.count(b"\x03"))
+            except (BlockingIOError, OSError):
+                pass  # side pipe full: the in-band copy still reaches the REPL
+        self.to_device.buf += data
+
+    def _close_interrupt_pipe(self) -> None:
+        if self.interrupt_w >= 0:
+            os.close(self.interrupt_w)
+            self.interrupt_w = -1
 
     def read_backend(self, fd: int) -> None:
         try:
@@ -425,7 +457,7 @@ class Daemon:
                 self.drop_web()
                 return
             if data:
-                self.to_device.buf += data
+                self.to_board(data)
         if ev & select.POLLOUT and self.to_web:
             try:
                 sent = self.web.send(self.to_web)
