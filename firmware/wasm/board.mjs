@@ -12,8 +12,9 @@
 //    pyexec, so the flow-controlled protocol is spoken here and the code is then run through
 //    the raw REPL;
 //  - Ctrl-C while a program runs: node is blocked inside the interpreter, so whenever the
-//    program calls out to JS (ticks/time: time.sleep, print, ...) stdin is polled
-//    synchronously and the interrupt character schedules a KeyboardInterrupt;
+//    program calls out to JS (ticks/time: time.sleep, print, ...) a side pipe (fd 3) that
+//    the daemon copies every Ctrl-C onto is polled, and the interrupt character schedules a
+//    KeyboardInterrupt (stdin itself is never read there: that could reorder input);
 //  - flash: the board's "/" is a MEMFS loaded from DIR at boot and written back (diffed,
 //    temp file + rename) when the REPL goes idle, on soft reset and on SIGTERM.
 // Idle costs nothing: input arrives through node's event loop.

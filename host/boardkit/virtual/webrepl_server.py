@@ -27,6 +27,7 @@ CONNECTED = b"\r\nWebREPL connected\r\n>>> "
 DENIED = b"\r\nAccess denied\r\n"
 BUSY = b"\r\nWebREPL: another client is connected\r\n"
 MAX_PASSWORD = 256
+BUSY_GRACE_SECONDS = 2.0
 
 
 class WebReplServer:
@@ -81,7 +82,9 @@ class WebReplServer:
     def _handle(self, ws) -> None:
         from websockets.exceptions import ConnectionClosed
 
-        if not self._busy.acquire(blocking=False):
+        # One client at a time, as on a board. A session that is just closing gets a
+        # moment to finish, so a client that reconnects at once is not turned away.
+        if not self._busy.acquire(timeout=BUSY_GRACE_SECONDS):
             try:
                 ws.send(BUSY, text=True)
                 ws.close(1013, "busy")
