@@ -117,7 +117,12 @@ class Progress:
                                      TransferSpeedColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
             self._task = self._bar.add_task(self.description, total=total)
-        self._bar.update(self._task, completed=done, total=total)
+        self._bar.update(self._task, completed=done, total=total, description=self.description)
+
+    def files(self, files_done: int, files_total: int, done: int, total: int) -> None:
+        """The same bar for many files: "file n/N" beside the bytes."""
+        self.description = f"file {min(files_done + 1, files_total)}/{files_total}"
+        self(done, total)
 
     def close(self) -> None:
         if self._bar is not None:

@@ -2,48 +2,25 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
 from boardkit import sync
-from boardkit.cli.common import emit_json, open_device
+from boardkit.cli.common import Progress, emit_json, open_device
 from boardkit.errors import UsageError
 
 
-class SyncProgressBar:
-    """Files and bytes with a rate, on stderr, once the job has taken over a second."""
-
-    def __init__(self, quiet: bool):
-        import time
-        self._start = time.monotonic()
-        self._clock = time.monotonic
-        self.quiet = quiet or not sys.stderr.isatty()
-        self._bar = None
-
-    def __call__(self, files_done: int, files_total: int, done: int, total: int) -> None:
-        if self.quiet or (self._bar is None and self._clock() - self._start < 1.0):
-            return
-        if self._bar is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                                 TransferSpeedColumn(), console=Console(stderr=True), transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task("", total=total)
-        self._bar.update(self._task, completed=done, total=total,
-                         description=f"file {min(files_done + 1, files_total)}/{files_total}")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-
-def _summary(result: sync.SyncResult, verb: str) -> str:
+def _report(run, as_json: bool, verb: str) -> None:
+    """Run `run(progress)` under a progress bar, then print the summary line or JSON."""
+    with Progress("", quiet=as_json) as bar:
+        result: sync.SyncResult = run(bar.files)
+    if as_json:
+        emit_json(result.to_dict())
+        return
     rate = f", {result.bytes / result.seconds / 1024:.1f} KB/s" if result.seconds > 0 and result.bytes else ""
-    return (f"{verb} {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged; "
-            f"{result.deleted} deleted ({result.seconds:.2f} s{rate})")
+    click.echo(f"{verb} {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged; "
+               f"{result.deleted} deleted ({result.seconds:.2f} s{rate})", err=True)
 
 
 @click.command()
@@ -74,15 +51,7 @@ def push(ctx, paths, as_json):
         files.append(sync.LocalFile(path.name, path, path.stat().st_size))
     with open_device(ctx) as device:
         plan = sync.plan_push(device, files, remote_dir)
-        bar = SyncProgressBar(as_json)
-        try:
-            result = sync.apply_push(device, plan, progress=bar)
-        finally:
-            bar.close()
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(_summary(result, "pushed"), err=True)
+        _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "pushed")
 
 
 @click.command("sync")
@@ -119,15 +88,7 @@ def sync_(ctx, source, target, pull, delete, dry_run, exclude, as_json):
         if dry_run:
             _show_plan(plan, as_json)
             return
-        bar = SyncProgressBar(as_json)
-        try:
-            result = sync.apply_push(device, plan, progress=bar)
-        finally:
-            bar.close()
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(_summary(result, "sent"), err=True)
+        _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "sent")
 
 
 def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool) -> None:
@@ -144,15 +105,7 @@ def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool)
             emit_json(rows) if as_json else [click.echo(f"{r['action']:6} {r['path']}") for r in rows]
             return
         root.mkdir(parents=True, exist_ok=True)
-        bar = SyncProgressBar(as_json)
-        try:
-            result = sync.apply_pull(device, fetch, same, progress=bar)
-        finally:
-            bar.close()
-    if as_json:
-        emit_json(result.to_dict())
-    else:
-        click.echo(_summary(result, "fetched"), err=True)
+        _report(lambda progress: sync.apply_pull(device, fetch, same, progress=progress), as_json, "fetched")
 
 
 def _show_plan(plan: sync.SyncPlan, as_json: bool) -> None:
