@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from boardkit import sync
+from boardkit import drives, sync
 from boardkit.cli.common import Progress, emit_json, open_device
 from boardkit.errors import UsageError
 
@@ -61,9 +61,12 @@ def push(ctx, paths, as_json):
 @click.option("--delete", is_flag=True, help="Remove files on the board that the local folder no longer has.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
+@click.option("--drive", type=click.Path(file_okay=False, path_type=Path), metavar="PATH",
+              help="Sync to a CircuitPython CIRCUITPY drive (or any folder standing in for one) "
+                   "instead of through the REPL.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (or the plan, with --dry-run).")
 @click.pass_context
-def sync_(ctx, source, target, pull, delete, dry_run, exclude, as_json):
+def sync_(ctx, source, target, pull, delete, dry_run, exclude, drive, as_json):
     """Make the board's folder match LOCAL_DIR (SOURCE), or with --pull copy a board folder here.
 
     Only what differs is sent: one round trip asks the board for the size and hash of
@@ -76,6 +79,7 @@ def sync_(ctx, source, target, pull, delete, dry_run, exclude, as_json):
       boardkit sync src/ /app --delete       # and remove what src/ no longer has
       boardkit sync src/ --dry-run
       boardkit sync --pull / backup/         # the board's files -> backup/
+      boardkit sync lesson1/ --drive /media/me/CIRCUITPY
     """
     if pull:
         _pull(ctx, source, target, dry_run, as_json)
@@ -83,12 +87,21 @@ def sync_(ctx, source, target, pull, delete, dry_run, exclude, as_json):
     root = Path(source)
     files = sync.scan_local(root, list(exclude))
     protected = sync.ignore_matcher(root, list(exclude))
+    if drive is not None:
+        _sync_drive(files, drive / (target or "").strip("/"), delete, protected, dry_run, as_json)
+        return
     with open_device(ctx) as device:
-        plan = sync.plan_push(device, files, target or "/", delete=delete, protected=protected)
-        if dry_run:
-            _show_plan(plan, as_json)
+        mounted = drives.find_circuitpy() if device.caps.implementation == "circuitpython" else []
+        if len(mounted) != 1:
+            plan = sync.plan_push(device, files, target or "/", delete=delete, protected=protected)
+            if dry_run:
+                _show_plan(plan, as_json)
+                return
+            _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "sent")
             return
-        _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "sent")
+    # The REPL's view of the filesystem is read-only while the drive is mounted: use the drive.
+    click.echo(f"boardkit: note: writing through the CIRCUITPY drive at {mounted[0]}", err=True)
+    _sync_drive(files, mounted[0] / (target or "").strip("/"), delete, protected, dry_run, as_json)
 
 
 def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool) -> None:
@@ -106,6 +119,14 @@ def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool)
             return
         root.mkdir(parents=True, exist_ok=True)
         _report(lambda progress: sync.apply_pull(device, fetch, same, progress=progress), as_json, "fetched")
+
+
+def _sync_drive(files, drive: Path, delete: bool, protected, dry_run: bool, as_json: bool) -> None:
+    plan = drives.plan_drive(files, drive, delete=delete, protected=protected)
+    if dry_run:
+        _show_plan(plan, as_json)
+        return
+    _report(lambda progress: drives.apply_drive(plan, drive, progress=progress), as_json, "sent")
 
 
 def _show_plan(plan: sync.SyncPlan, as_json: bool) -> None:
