@@ -107,7 +107,11 @@ class Stream:
         return written
 
     def timeout(self) -> float | None:
-        if self.buf and self.bucket and not self.bucket.ready(len(self.buf)):
+        # Whenever throttled bytes wait, wake up by the time they may go. (Asking ready()
+        # here and again in allowance() raced: tokens refill between the two calls, so the
+        # loop could neither register the write nor set a timeout, and sleep with bytes
+        # pending until the next input arrived.)
+        if self.buf and self.bucket:
             return self.bucket.wait(len(self.buf))
         return None
 
