@@ -171,14 +171,9 @@ class Device:
                 if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
                     self._evict(needed)
                 for name, code in pieces:
-                    try:
-                        self._exec_own(code)
-                    except RemoteError as exc:
-                        if exc.exc_type != "MemoryError" or not self._evict(needed):
-                            raise
-                        self._exec_own(code)
+                    self._exec_small(code, needed)
                     self._fs_loaded.add(name)
-                out = self._exec_own(call, on_output=on_output)
+                out = self._exec_small(call, needed, on_output=on_output)
             else:
                 out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
                 self._fs_loaded.update(name for name, _ in pieces)
@@ -194,6 +189,15 @@ class Device:
         if not path.startswith("/"):
             path = "/" + path
         return path.rstrip("/") or "/"
+
+    def _exec_small(self, code: str, needed: set[str], on_output: OutputCallback | None = None) -> bytes:
+        """Exec on a small board; out of memory, drop the helpers not needed now and retry once."""
+        try:
+            return self._exec_own(code, on_output=on_output)
+        except RemoteError as exc:
+            if exc.exc_type != "MemoryError" or not self._evict(needed):
+                raise
+        return self._exec_own(code, on_output=on_output)
 
     def _evict(self, keep: set[str]) -> bool:
         """Delete our helper functions other than `keep` from the board; False if none."""
