@@ -46,10 +46,6 @@ class Capabilities:
     def has_folders(self) -> bool:
         return "mkdir" in self.os_calls
 
-    @property
-    def can_rename(self) -> bool:
-        return "rename" in self.os_calls
-
     def to_dict(self) -> dict:
         data = asdict(self)
         data["version"] = self.version_text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -105,7 +106,6 @@ def plan_drive(files: list[LocalFile], drive: Path, delete: bool = False, protec
 
 def _free_space(drive: Path) -> int | None:
     try:
-        import shutil
         return shutil.disk_usage(drive).free
     except OSError:
         return None

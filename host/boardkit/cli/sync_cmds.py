@@ -95,7 +95,7 @@ def sync_(ctx, source, target, pull, delete, dry_run, exclude, drive, as_json):
         if len(mounted) != 1:
             plan = sync.plan_push(device, files, target or "/", delete=delete, protected=protected)
             if dry_run:
-                _show_plan(plan, as_json)
+                _show_rows(plan.describe(), as_json)
                 return
             _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "sent")
             return
@@ -114,8 +114,7 @@ def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool)
         fetch, same = sync.plan_pull(device, remote_dir, root)
         if dry_run:
             rows = [{"action": "fetch", "path": e.path, "to": str(t), "bytes": e.size} for e, t in fetch]
-            rows += [{"action": "same", "path": p} for p in same]
-            emit_json(rows) if as_json else [click.echo(f"{r['action']:6} {r['path']}") for r in rows]
+            _show_rows(rows + [{"action": "same", "path": p} for p in same], as_json)
             return
         root.mkdir(parents=True, exist_ok=True)
         _report(lambda progress: sync.apply_pull(device, fetch, same, progress=progress), as_json, "fetched")
@@ -124,13 +123,13 @@ def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool)
 def _sync_drive(files, drive: Path, delete: bool, protected, dry_run: bool, as_json: bool) -> None:
     plan = drives.plan_drive(files, drive, delete=delete, protected=protected)
     if dry_run:
-        _show_plan(plan, as_json)
+        _show_rows(plan.describe(), as_json)
         return
     _report(lambda progress: drives.apply_drive(plan, drive, progress=progress), as_json, "sent")
 
 
-def _show_plan(plan: sync.SyncPlan, as_json: bool) -> None:
-    rows = plan.describe()
+def _show_rows(rows: list[dict], as_json: bool) -> None:
+    """A dry run's plan: JSON, or one line per action."""
     if as_json:
         emit_json(rows)
         return
