@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WASM := firmware/wasm
 APT_PACKAGES := qemu-system-arm firmware-microbit-micropython
 
-.PHONY: setup demo test test-slow test-fast test-wasm test-microbit bench clean system-packages
+.PHONY: setup demo test test-quick test-slow test-fast test-wasm test-microbit bench clean system-packages
 
 setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
 
@@ -30,8 +30,12 @@ system-packages:
 demo: setup
 	@bash scripts/demo.sh
 
-# The main suite. Long, emulator-heavy groups are marked slow and run with `make test-slow`.
+# The whole suite (what CI runs). Long, emulator-heavy groups are marked slow:
+# `make test-slow` runs only them, `make test-quick` everything else.
 test: setup
+	$(BIN)/python -m pytest -q
+
+test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 test-slow: setup
@@ -49,6 +53,7 @@ test-microbit: setup
 
 bench: setup
 	$(BIN)/python tests/bench/bench_session.py
+	$(BIN)/python tests/bench/bench_sync.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache

@@ -1,0 +1,213 @@
+"""Sync speed: `boardkit sync` beside `mpremote cp -r` on the same virtual boards, in one run.
+
+Cases, each timed as a whole process the way a user types it:
+  first    - the project onto a board that does not have it
+  noop     - the same again, nothing changed
+  one      - one file edited, then synced again
+  large    - one large source file pushed (the link-rate figure)
+
+Boards: a wasm board unthrottled, a wasm board at --baud 115200 (11,520 bytes/s), the same
+115200 board over WebREPL (mpremote has no WebREPL), and the micro:bit (a smaller project:
+its flash holds about 30 KB; mpremote cannot copy to it, the failure is recorded).
+
+mpremote 1.29 cannot copy to the WebAssembly build as it is: that build reports WASI errno
+numbers ("OSError: 44" is ENOENT, 20 is EEXIST) and mpremote reads numeric errnos in
+MicroPython's numbering, so its existence checks abort the copy. The benchmark runs mpremote
+with the WASI numbers in that table (tests/bench/mpremote_wasi.py), which changes nothing about
+how it transfers.
+mpremote's `cp -r` is compared as users use it for syncing: it skips files whose hash matches.
+
+    .venv/bin/python tests/bench/bench_sync.py [--runs 3] [--boards wasm,wasm115200,webrepl,microbit]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+HERE = Path(__file__).resolve().parent
+LINK_RATE_115200 = 11_520
+PASSWORD = "bench-pw"
+WORDS = ("led", "pin", "value", "sleep", "button", "display", "count", "total", "sensor", "read",
+         "write", "state", "index", "speed", "angle", "motor", "music", "radio", "pixel", "loop")
+
+# Removes a folder tree on the board (between first-sync runs), with or without os.stat.
+RMTREE = """import os
+def _rm(p):
+    try:
+        names = os.listdir(p)
+    except OSError:
+        try: os.remove(p)
+        except OSError: pass
+        return
+    for n in names: _rm(p + '/' + n)
+    try: os.rmdir(p)
+    except OSError: pass
+_rm(%r)
+"""
+
+
+def source_text(rng: random.Random, size: int) -> bytes:
+    """Python-looking source of about `size` bytes: what a lesson project is made of."""
+    lines, total = [], 0
+    while total < size:
+        a, b = rng.choice(WORDS), rng.choice(WORDS)
+        line = f"{a}_{rng.randrange(100)} = {b}({rng.randrange(1000)}, '{rng.choice(WORDS)}')  # {a} {b}\n"
+        lines.append(line)
+        total += len(line)
+    return "".join(lines).encode()[:size]
+
+
+def make_project(root: Path, files: int, total: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    root.mkdir(parents=True)
+    for i in range(files):
+        folder = root / ("" if i < files // 2 else f"pkg{i % 3}")
+        folder.mkdir(exist_ok=True)
+        (folder / f"mod{i:02d}.py").write_bytes(source_text(rng, total // files))
+    return root
+
+
+def run(cmd: list[str], env: dict, cwd: Path | None = None, check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd, timeout=900)
+    elapsed = time.perf_counter() - started
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{Path(cmd[1]).name} ... failed ({result.returncode}): {result.stderr.decode()[-400:]}")
+    return elapsed, result
+
+
+def summary(samples: list[float]) -> dict:
+    return {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3),
+            "max_s": round(max(samples), 3), "runs": len(samples)}
+
+
+class Tool:
+    """One way of syncing a folder: a name and the command lines it needs."""
+
+    def __init__(self, name: str, sync, push, wipe):
+        self.name, self.sync, self.push, self.wipe = name, sync, push, wipe
+
+
+def boardkit_tool(url: str, extra: list[str]) -> Tool:
+    bk = [str(BIN / "boardkit"), "-p", url, *extra]
+    return Tool("boardkit",
+                sync=lambda local, remote: [*bk, "sync", str(local), remote],
+                push=lambda path, remote: [*bk, "push", str(path), remote],
+                wipe=lambda remote: [*bk, "exec", RMTREE % remote])
+
+
+def mpremote_tool(port: str, wasi: bool) -> Tool:
+    mp = [sys.executable, str(HERE / "mpremote_wasi.py")] if wasi else [str(BIN / "mpremote")]
+    mp += ["connect", port]
+    # What a user types: `mpremote cp -r * :/proj/` (cp(1) rules: an existing target folder
+    # receives the sources). mpremote skips files whose hash already matches.
+    def sync(local: Path, remote: str) -> list[str]:
+        return [*mp, "cp", "-r", *sorted(str(p) for p in local.iterdir()), f":{remote}/"]
+    return Tool("mpremote", sync=sync,
+                push=lambda path, remote: [*mp, "cp", str(path), f":{remote}/"],
+                wipe=lambda remote: [*mp, "exec", RMTREE % remote + f"os.mkdir({remote!r})"])
+
+
+def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env: dict) -> dict:
+    size = sum(p.stat().st_size for p in project.rglob("*") if p.is_file())
+    result: dict = {}
+    try:
+        first, noop, one = [], [], []
+        for i in range(runs):
+            run(tool.wipe(remote), env)
+            first.append(run(tool.sync(project, remote), env)[0])
+            noop.append(run(tool.sync(project, remote), env)[0])
+            edited = project / "mod00.py"
+            edited.write_bytes(edited.read_bytes() + f"# edit {tool.name} {i}\n".encode())
+            one.append(run(tool.sync(project, remote), env)[0])
+        result["first"] = {**summary(first), "bytes": size,
+                           "bytes_per_s": round(size / statistics.median(first))}
+        result["noop"] = summary(noop)
+        result["one"] = summary(one)
+        if big is not None:
+            large = [run(tool.push(big, remote), env)[0] for _ in range(runs)]
+            result["large"] = {**summary(large), "bytes": big.stat().st_size,
+                               "bytes_per_s": round(big.stat().st_size / statistics.median(large))}
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        result["error"] = str(exc).strip().splitlines()[-1][:300]
+    return result
+
+
+def ratios(entry: dict) -> dict:
+    bk, mp = entry.get("boardkit", {}), entry.get("mpremote", {})
+    out = {}
+    for case in ("first", "noop", "one", "large"):
+        if case in bk and case in mp:
+            out[case] = round(mp[case]["median_s"] / bk[case]["median_s"], 2)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--boards", default="wasm,wasm115200,webrepl,microbit")
+    parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--kb", type=int, default=200, help="project size in KB")
+    args = parser.parse_args()
+
+    home = tempfile.mkdtemp(prefix="bk-bench-")
+    work = Path(tempfile.mkdtemp(prefix="bk-bench-proj-"))
+    env = {**os.environ, "BOARDKIT_HOME": home, "BK_BENCH_PW": PASSWORD}
+    os.environ["BOARDKIT_HOME"] = home
+    from boardkit import virtual
+
+    big = work / "large.py"
+    big.write_bytes(source_text(random.Random(1), 100_000))
+    small_big = work / "large_mb.py"
+    small_big.write_bytes(source_text(random.Random(2), 12_000))
+    report: dict = {"benchmark": "sync", "runs": args.runs, "boards": {},
+                    "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)"}
+    try:
+        for which in args.boards.split(","):
+            kind = "microbit" if which == "microbit" else "wasm"
+            baud = 115200 if which in ("wasm115200", "webrepl") else None
+            files, kb = (10, 16) if kind == "microbit" else (args.files, args.kb)
+            project = make_project(work / which / "proj", files, kb * 1000)
+            board = virtual.start(kind, name=f"bench-{which}", baud=baud,
+                                  webrepl_port=0 if which == "webrepl" else None,
+                                  webrepl_password=PASSWORD if which == "webrepl" else None)
+            url = f"ws://127.0.0.1:{board.webrepl_port}" if which == "webrepl" else board.port
+            extra = ["--password-env", "BK_BENCH_PW"] if which == "webrepl" else []
+            entry: dict = {"kind": kind, "baud": baud, "link": "webrepl" if which == "webrepl" else "pty",
+                           "project": {"files": files, "bytes": kb * 1000}}
+            large = small_big if kind == "microbit" else big
+            entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, "/proj", large, args.runs, env)
+            if which == "webrepl":
+                entry["mpremote"] = {"error": "mpremote has no WebREPL support"}
+            else:
+                shutil.rmtree(project)
+                project = make_project(work / which / "proj", files, kb * 1000)
+                entry["mpremote"] = bench_tool(mpremote_tool(board.port, wasi=kind == "wasm"), project, "/proj", large, args.runs, env)
+            entry["mpremote_over_boardkit"] = ratios(entry)
+            if baud:
+                for case in ("first", "large"):
+                    rate = entry["boardkit"].get(case, {}).get("bytes_per_s")
+                    if rate:
+                        entry["boardkit"][case]["of_link_rate"] = round(rate / LINK_RATE_115200, 3)
+            report["boards"][which] = entry
+            virtual.stop(board.name)
+            print(json.dumps({which: entry}), file=sys.stderr)
+    finally:
+        virtual.stop_all()
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
