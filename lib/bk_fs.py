@@ -174,7 +174,7 @@ def _bk_tree(d):
     # One line per entry below d: (path, size, hash); folders have size -1, hash None.
     if not hasattr(os, "stat"):
         for n in os.listdir():
-            print(repr((n, os.size(n), _bk_hash(n))))
+            print(repr((n, os.size(n), _bk_hash(n)[:18])))
         return
     for n in os.listdir(d):
         p = _bk_join(d, n)
@@ -184,9 +184,17 @@ def _bk_tree(d):
                 print(repr((p, -1, None)))
                 _bk_tree(p)
             elif s[0] & 0x8000:
-                print(repr((p, s[6], _bk_hash(p))))
+                print(repr((p, s[6], _bk_hash(p)[:18])))
         except OSError:
             pass  # not a readable file (a device node on the wasm board): not user data
+
+
+def _bk_list(d):
+    # What d is (first line, as _bk_stat), then the tree below it: one round trip.
+    s = _bk_stat(d)
+    print(repr(s))
+    if s and s[0] == "d":
+        _bk_tree(d)
 
 
 def _bk_clean():

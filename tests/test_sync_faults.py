@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import boardkit
 from boardkit import sync
-from boardkit.device import Device, content_hash
+from boardkit.device import Device, listing_hash
 from boardkit.errors import BoardkitError, LinkError
 from boardkit.links import open_link
 
@@ -96,7 +96,7 @@ def check_whole(port: str, allowed: dict) -> None:
         on_board = {e.name: e for e in device.tree("/")}
         for name, versions_ in allowed.items():
             assert name in on_board, f"{name} vanished"
-            hashes = {content_hash(v, device.caps.sha256) for v in versions_}
+            hashes = {listing_hash(v, device.caps.sha256) for v in versions_}
             assert on_board[name].hash in hashes, f"{name} is neither the old nor the new version"
 
 
@@ -129,7 +129,7 @@ def test_cut_cable_never_leaves_a_partial_file(board_fixture, request, tmp_path)
         names = {e.name: e.hash for e in device.tree("/")}
         assert not any(n.endswith(".bktmp") for n in names)
         for f in new.iterdir():
-            assert names[f.name] == content_hash(f.read_bytes(), device.caps.sha256)
+            assert names[f.name] == listing_hash(f.read_bytes(), device.caps.sha256)
     with boardkit.connect(board.port) as device:
         for f in new.iterdir():
             device.remove(f.name)

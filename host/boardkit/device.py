@@ -58,7 +58,7 @@ class FileEntry:
     name: str
     size: int          # bytes; -1 for a folder
     path: str
-    hash: str | None = None  # content_hash() of the file, where asked for (tree())
+    hash: str | None = None  # listing_hash() of the file, where asked for (tree())
 
     @property
     def is_dir(self) -> bool:
@@ -318,22 +318,26 @@ class Device:
 
     def tree(self, path: str = "/") -> list[FileEntry]:
         """Everything below path, with sizes and content hashes, in one round trip."""
+        return self.listing(path)[1]
+
+    def listing(self, path: str = "/") -> tuple[tuple | None, list[FileEntry]]:
+        """(what path is, as stat() says; everything below it), in one round trip."""
         path = self.board_path(path)
-        found = self.stat(path)
+        lines = [line.strip() for line in self._call(f"_bk_list({path!r})", path=path).decode().splitlines()]
+        lines = [line for line in lines if line]
+        found = ast.literal_eval(lines[0]) if lines else None
         if found is None:
-            return []
+            return None, []
         if found[0] == "f":
             raise RemoteFileError(f"{path} is a file, not a folder")
-        out = self._call(f"_bk_tree({path!r})", path=path).decode()
         hidden = _SYSTEM_FOLDERS.get(self.caps.platform, ())
         entries = []
-        for line in out.splitlines():
-            if line.strip():
-                name, size, digest = ast.literal_eval(line.strip())
-                if any(name == h or name.startswith(h + "/") for h in hidden):
-                    continue
-                entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
-        return entries
+        for line in lines[1:]:
+            name, size, digest = ast.literal_eval(line)
+            if any(name == h or name.startswith(h + "/") for h in hidden):
+                continue
+            entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
+        return found, entries
 
     def remove(self, path: str) -> None:
         path = self.board_path(path)
@@ -389,6 +393,13 @@ def content_hash(data: bytes, sha256: bool) -> str:
     if sha256:
         return "s:" + hashlib.sha256(data).hexdigest()
     return "a:%08x" % zlib.adler32(data)
+
+
+def listing_hash(data: bytes, sha256: bool) -> str:
+    """The hash tree() reports: SHA-256 cut to 64 bits (plenty to see a change; the listing
+    crosses the link on every sync, at 115200 baud every byte counts). Writes are still
+    verified with the whole hash."""
+    return content_hash(data, sha256)[:18]
 
 # The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
 MICROBIT_NAME_MAX = 120

@@ -26,9 +26,23 @@ def _read(name: str) -> str:
 
 
 def _shrink(text: str) -> str:
-    """Drop comment lines, blank lines and docstrings: they cost wire time and heap."""
-    kept = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return "\n".join(kept) + "\n"
+    """The same code in fewer bytes: they cost wire time (3 KB is 0.26 s at 115200 baud) and heap.
+
+    ast.unparse drops comments and blank lines and writes each statement on one line, so
+    every leading space left is indentation: one space per level is enough.
+    """
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and body and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]  # a docstring
+    lines = []
+    for line in ast.unparse(tree).splitlines():
+        stripped = line.lstrip(" ")
+        if stripped:
+            lines.append(" " * ((len(line) - len(stripped)) // 4) + stripped)
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from boardkit.errors import BoardHung, CodeLost, LinkTimeout, NoMicroPython, ReplError
+from boardkit.errors import BoardHung, CodeLost, LinkTimeout, NoMicroPython, ReplError, UsageError
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 RAW_PROMPT = RAW_BANNER + b">"
@@ -193,10 +193,17 @@ class RawRepl:
     def _send_plain_raw(self, code: bytes) -> None:
         """Plain raw mode: no flow control, so a board that dropped bytes is given one resend.
 
+        Bytes 1-4 are the raw REPL's commands there, so code holding one cannot be sent.
+
         A board at the raw prompt answers "OK" the moment Ctrl-D arrives; silence means our
         bytes did not all arrive (a busy or starved board overran its receive buffer). Ctrl-C
         clears its half-received line and the code goes again, once.
         """
+        control = next((i for i, b in enumerate(code) if 1 <= b <= 4), None)
+        if control is not None:
+            line = code.count(b"\n", 0, control) + 1
+            raise UsageError(f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
+                            "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
         for attempt in (1, 2):
             for start in range(0, len(code), PLAIN_RAW_SLICE):
                 self.link.write(code[start:start + PLAIN_RAW_SLICE])

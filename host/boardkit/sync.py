@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from boardkit.device import TMP_SUFFIX, Device, content_hash
+from boardkit.device import TMP_SUFFIX, Device, listing_hash
 from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard
 
 IGNORE_FILE = ".boardkitignore"
@@ -140,7 +140,8 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
                 f"{device.caps.machine} has a flat filesystem: cannot store "
                 f"{nested[0] if nested else remote_dir!r}",
                 hint=f"keep the project flat for this board, or list sub-folders in {IGNORE_FILE}")
-    remote = {e.path: e for e in device.tree(remote_dir)}
+    found, listed = device.listing(remote_dir)
+    remote = {e.path: e for e in listed}
     plan = SyncPlan()
     wanted_dirs: set[str] = set()
     wanted_files: set[str] = set()
@@ -155,15 +156,17 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
             if p not in ("/", ".", ""):
                 wanted_dirs.add(p)
         have = remote.get(target)
-        if have is not None and have.size == f.size and have.hash == content_hash(f.path.read_bytes(), caps.sha256):
+        if have is not None and have.size == f.size and have.hash == listing_hash(f.path.read_bytes(), caps.sha256):
             plan.skip.append(target)
         else:
             plan.send.append((f, target))
     existing = set(remote)
-    if remote_dir not in ("/", ""):
-        # the target folder and those above it are not in the tree listing: look once
-        existing |= {str(p) for p in [PurePosixPath(remote_dir), *PurePosixPath(remote_dir).parents]
-                     if str(p) != "/" and device.stat(str(p)) is not None}
+    above = [str(p) for p in [PurePosixPath(remote_dir), *PurePosixPath(remote_dir).parents] if str(p) != "/"]
+    if found is not None:
+        existing |= set(above)  # the target folder is there, so are those above it
+    elif remote_dir not in ("/", ""):
+        # a new target folder: which of the folders above it are there?
+        existing |= {p for p in above if device.stat(p) is not None}
     plan.make_dirs = sorted(d for d in wanted_dirs if d not in existing)
     if delete:
         base = remote_dir.rstrip("/")
@@ -247,8 +250,8 @@ def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
 def plan_pull(device: Device, remote_dir: str, root: Path) -> tuple[list, list[str]]:
     """[(board entry, local path)] to fetch, and the board paths already equal locally."""
     remote_dir = device.board_path(remote_dir)
-    entries = device.tree(remote_dir)
-    if not entries and device.stat(remote_dir) is None:
+    found, entries = device.listing(remote_dir)
+    if found is None:
         raise RemoteFileError(f"{remote_dir}: no such folder on the board")
     fetch, same = [], []
     for e in entries:
@@ -256,7 +259,7 @@ def plan_pull(device: Device, remote_dir: str, root: Path) -> tuple[list, list[s
             continue
         target = safe_local_path(root, remote_dir, e.path)
         if target.is_file() and target.stat().st_size == e.size \
-                and content_hash(target.read_bytes(), device.caps.sha256) == e.hash:
+                and listing_hash(target.read_bytes(), device.caps.sha256) == e.hash:
             same.append(e.path)
         else:
             fetch.append((e, target))
@@ -270,7 +273,7 @@ def apply_pull(device: Device, fetch: list, same: list[str], progress: SyncProgr
     done = 0
     for index, (entry, target) in enumerate(fetch):
         data = device.read_file(entry.path)
-        if content_hash(data, device.caps.sha256) != entry.hash:
+        if listing_hash(data, device.caps.sha256) != entry.hash:
             raise SyncError(f"{entry.path} changed on the board while it was read",
                             hint="run the sync again")
         target.parent.mkdir(parents=True, exist_ok=True)

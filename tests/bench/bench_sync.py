@@ -8,7 +8,8 @@ Cases, each timed as a whole process the way a user types it:
 
 Boards: a wasm board unthrottled, a wasm board at --baud 115200 (11,520 bytes/s), the same
 115200 board over WebREPL (mpremote has no WebREPL), and the micro:bit (a smaller project:
-its flash holds about 30 KB; mpremote cannot copy to it, the failure is recorded).
+10 files, 10 KB, flat, and a 6 KB large file: its flash holds about 30 KB; mpremote cannot copy
+to it, the failure is recorded).
 
 mpremote 1.29 cannot copy to the WebAssembly build as it is: that build reports WASI errno
 numbers ("OSError: 44" is ENOENT, 20 is EEXIST) and mpremote reads numeric errnos in
@@ -41,7 +42,10 @@ PASSWORD = "bench-pw"
 WORDS = ("led", "pin", "value", "sleep", "button", "display", "count", "total", "sensor", "read",
          "write", "state", "index", "speed", "angle", "motor", "music", "radio", "pixel", "loop")
 
-# Removes a folder tree on the board (between first-sync runs), with or without os.stat.
+# The micro:bit's filesystem is flat and its os.listdir takes no argument.
+WIPE_FLAT = "import os\nfor n in os.listdir():\n if n.startswith('mod'): os.remove(n)\n"
+
+# Removes a folder tree on the board (between first-sync runs).
 RMTREE = """import os
 def _rm(p):
     try:
@@ -68,11 +72,11 @@ def source_text(rng: random.Random, size: int) -> bytes:
     return "".join(lines).encode()[:size]
 
 
-def make_project(root: Path, files: int, total: int, seed: int = 7) -> Path:
+def make_project(root: Path, files: int, total: int, flat: bool = False, seed: int = 7) -> Path:
     rng = random.Random(seed)
     root.mkdir(parents=True)
     for i in range(files):
-        folder = root / ("" if i < files // 2 else f"pkg{i % 3}")
+        folder = root / ("" if flat or i < files // 2 else f"pkg{i % 3}")
         folder.mkdir(exist_ok=True)
         (folder / f"mod{i:02d}.py").write_bytes(source_text(rng, total // files))
     return root
@@ -83,7 +87,7 @@ def run(cmd: list[str], env: dict, cwd: Path | None = None, check: bool = True) 
     result = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd, timeout=900)
     elapsed = time.perf_counter() - started
     if check and result.returncode != 0:
-        raise RuntimeError(f"{Path(cmd[1]).name} ... failed ({result.returncode}): {result.stderr.decode()[-400:]}")
+        raise RuntimeError(f"{Path(cmd[1]).name} ... failed ({result.returncode}): {(result.stderr or result.stdout).decode()[-400:]}")
     return elapsed, result
 
 
@@ -99,12 +103,16 @@ class Tool:
         self.name, self.sync, self.push, self.wipe = name, sync, push, wipe
 
 
+def wipe_code(remote: str) -> str:
+    return WIPE_FLAT if remote == "/" else RMTREE % remote
+
+
 def boardkit_tool(url: str, extra: list[str]) -> Tool:
     bk = [str(BIN / "boardkit"), "-p", url, *extra]
     return Tool("boardkit",
                 sync=lambda local, remote: [*bk, "sync", str(local), remote],
                 push=lambda path, remote: [*bk, "push", str(path), remote],
-                wipe=lambda remote: [*bk, "exec", RMTREE % remote])
+                wipe=lambda remote: [*bk, "exec", wipe_code(remote)])
 
 
 def mpremote_tool(port: str, wasi: bool) -> Tool:
@@ -113,10 +121,11 @@ def mpremote_tool(port: str, wasi: bool) -> Tool:
     # What a user types: `mpremote cp -r * :/proj/` (cp(1) rules: an existing target folder
     # receives the sources). mpremote skips files whose hash already matches.
     def sync(local: Path, remote: str) -> list[str]:
-        return [*mp, "cp", "-r", *sorted(str(p) for p in local.iterdir()), f":{remote}/"]
+        return [*mp, "cp", "-r", *sorted(str(p) for p in local.iterdir()), f":{remote.rstrip('/')}/"]
     return Tool("mpremote", sync=sync,
                 push=lambda path, remote: [*mp, "cp", str(path), f":{remote}/"],
-                wipe=lambda remote: [*mp, "exec", RMTREE % remote + f"os.mkdir({remote!r})"])
+                wipe=lambda remote: [*mp, "exec", wipe_code(remote) if remote == "/"
+                                     else RMTREE % remote + f"os.mkdir({remote!r})"])
 
 
 def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env: dict) -> dict:
@@ -136,7 +145,10 @@ def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env
         result["noop"] = summary(noop)
         result["one"] = summary(one)
         if big is not None:
-            large = [run(tool.push(big, remote), env)[0] for _ in range(runs)]
+            large = []
+            for i in range(runs):  # new content each time, or it would be skipped as unchanged
+                big.write_bytes(source_text(random.Random(i), big.stat().st_size))
+                large.append(run(tool.push(big, remote), env)[0])
             result["large"] = {**summary(large), "bytes": big.stat().st_size,
                                "bytes_per_s": round(big.stat().st_size / statistics.median(large))}
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
@@ -170,15 +182,15 @@ def main() -> None:
     big = work / "large.py"
     big.write_bytes(source_text(random.Random(1), 100_000))
     small_big = work / "large_mb.py"
-    small_big.write_bytes(source_text(random.Random(2), 12_000))
+    small_big.write_bytes(source_text(random.Random(2), 6_000))
     report: dict = {"benchmark": "sync", "runs": args.runs, "boards": {},
                     "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)"}
     try:
         for which in args.boards.split(","):
             kind = "microbit" if which == "microbit" else "wasm"
             baud = 115200 if which in ("wasm115200", "webrepl") else None
-            files, kb = (10, 16) if kind == "microbit" else (args.files, args.kb)
-            project = make_project(work / which / "proj", files, kb * 1000)
+            files, kb = (10, 10) if kind == "microbit" else (args.files, args.kb)
+            project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
             board = virtual.start(kind, name=f"bench-{which}", baud=baud,
                                   webrepl_port=0 if which == "webrepl" else None,
                                   webrepl_password=PASSWORD if which == "webrepl" else None)
@@ -187,13 +199,15 @@ def main() -> None:
             entry: dict = {"kind": kind, "baud": baud, "link": "webrepl" if which == "webrepl" else "pty",
                            "project": {"files": files, "bytes": kb * 1000}}
             large = small_big if kind == "microbit" else big
-            entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, "/proj", large, args.runs, env)
+            remote = "/" if kind == "microbit" else "/proj"
+            entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, remote, large, args.runs, env)
             if which == "webrepl":
                 entry["mpremote"] = {"error": "mpremote has no WebREPL support"}
             else:
                 shutil.rmtree(project)
-                project = make_project(work / which / "proj", files, kb * 1000)
-                entry["mpremote"] = bench_tool(mpremote_tool(board.port, wasi=kind == "wasm"), project, "/proj", large, args.runs, env)
+                project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
+                entry["mpremote"] = bench_tool(mpremote_tool(board.port, wasi=kind == "wasm"), project, remote,
+                                               large, args.runs, env)
             entry["mpremote_over_boardkit"] = ratios(entry)
             if baud:
                 for case in ("first", "large"):

@@ -39,6 +39,20 @@ def test_ls_and_stat(bk, tmp_path, capsys):
     assert bk._bk_stat(str(tmp_path / "missing")) is None
 
 
+def test_list_says_what_the_path_is_then_the_tree(bk, tmp_path, capsys):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.py").write_bytes(b"abc")
+    bk._bk_list(str(tmp_path / "missing"))
+    assert printed(capsys) == "None"
+    bk._bk_list(str(tmp_path / "sub" / "b.py"))
+    assert ast.literal_eval(printed(capsys)) == ("f", 3)
+    bk._bk_list(str(tmp_path))
+    lines = [ast.literal_eval(line) for line in printed(capsys).splitlines()]
+    assert lines[0] == ("d", 0)
+    sub, b = str(tmp_path / "sub"), str(tmp_path / "sub" / "b.py")
+    assert sorted(lines[1:]) == [(sub, -1, None), (b, 3, "s:ba7816bf8f01cfea")]  # sha256("abc"), cut
+
+
 def test_get_streams_base64_lines(bk, tmp_path, capsys):
     data = os.urandom(1000)
     (tmp_path / "blob").write_bytes(data)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boardkit.errors import BoardHung, BoardkitError, CodeLost, LinkTimeout, NoMicroPython
+from boardkit.errors import BoardHung, BoardkitError, CodeLost, LinkTimeout, NoMicroPython, UsageError
 from boardkit.repl import RawRepl
 from fake_board import BANNER, FakeLink, ScriptedBoard
 
@@ -38,6 +38,16 @@ def test_exec_falls_back_to_plain_raw_on_old_firmware():
     written_before = len(link.written)
     repl.exec("y = 2")
     assert b"\x05" not in link.written[written_before:]  # asked once per session only
+
+
+def test_plain_raw_refuses_code_holding_raw_repl_commands():
+    repl, board, link = make(raw_paste=False)
+    repl.exec("x = 1")
+    written_before = len(link.written)
+    with pytest.raises(UsageError, match=r"control byte 0x02 \(line 2\)"):
+        repl.exec("a = 1\nb = '\x02'\n")
+    assert b"b = " not in link.written[written_before:]  # nothing of it was sent
+    assert repl.exec("y = 2").stdout == b"ran 5\r\n"
 
 
 @given(size=st.integers(0, 3000), window=st.integers(1, 300))

@@ -1,0 +1,2 @@
+# requires: bool_is_int
+print(isinstance(True, int), isinstance(False, (str, int)))

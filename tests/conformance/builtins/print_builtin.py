@@ -1,0 +1,7 @@
+print("a", "b", "c")
+print("a", "b", sep="-")
+print("no newline", end="")
+print(" <- joined")
+print("x", 1, None, True, sep="|", end="!\n")
+print()
+print("", "")

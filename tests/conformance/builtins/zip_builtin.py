@@ -1,0 +1,5 @@
+print(list(zip([1, 2, 3], "abc")))
+print(list(zip([1, 2, 3], [4])), list(zip()), list(zip("ab")))
+a, b = zip(*[(1, "x"), (2, "y")])
+print(a, b)
+print(dict(zip(["k1", "k2"], [1, 2]))["k2"])

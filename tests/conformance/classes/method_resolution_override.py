@@ -1,0 +1,9 @@
+class A:
+    def run(self):
+        return self.step()
+    def step(self):
+        return "A.step"
+class B(A):
+    def step(self):
+        return "B.step"
+print(A().run(), B().run())

@@ -1,0 +1,14 @@
+def acc():
+    total = 0
+    while True:
+        v = yield total
+        if v is None:
+            break
+        total += v
+g = acc()
+print(next(g))
+print(g.send(5), g.send(10), g.send(-3))
+try:
+    g.send(None)
+except StopIteration:
+    print("done")

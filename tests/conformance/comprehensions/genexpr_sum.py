@@ -1,0 +1,6 @@
+print(sum(x * x for x in range(10)))
+print(max(len(w) for w in ["a", "abc", "ab"]))
+print(any(x > 3 for x in [1, 2, 5]), all(x > 0 for x in [1, -1]))
+print(list(x + 1 for x in (1, 2)), tuple(c for c in "hi"))
+g = (x for x in range(3))
+print(next(g), next(g), list(g), list(g))

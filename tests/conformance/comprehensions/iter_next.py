@@ -1,0 +1,6 @@
+it = iter([1, 2])
+print(next(it), next(it))
+it2 = iter("ab")
+print(list(it2), list(it2))
+d = iter({"k": 1})
+print(next(d))

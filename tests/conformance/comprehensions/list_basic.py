@@ -1,0 +1,5 @@
+print([x * 2 for x in range(5)])
+print([c.upper() for c in "abc"])
+print([x for x in range(10) if x % 3 == 0])
+print([(x, y) for x in range(2) for y in "ab"])
+print([])

@@ -1,0 +1,5 @@
+m = map(lambda x: x * 2, [1, 2, 3])
+print(next(m), list(m), list(m))
+f = filter(None, [0, 1, "", "a", None, 2])
+print(list(f))
+print(list(map(pow, [2, 3], [3, 2])))

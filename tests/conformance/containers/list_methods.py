@@ -1,0 +1,11 @@
+l = [3, 1, 2]
+l.append(5)
+l.extend([7, 1])
+l.insert(0, 9)
+l.insert(100, 0)
+print(l)
+print(l.pop(), l.pop(0), l.pop(-2), l)
+l.remove(1)
+print(l, l.index(2), l.count(1))
+l.clear()
+print(l, len(l))

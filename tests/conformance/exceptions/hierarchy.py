@@ -1,0 +1,6 @@
+print(issubclass(KeyError, LookupError), issubclass(IndexError, LookupError))
+print(issubclass(ZeroDivisionError, ArithmeticError), issubclass(OverflowError, ArithmeticError))
+print(issubclass(ValueError, Exception), issubclass(Exception, BaseException))
+print(issubclass(KeyboardInterrupt, Exception), issubclass(SystemExit, BaseException))
+print(issubclass(StopIteration, Exception), issubclass(NotImplementedError, RuntimeError))
+print(issubclass(OSError, Exception), issubclass(AssertionError, Exception))

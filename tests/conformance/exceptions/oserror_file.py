@@ -1,0 +1,4 @@
+try:
+    open("/definitely/not/here.txt")
+except OSError as e:
+    print("OSError", len(e.args) > 0)

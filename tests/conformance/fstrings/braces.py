@@ -1,0 +1,4 @@
+# requires: fstring
+v = 7
+print(f"{{literal}} {{{v}}}")
+print(f"{{}}")

@@ -1,0 +1,10 @@
+# requires: collections_ordereddict
+from collections import OrderedDict
+d = OrderedDict()
+d["z"] = 1
+d["a"] = 2
+d["m"] = 3
+print(list(d.keys()), list(d.values()))
+del d["a"]
+d["a"] = 4
+print(list(d.items()))

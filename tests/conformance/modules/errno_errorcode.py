@@ -1,0 +1,3 @@
+# requires: errorcode
+import errno
+print(errno.errorcode[errno.ENOENT], errno.errorcode[errno.EEXIST])

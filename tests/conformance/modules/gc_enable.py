@@ -1,0 +1,5 @@
+import gc
+gc.disable()
+print(gc.isenabled())
+gc.enable()
+print(gc.isenabled())

@@ -1,0 +1,2 @@
+# requires: str_casefold
+print("HeLLo".casefold(), "abc".casefold() == "ABC".casefold())

@@ -1,0 +1,5 @@
+print("{} and {}".format("a", "b"))
+print("{0}{1}{0}".format("ab", "cd"))
+print("{x}-{y}".format(x=1, y=2))
+print("{{literal}} {}".format(3))
+print("{0} {n}".format(1, n=2))

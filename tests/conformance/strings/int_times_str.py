@@ -1,0 +1,2 @@
+# requires: int_times_seq
+print(3 * "ab", 2 * [0])

@@ -1,0 +1,4 @@
+# requires: str_partition
+print("key=value=x".partition("="))
+print("key=value=x".rpartition("="))
+print("novalue".partition("="), "novalue".rpartition("="))

@@ -1,0 +1,5 @@
+print("%s is %d years" % ("Ann", 30))
+print("[%5s] [%-5s] [%.2s]" % ("ab", "ab", "abcdef"))
+print("%d%%" % 50, "%c%c" % (72, "i"))
+print("%r %s" % ("q", "q"), "%s" % [1, 2])
+print("%s" % (("tuple",),))

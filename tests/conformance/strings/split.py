@@ -1,0 +1,5 @@
+print("a,b,,c".split(","))
+print("  one  two   three ".split())
+print("k=v=w".split("=", 1), "a b c".split(" ", 0))
+print("x".split(","), "".split(","), "".split())
+print("a-b-c".rsplit("-", 1))

@@ -1,0 +1,3 @@
+print("a b  c   d".split(None, 2))
+print("  lead".split(), "trail  ".split(" "))
+print("\ta\nb c\r\n".split())

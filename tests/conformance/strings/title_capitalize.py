@@ -1,0 +1,2 @@
+# requires: str_title
+print("hello big world".title(), "hELLO".capitalize(), "AbC".swapcase())

@@ -1,0 +1,10 @@
+"""Module docstring."""
+def f():
+    """Function docstring."""
+    return 1
+class C:
+    """Class docstring."""
+    def m(self):
+        """Method docstring."""
+        return 2
+print(f(), C().m())

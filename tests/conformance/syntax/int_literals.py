@@ -1,0 +1,3 @@
+print(0x1F, 0X10, 0o17, 0O7, 0b1011, 0B11)
+print(-0x10, 0xff & 0x0f)
+print(1000000, 0o0, 0x0)
