@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "mkdir": ("fs_cmds", "mkdir", "Make a folder on the board."),
     "push": ("sync_cmds", "push", "Copy files to the board (only what changed; atomic, verified)."),
     "sync": ("sync_cmds", "sync_", "Make a board folder match a local folder (or --pull the other way)."),
+    "test": ("test_cmd", "test", "Run the conformance suite on CPython, the WebAssembly build, the browser, boards."),
+    "check": ("check_cmd", "check", "List what a program uses that a target lacks (f-strings on a micro:bit, ...)."),
     "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
 }
 

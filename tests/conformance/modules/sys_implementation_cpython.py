@@ -1,0 +1,3 @@
+# requires: cpython
+import sys
+print(sys.implementation.name, sys.implementation.version[0])
