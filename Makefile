@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WASM := firmware/wasm
-APT_PACKAGES := qemu-system-arm firmware-microbit-micropython
+APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium
 
 .PHONY: setup demo test test-quick test-slow test-fast test-wasm test-microbit bench clean system-packages
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# compat mode: a plain .pth entry, no import-hook finder to pay for on every start
-	$(BIN)/python -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/python -m pip install --quiet -e '.[test,browser]' --config-settings editable_mode=compat
 	touch $@
 
 $(WASM)/node_modules/.installed: $(WASM)/package.json $(WASM)/package-lock.json

@@ -19,6 +19,7 @@ from boardkit.errors import BoardkitError, LinkTimeout, UsageError
 
 VIRTUAL_KINDS = ("wasm", "microbit")
 NAMED_TARGETS = ("cpython", "wasm", "browser", "microbit")
+IMPLEMENTATIONS = {"micropython": "MicroPython", "circuitpython": "CircuitPython"}
 
 
 @dataclass
@@ -98,7 +99,8 @@ class DeviceTarget(Target):
         self.device = connect(url, password=password)
         self.repl = self.device.repl
         caps = self.device.caps
-        self.description = f"{caps.implementation} {'.'.join(map(str, caps.version))} on {caps.machine}"
+        implementation = IMPLEMENTATIONS.get(caps.implementation, caps.implementation)
+        self.description = f"{implementation} {caps.version_text} on {caps.machine}"
         self._dirty = False
 
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
@@ -134,8 +136,9 @@ class VirtualTarget(DeviceTarget):
         except BaseException:
             virtual.stop(self._board.name)
             raise
-        runtime = "the npm WebAssembly build under node" if kind == "wasm" else "QEMU"
-        self.description += f" ({runtime})"
+        caps = self.device.caps
+        runtime = "WebAssembly, node" if kind == "wasm" else f"{caps.machine}, QEMU"
+        self.description = f"{IMPLEMENTATIONS.get(caps.implementation, caps.implementation)} {caps.version_text} ({runtime})"
 
     def close(self) -> None:
         from boardkit import virtual

@@ -1,0 +1,120 @@
+"""The `browser` target: the same npm WebAssembly build in headless Chromium, driven by Playwright.
+
+The page loads micropython.mjs from a small local HTTP server (browsers will not load wasm
+from file://) and exposes runTest(code) -> {out, error}. Tests run one after another in one
+interpreter, each with fresh globals and a gc.collect() after it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from boardkit.conformance.targets import Outcome, Target
+from boardkit.errors import UsageError
+from boardkit.paths import repo_root
+
+PAGE = """<!doctype html><meta charset="utf-8"><title>boardkit conformance</title>
+<script type="module">
+import { loadMicroPython } from "./micropython.mjs";
+let out = [];
+const decoder = new TextDecoder();
+const mp = await loadMicroPython({ stdout: (b) => out.push(...b), linebuffer: false });
+const RESET = "def _bk_reset(g=globals()):\\n for k in [k for k in g if not k.startswith('__')]:\\n  del g[k]\\n import gc\\n gc.collect()\\n_bk_reset()\\n";
+window.runTest = (code) => {
+  out = [];
+  let error = null;
+  try {
+    mp.runPython(code);
+  } catch (e) {
+    const lines = String(e.message || e).trim().split("\\n");
+    error = e.name === "PythonError" ? lines[lines.length - 1] : "browser: " + String(e);
+  }
+  const text = decoder.decode(new Uint8Array(out));
+  try { mp.runPython(RESET); } catch (e) { /* the next test shows it */ }
+  return { out: text, error };
+};
+window.version = (() => { out = []; mp.runPython("import sys\\nprint('.'.join(str(v) for v in sys.implementation.version[:3]) + ' on ' + sys.implementation._machine)"); return decoder.decode(new Uint8Array(out)).trim(); })();
+window.boardkitReady = true;
+</script>
+"""
+
+
+def runtime_dir() -> Path:
+    return repo_root() / "firmware" / "wasm" / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+
+
+def chromium_path() -> str:
+    found = os.environ.get("BOARDKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise UsageError("the browser target needs Chromium", hint="apt-get install chromium (or `make setup` as root)")
+    return found
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript"}
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        if self.path in ("/", "/index.html"):
+            body = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class BrowserTarget(Target):
+    name = "browser"
+    fresh_between_tests = "fresh globals, gc.collect()"
+
+    def __init__(self):
+        runtime = runtime_dir()
+        if not (runtime / "micropython.mjs").is_file():
+            raise UsageError("the WebAssembly runtime is not installed", hint="run `make setup`")
+        try:
+            from playwright.sync_api import Error as PlaywrightError, sync_playwright
+        except ImportError:
+            raise UsageError("the browser target needs Playwright", hint="pip install playwright") from None
+        self._error = PlaywrightError
+        self._server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_Handler, directory=str(runtime)))
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._pw = sync_playwright().start()
+        try:
+            # --no-sandbox: Chromium's sandbox refuses to run as root (CI machines).
+            self._browser = self._pw.chromium.launch(executable_path=chromium_path(), headless=True,
+                                                     args=["--no-sandbox"])
+            self._page = self._browser.new_page()
+            self._page.goto(f"http://127.0.0.1:{self._server.server_address[1]}/")
+            self._page.wait_for_function("window.boardkitReady === true", timeout=30_000)
+            version = self._page.evaluate("window.version")
+        except Exception:
+            self.close()
+            raise
+        self.description = f"MicroPython {version.split(' on ')[0]} (WebAssembly, Chromium " \
+                           f"{self._browser.version.split('.')[0]})"
+
+    def run(self, code: str, timeout: float = 10.0) -> Outcome:
+        try:
+            reply = self._page.evaluate("code => window.runTest(code)", code)
+        except self._error as exc:
+            return Outcome("", f"browser: {str(exc).splitlines()[0]}", broken=True)
+        return Outcome(reply["out"], reply["error"])
+
+    def close(self) -> None:
+        for step in (lambda: self._browser.close(), lambda: self._pw.stop(), self._server.shutdown):
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - closing down: nothing more to do about it
+                pass
