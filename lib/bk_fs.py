@@ -95,7 +95,9 @@ def _bk_wb(b, n, c, o):
         return
     if o != _bk_n:
         raise ValueError("bk: offset")
-    _bk_f.write(b)
+    if _bk_f.write(b) != n:
+        # A full filesystem writes less without saying so (micro:bit): say it.
+        raise OSError("bk: full")
     _bk_n += n
 
 
@@ -140,10 +142,15 @@ def _bk_check(p, h):
         raise ValueError("bk: hash")
 
 
-def _bk_place(tmp, p):
+def _bk_place(tmp, p, n):
     # Put the checked file in place. Where the board can rename that is atomic. Where it
     # cannot (micro:bit v1) it is copied on the board, in one exec: once this code has
-    # arrived a cut cable can no longer stop it half-way.
+    # arrived a cut cable can no longer stop it half-way. A temporary file that is not
+    # whole (n bytes) never replaces anything.
+    s = _bk_stat(tmp)
+    if not s or s[1] != n:
+        os.remove(tmp)
+        raise OSError("bk: full")
     if hasattr(os, "rename"):
         try:
             os.rename(tmp, p)

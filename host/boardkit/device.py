@@ -299,7 +299,7 @@ class Device:
             # also hash the whole file before it replaces the old one; the micro:bit's
             # heap cannot hold the hashing code beside the writing code.
             check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
-            finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r})"
+            finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
             size = int(self._call(finish, path=path).decode().strip())
         except RemoteFileError:
             self._cleanup_tmp(tmp, path)
@@ -456,13 +456,14 @@ def file_error(exc: RemoteError, path: str | None = None, platform: str = "") ->
         return exc
     code = None
     found = re.search(r"\[Errno (\d+)\]|OSError: (\d+)|\b(E[A-Z]+)\b", exc.message)
-    if found:
-        if found.group(1) or found.group(2):
-            code = int(found.group(1) or found.group(2))
-        else:
-            code = _ERRNO_NAMES.get(found.group(3))
-    if code is not None and platform in _PLATFORM_ERRNOS:
-        code = _PLATFORM_ERRNOS[platform].get(code, code)
+    if "bk: full" in exc.message or "no more storage space" in exc.message:
+        code = 28  # written short (lib/bk_fs.py), or the micro:bit's own words for ENOSPC
+    elif found and (found.group(1) or found.group(2)):
+        code = int(found.group(1) or found.group(2))
+        if platform in _PLATFORM_ERRNOS:
+            code = _PLATFORM_ERRNOS[platform].get(code, code)
+    elif found:
+        code = _ERRNO_NAMES.get(found.group(3))
     words = _ERRNO_WORDS.get(code, exc.message)
     where = f"{path}: " if path else ""
     return RemoteFileError(f"{where}{words} (the board said {exc.message})", hint=_ERRNO_HINTS.get(code))

@@ -8,8 +8,8 @@ Cases, each timed as a whole process the way a user types it:
 
 Boards: a wasm board unthrottled, a wasm board at --baud 115200 (11,520 bytes/s), the same
 115200 board over WebREPL (mpremote has no WebREPL), and the micro:bit (a smaller project:
-10 files, 10 KB, flat, and a 6 KB large file: its flash holds about 30 KB; mpremote cannot copy
-to it, the failure is recorded).
+10 files, 5 KB, flat, and a 3 KB large file: the emulated flash holds about 15 KB; mpremote
+cannot copy to it, the failure is recorded).
 
 mpremote 1.29 cannot copy to the WebAssembly build as it is: that build reports WASI errno
 numbers ("OSError: 44" is ENOENT, 20 is EEXIST) and mpremote reads numeric errnos in
@@ -182,14 +182,14 @@ def main() -> None:
     big = work / "large.py"
     big.write_bytes(source_text(random.Random(1), 100_000))
     small_big = work / "large_mb.py"
-    small_big.write_bytes(source_text(random.Random(2), 6_000))
+    small_big.write_bytes(source_text(random.Random(2), 3_000))
     report: dict = {"benchmark": "sync", "runs": args.runs, "boards": {},
                     "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)"}
     try:
         for which in args.boards.split(","):
             kind = "microbit" if which == "microbit" else "wasm"
             baud = 115200 if which in ("wasm115200", "webrepl") else None
-            files, kb = (10, 10) if kind == "microbit" else (args.files, args.kb)
+            files, kb = (10, 5) if kind == "microbit" else (args.files, args.kb)
             project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
             board = virtual.start(kind, name=f"bench-{which}", baud=baud,
                                   webrepl_port=0 if which == "webrepl" else None,

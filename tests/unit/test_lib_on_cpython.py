@@ -73,7 +73,7 @@ def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
     import hashlib
     bk._bk_fin()
     bk._bk_check(tmp, "s:" + hashlib.sha256(piece).hexdigest())
-    bk._bk_place(tmp, str(target))
+    bk._bk_place(tmp, str(target), len(piece))
     assert printed(capsys) == str(len(piece))
     assert target.read_bytes() == piece and not os.path.exists(tmp)
 
@@ -92,3 +92,16 @@ def test_garbled_pieces_are_refused_not_written(bk, tmp_path):
     bk._bk_wb(b"de", 2, sum(b"de"), 3)
     bk._bk_f.close()
     assert (tmp_path / "x").read_bytes() == b"abcde"
+
+
+def test_a_short_temporary_file_never_replaces_the_old_one(bk, tmp_path):
+    target = tmp_path / "main.py"
+    target.write_bytes(b"old and whole")
+    tmp = str(target) + ".bktmp"
+    bk._bk_open(tmp)
+    piece = b"print('n"
+    bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
+    bk._bk_fin()
+    with pytest.raises(OSError, match="bk: full"):
+        bk._bk_place(tmp, str(target), len(piece) + 5)  # the board wrote less than was sent
+    assert target.read_bytes() == b"old and whole" and not os.path.exists(tmp)
