@@ -34,7 +34,8 @@ def _session_board(kind: str, name: str):
     try:
         board = virtual.start(kind, name=name)
     except VirtualBoardError as exc:
-        pytest.skip(f"{kind} virtual board unavailable: {exc} ({exc.hint})")
+        # A failure, not a skip: `make test` installs everything a virtual board needs.
+        pytest.fail(f"{kind} virtual board unavailable: {exc} ({exc.hint})")
     yield board
     if virtual.find(board.name):
         virtual.stop(board.name)
