@@ -88,6 +88,9 @@ def test_push_files(board, tmp_path):
     assert json.loads(result.stdout)["sent"] == 1
     assert json.loads(boardkit("-p", board.name, "push", str(a), "--json").stdout)["skipped"] == 1
     assert "no such file" in one_line_error(boardkit("-p", board.name, "push", str(tmp_path / "nope.py")))
+    # "/" exists on this computer too, but only files are pushed: it names the board's folder
+    assert json.loads(boardkit("-p", board.name, "push", str(a), "/", "--json").stdout)["skipped"] == 1
+    assert json.loads(boardkit("-p", board.name, "push", str(a), ":/", "--json").stdout)["skipped"] == 1
 
 
 @pytest.mark.microbit

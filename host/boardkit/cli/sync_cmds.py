@@ -28,7 +28,8 @@ def _report(run, as_json: bool, verb: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
 def push(ctx, paths, as_json):
-    """Copy FILE... to the board, into REMOTE_DIR (the last argument, if it is not a local file).
+    """Copy FILE... to the board, into REMOTE_DIR (the last argument, if it is not a local file;
+    a leading ":" makes it plainly the board's, as in mpremote).
 
     Files the board already holds with the same content are skipped; each new file is
     written under a temporary name, checked by hash on the board, then moved into place.
@@ -37,11 +38,13 @@ def push(ctx, paths, as_json):
     Examples:
       boardkit push main.py
       boardkit push lib/util.py lib/net.py /lib
+      boardkit push main.py :/
     """
     names = list(paths)
     remote_dir = "/"
-    if len(names) > 1 and not Path(names[-1]).exists():
-        remote_dir = names.pop()
+    if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
+        # only files are pushed, so a last argument that is not a local file names the folder
+        remote_dir = names.pop().removeprefix(":") or "/"
     files = []
     for name in names:
         path = Path(name)
