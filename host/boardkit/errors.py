@@ -96,3 +96,11 @@ class UsageError(BoardkitError):
 
 class AuthError(LinkError):
     """The board refused our password (WebREPL), or there was none to give."""
+
+
+class FirmwareError(BoardkitError):
+    """A firmware image is missing, corrupt, or does not match its pinned or locked hash."""
+
+
+class FlashError(BoardkitError):
+    """Writing firmware to a board failed, or the board did not come back running Python."""
