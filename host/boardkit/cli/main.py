@@ -30,6 +30,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sync": ("sync_cmds", "sync_", "Make a board folder match a local folder (or --pull the other way)."),
     "test": ("test_cmd", "test", "Run the conformance suite on CPython, the WebAssembly build, the browser, boards."),
     "check": ("check_cmd", "check", "List what a program uses that a target lacks (f-strings on a micro:bit, ...)."),
+    "boards": ("boards_cmd", "boards", "List the boards boardkit knows (boards/*.toml)."),
+    "firmware": ("firmware_cmds", "firmware", "Firmware images: list, fetch and add (pinned, checked by SHA-256)."),
+    "flash": ("flash_cmd", "flash", "Flash MicroPython (or a kit) onto a board: ESP32, micro:bit, RP2040, virtual."),
+    "kit": ("kit_cmds", "kit", "Build classroom kit images: firmware + libraries + lesson files in one flash."),
     "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
 }
 
