@@ -134,6 +134,16 @@ def test_memory_error_on_the_microbit_is_named(microbit_board):
 
 
 @pytest.mark.microbit
+def test_a_heap_full_of_old_objects_is_explained(microbit_board):
+    b = microbit_board.name
+    assert boardkit("-p", b, "exec", "big = bytearray(6500)").returncode == 0
+    line = one_line_error(boardkit("-p", b, "info"))
+    assert "out of memory before boardkit could start" in line and "boardkit reset" in line
+    assert boardkit("-p", b, "reset").returncode == 0
+    assert boardkit("-p", b, "info").returncode == 0
+
+
+@pytest.mark.microbit
 def test_hung_microbit_times_out_and_hard_reset_recovers(microbit_board):
     b = microbit_board.name
     result = boardkit("-p", b, "exec", "--max-time", "2", "from microbit import temperature\nprint(temperature())")

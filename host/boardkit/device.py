@@ -128,8 +128,15 @@ class Device:
         return self._caps
 
     def _probe(self) -> Capabilities:
-        self._exec_own(device_code.source("bk_clean"))
-        raw = self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
+        try:
+            self._exec_own(device_code.source("bk_clean"))
+            raw = self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
+        except RemoteError as exc:
+            if exc.exc_type != "MemoryError":
+                raise
+            # What fills the heap is the REPL's globals from earlier programs, not ours.
+            raise DeviceError("the board is out of memory before boardkit could start: objects from earlier "
+                              "programs fill its heap", hint="`boardkit reset` gives it a fresh heap") from None
         try:
             values = ast.literal_eval(raw.splitlines()[-1])
         except (ValueError, SyntaxError, IndexError):

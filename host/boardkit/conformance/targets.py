@@ -119,6 +119,8 @@ class DeviceTarget(Target):
 
     def close(self) -> None:
         try:
+            if self._dirty:
+                self.repl.soft_reset()  # leave the board as fresh as we found it, not full of test objects
             self.device.close()
         except BoardkitError:
             pass
