@@ -1,0 +1,107 @@
+"""`boardkit firmware list|fetch|add`: the firmware cache (pinned, checked by SHA-256)."""
+
+from __future__ import annotations
+
+import click
+
+from boardkit.cli.common import Progress, emit_json, human_size
+from boardkit.errors import UsageError
+
+
+@click.group()
+def firmware():
+    """Firmware images: list the cache, fetch a board's release, add a local file.
+
+    Every image is checked against its SHA-256 before every use: the pin in boards/<id>.toml,
+    or the hash locked on its first download (trust on first use), or locked by `add`.
+    """
+
+
+def _describe(image) -> str:
+    what = " ".join(x for x in (image.board, image.version) if x) or "image"
+    return (f"{what}: {image.path} ({human_size(image.size)}, sha256 {image.sha256[:12]}…, "
+            f"pinned by {image.pinned_by})")
+
+
+@firmware.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def list_(as_json):
+    """List the images in the cache.
+
+    \b
+    Examples:
+      boardkit firmware list
+      boardkit firmware list --json
+    """
+    from boardkit.firmware.cache import cache_dir, list_cached
+
+    images = list_cached()
+    if as_json:
+        emit_json([image.to_dict() for image in images])
+        return
+    if not images:
+        click.echo(f"the firmware cache is empty ({cache_dir()}) — "
+                   "boardkit firmware fetch --board ID, or boardkit firmware add FILE", err=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    table = Table()
+    for column in ("board", "version", "size", "sha256", "pinned by", "file"):
+        table.add_column(column)
+    for image in images:
+        table.add_row(image.board or "—", image.version or "—", human_size(image.size),
+                      image.sha256[:12], image.pinned_by, image.path.name)
+    Console().print(table)
+
+
+@firmware.command()
+@click.option("--board", "board_id", metavar="ID", help="Board id (see `boardkit boards`).")
+@click.option("--version", metavar="V", help="Release version (default: the newest).")
+@click.option("--flavour", type=click.Choice(["micropython", "circuitpython"]), default="micropython",
+              show_default=True, help="Which firmware.")
+@click.option("--offline", is_flag=True, help="Use only the cache; never download.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def fetch(board_id, version, flavour, offline, as_json):
+    """Download a board's firmware into the cache (or check the cached copy).
+
+    \b
+    Examples:
+      boardkit firmware fetch --board rpi_pico
+      boardkit firmware fetch --board esp32_generic --version 1.26.1
+      boardkit firmware fetch --board virtual_microbit --offline
+    """
+    from boardkit.boards import get_board, load_boards
+    from boardkit.firmware.cache import image_for
+
+    if not board_id:
+        raise UsageError("which board? give --board ID", hint=f"boards: {', '.join(load_boards())}")
+    board = get_board(board_id)
+    with Progress(f"{board.id} {flavour} {version or ''}".strip()) as progress:
+        image = image_for(board, version=version, flavour=flavour, offline=offline, progress=progress)
+    if as_json:
+        emit_json(image.to_dict())
+    else:
+        click.echo(_describe(image))
+
+
+@firmware.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--board", "board_id", metavar="ID", help="The board it is for (checks it fits that board).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+def add(file, board_id, as_json):
+    """Add a local image (.bin, .hex, .uf2) to the cache and lock its hash.
+
+    \b
+    Examples:
+      boardkit firmware add /usr/share/firmware-microbit-micropython/firmware.hex
+      boardkit firmware add RPI_PICO-20251209-v1.27.0.uf2 --board rpi_pico
+    """
+    from pathlib import Path
+
+    from boardkit.firmware.cache import add as add_image
+
+    image = add_image(Path(file), board_id)
+    if as_json:
+        emit_json(image.to_dict())
+    else:
+        click.echo(_describe(image))

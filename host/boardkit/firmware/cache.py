@@ -1,0 +1,384 @@
+"""The firmware cache: downloaded or added images, each checked by SHA-256 before every use.
+
+Where a hash comes from ("the pin"):
+- ``boards/<id>.toml``: a release's ``sha256`` (published by the project, or a local Debian file);
+- ``lock``: the lock file (``firmware.lock.json``) records a URL's hash on its first download
+  (trust on first use); after that a different file from that URL is refused;
+- ``added``: ``boardkit firmware add FILE`` records the file's hash in the lock.
+
+Files are stored as ``<sha256>.<ext>`` under cache_dir(), with ``index.json`` saying what
+each one is. Downloads land under a temporary name and are renamed once size, hash and
+format check out, so a cut connection never leaves half an image in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from boardkit.boards import Board, Release, get_board, load_boards
+from boardkit.errors import FirmwareError, UsageError
+from boardkit.firmware.integrity import check_image
+
+Progress = Callable[[int, int], None]
+
+MICROPYTHON_BASE = "https://micropython.org/resources/firmware"
+EXTENSIONS = {"esp-bin": ".bin", "hex": ".hex", "uf2": ".uf2"}
+FORMAT_OF_SUFFIX = {".bin": "esp-bin", ".hex": "hex", ".uf2": "uf2"}
+CHUNK = 64 * 1024
+
+
+@dataclass
+class CachedImage:
+    path: Path
+    sha256: str
+    size: int
+    board: str | None
+    version: str | None
+    url: str | None
+    pinned_by: str      # "boards/<id>.toml" | "lock" | "added" | "firmware/wasm/package-lock.json"
+
+    def to_dict(self) -> dict:
+        return {"path": str(self.path), "sha256": self.sha256, "size": self.size, "board": self.board,
+                "version": self.version, "url": self.url, "pinned_by": self.pinned_by}
+
+
+# ---------------------------------------------------------------- where things live
+
+def cache_dir() -> Path:
+    home = os.environ.get("BOARDKIT_HOME")
+    if home:
+        return Path(home) / "cache" / "firmware"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("boardkit")) / "firmware"
+
+
+def lock_path() -> Path:
+    home = os.environ.get("BOARDKIT_HOME")
+    if home:
+        return Path(home) / "firmware.lock.json"
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("boardkit")) / "firmware.lock.json"
+
+
+def _index_path() -> Path:
+    return cache_dir() / "index.json"
+
+
+def _read_json(path: Path, what: str) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise FirmwareError(f"the {what} {path} is unreadable ({exc})",
+                            hint=f"fix or delete {path}") from None
+    if not isinstance(data, dict):
+        raise FirmwareError(f"the {what} {path} is not a JSON object", hint=f"fix or delete {path}")
+    return data
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Atomically: a temporary file in the same folder, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, sort_keys=True)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_lock() -> dict:
+    lock = _read_json(lock_path(), "lock file")
+    lock.setdefault("urls", {})
+    lock.setdefault("added", {})
+    return lock
+
+
+def _read_index() -> dict:
+    return _read_json(_index_path(), "cache index")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def resolve_url(url: str) -> str:
+    """The URL to download from: BOARDKIT_FIRMWARE_MIRROR replaces micropython.org's firmware folder."""
+    mirror = os.environ.get("BOARDKIT_FIRMWARE_MIRROR")
+    if mirror and url.startswith(MICROPYTHON_BASE + "/"):
+        return mirror.rstrip("/") + url[len(MICROPYTHON_BASE):]
+    return url
+
+
+# ---------------------------------------------------------------- the pin of a release
+
+def _pin(board: Board, release: Release, lock: dict) -> tuple[str | None, str | None]:
+    """(expected sha256, where it comes from) or (None, None) for a URL never downloaded."""
+    if release.sha256:
+        return release.sha256, f"boards/{board.id}.toml"
+    locked = lock["urls"].get(release.url)
+    if locked:
+        return locked["sha256"], "lock"
+    return None, None
+
+
+def _cached_file(index: dict, sha: str | None, url: str) -> tuple[str, dict] | None:
+    """The index entry for this release: by hash when the hash is known, else by URL."""
+    if sha and sha in index:
+        return sha, index[sha]
+    if sha is None:
+        for key, entry in index.items():
+            if url in entry.get("urls", []):
+                return key, entry
+    return None
+
+
+def _verify_cached(path: Path, expected: str, pinned_by: str, label: str) -> None:
+    """Before every use: the file's hash against its pin. A mismatch removes the file."""
+    got = sha256_of(path)
+    if got != expected:
+        path.unlink(missing_ok=True)
+        index = _read_index()
+        index.pop(expected, None)
+        _write_json(_index_path(), index)
+        raise FirmwareError(
+            f"cached {label} does not match its SHA-256 (expected {expected[:16]}…, got {got[:16]}…, "
+            f"pinned by {pinned_by}); removed it",
+            hint="fetch it again; if it fails again, the source has changed — check before trusting it")
+
+
+# ---------------------------------------------------------------- fetch
+
+def fetch(board: Board, release: Release, offline: bool = False, progress: Progress | None = None) -> CachedImage:
+    """The image of this release, from the cache or downloaded; verified before it is returned."""
+    label = f"{board.id} {release.flavour} {release.version}"
+    if release.format == "virtual":
+        return _npm_runtime(board, release)
+    lock = _read_lock()
+    expected, pinned_by = _pin(board, release, lock)
+    index = _read_index()
+    found = _cached_file(index, expected, release.url)
+    if found:
+        key, entry = found
+        path = cache_dir() / entry["file"]
+        if path.is_file():
+            if expected is None:
+                # Cached, but its lock entry is gone (lock file deleted): the cache's own name is
+                # its hash; verify against that and lock it again.
+                expected, pinned_by = key, "lock"
+            _verify_cached(path, expected, pinned_by, label)
+            if release.sha256 is None and release.url not in lock["urls"]:
+                _lock_url(release.url, expected, path.stat().st_size)
+            _remember(key, path, release, board, pinned_by)
+            return CachedImage(path=path, sha256=expected, size=path.stat().st_size, board=board.id,
+                               version=release.version, url=release.url, pinned_by=pinned_by)
+    if offline and not release.url.startswith("file:"):  # a local file needs no network
+        raise FirmwareError(f"{label} is not in the cache",
+                            hint=f"drop --offline to download it, or `boardkit firmware add FILE --board {board.id}`")
+    return _download(board, release, expected, pinned_by, label, progress)
+
+
+def _download(board: Board, release: Release, expected: str | None, pinned_by: str | None, label: str,
+              progress: Progress | None) -> CachedImage:
+    import urllib.error
+    import urllib.request
+
+    url = resolve_url(release.url)
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".download.", suffix=".part", dir=folder)
+    tmp = Path(tmp_name)
+    h = hashlib.sha256()
+    done = 0
+    try:
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=30) as response:
+                length = response.headers.get("Content-Length") if hasattr(response, "headers") else None
+                total = int(length) if length and length.isdigit() else (release.size or 0)
+                if progress:
+                    progress(0, total)
+                while True:
+                    chunk = response.read(CHUNK)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    h.update(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, max(total, done))
+        except urllib.error.HTTPError as exc:
+            raise FirmwareError(f"could not download {label}: HTTP {exc.code} from {url}",
+                                hint=f"check the URL in boards/{board.id}.toml, or download it yourself and "
+                                     f"`boardkit firmware add FILE --board {board.id}`") from None
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            reason = getattr(exc, "reason", None) or exc
+            raise FirmwareError(f"could not download {label} from {url}: {reason}",
+                                hint=f"check the network, or download it yourself and "
+                                     f"`boardkit firmware add FILE --board {board.id}`") from None
+        if release.size is not None and done != release.size:
+            raise FirmwareError(f"downloaded {label} is {done} bytes, expected {release.size}",
+                                hint="the download was cut or the file changed; try again")
+        got = h.hexdigest()
+        if expected is not None and got != expected:
+            raise FirmwareError(
+                f"downloaded {label} does not match its SHA-256 (expected {expected[:16]}…, got {got[:16]}…, "
+                f"pinned by {pinned_by}); refused it",
+                hint="the file at the URL has changed or was tampered with; if the new one is genuine, "
+                     f"remove its entry from {lock_path()}" if pinned_by == "lock"
+                     else "the file at the URL has changed or was tampered with; nothing was saved")
+        check_image(tmp, release.format, board.chip, board.uf2_family)
+        path = folder / f"{got}{EXTENSIONS.get(release.format, '')}"
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if expected is None:
+        _lock_url(release.url, got, done)
+        pinned_by = "lock"
+    _remember(got, path, release, board, pinned_by)
+    return CachedImage(path=path, sha256=got, size=done, board=board.id, version=release.version,
+                       url=release.url, pinned_by=pinned_by)
+
+
+def _lock_url(url: str, sha: str, size: int) -> None:
+    lock = _read_lock()
+    lock["urls"][url] = {"sha256": sha, "size": size, "locked": _now()}
+    _write_json(lock_path(), lock)
+
+
+def _remember(sha: str, path: Path, release: Release | None, board: Board | None, pinned_by: str,
+              source: str | None = None) -> None:
+    index = _read_index()
+    entry = index.get(sha, {})
+    urls = set(entry.get("urls", []))
+    if release is not None:
+        urls.add(release.url)
+    entry.update(file=path.name, size=path.stat().st_size, pinned_by=pinned_by, urls=sorted(urls))
+    if board is not None:
+        entry["board"] = board.id
+    if release is not None:
+        entry.update(version=release.version, flavour=release.flavour, format=release.format, url=release.url)
+    if source is not None:
+        entry["source"] = source
+    index[sha] = entry
+    _write_json(_index_path(), index)
+
+
+def _npm_runtime(board: Board, release: Release) -> CachedImage:
+    """The WebAssembly runtime: installed by npm from firmware/wasm (npm checks its integrity)."""
+    from boardkit.paths import firmware_dir
+
+    spec = release.url.removeprefix("npm:")
+    name, _, version = spec.rpartition("@")
+    package = firmware_dir() / "wasm" / "node_modules" / name
+    try:
+        installed = json.loads((package / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        raise FirmwareError(f"the MicroPython WebAssembly runtime ({spec}) is not installed",
+                            hint="run `make setup` (or `npm install` in firmware/wasm)") from None
+    if installed != version:
+        raise FirmwareError(f"firmware/wasm has {name} {installed}, boards/{board.id}.toml wants {version}",
+                            hint="run `npm install` in firmware/wasm, or update the board file")
+    wasm = package / "micropython.wasm"
+    target = wasm if wasm.is_file() else package / "package.json"
+    return CachedImage(path=package, sha256=sha256_of(target), size=target.stat().st_size, board=board.id,
+                       version=release.version, url=release.url, pinned_by="firmware/wasm/package-lock.json")
+
+
+def image_for(board: Board, version: str | None = None, flavour: str = "micropython", offline: bool = False,
+              progress: Progress | None = None) -> CachedImage:
+    """What `boardkit flash --board X --version V` flashes: that release, fetched and verified."""
+    return fetch(board, board.release(flavour, version), offline=offline, progress=progress)
+
+
+# ---------------------------------------------------------------- add, list
+
+def add(path: Path, board_id: str | None = None) -> CachedImage:
+    """Copy a local image into the cache, check it, and lock its hash so it counts as pinned."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}", hint="give the path of a .bin, .hex or .uf2 image")
+    fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{path.name}: not a firmware image name (.bin, .hex or .uf2)",
+                         hint="rename it to the extension of its format")
+    board = get_board(board_id) if board_id else None
+    if board is not None and fmt not in {r.format for r in board.releases}:
+        raise UsageError(f"{path.name} is a {fmt} image; board '{board.id}' takes "
+                         f"{', '.join(sorted({r.format for r in board.releases}))}",
+                         hint="check the file and the --board")
+    check_image(path, fmt, board.chip if board else None, board.uf2_family if board else None)
+    sha = sha256_of(path)
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha}{EXTENSIONS[fmt]}"
+    fd, tmp_name = tempfile.mkstemp(prefix=".add.", suffix=".part", dir=folder)
+    os.close(fd)
+    try:
+        shutil.copyfile(path, tmp_name)
+        if sha256_of(Path(tmp_name)) != sha:
+            raise FirmwareError(f"{path.name} changed while it was being copied", hint="try again")
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    lock = _read_lock()
+    board, release, pinned_by = _release_with_hash(board, sha, lock)
+    lock["added"][sha] = {"size": target.stat().st_size, "source": str(path.resolve()),
+                          "board": board.id if board else None, "added": _now()}
+    _write_json(lock_path(), lock)
+    _remember(sha, target, release, board, pinned_by, source=str(path.resolve()))
+    return CachedImage(path=target, sha256=sha, size=target.stat().st_size, board=board.id if board else None,
+                       version=release.version if release else None, url=release.url if release else None,
+                       pinned_by=pinned_by)
+
+
+def _release_with_hash(board: Board | None, sha: str, lock: dict) -> tuple[Board | None, Release | None, str]:
+    """The release this file is (by its pin or its URL's locked hash), so fetch() finds it.
+
+    Without --board every board is searched: Debian's micro:bit hex is recognised by its pin.
+    """
+    boards = [board] if board is not None else list(load_boards().values())
+    for b in boards:
+        for r in b.releases:
+            if r.sha256 == sha:
+                return b, r, f"boards/{b.id}.toml"
+            locked = lock["urls"].get(r.url)
+            if r.sha256 is None and locked and locked.get("sha256") == sha:
+                return b, r, "lock"
+    return board, None, "added"
+
+
+def list_cached() -> list[CachedImage]:
+    """Every image in the cache (as the index describes it; hashes are checked when used)."""
+    images = []
+    for sha, entry in sorted(_read_index().items(), key=lambda kv: (kv[1].get("board") or "", kv[1].get("version") or "")):
+        path = cache_dir() / entry.get("file", "")
+        if not path.is_file():
+            continue
+        images.append(CachedImage(path=path, sha256=sha, size=path.stat().st_size, board=entry.get("board"),
+                                  version=entry.get("version"), url=entry.get("url"),
+                                  pinned_by=entry.get("pinned_by", "lock")))
+    return images

