@@ -54,6 +54,7 @@ test-microbit: setup
 bench: setup
 	$(BIN)/python tests/bench/bench_session.py
 	$(BIN)/python tests/bench/bench_sync.py
+	$(BIN)/python tests/bench/bench_conformance.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache
