@@ -57,14 +57,16 @@ def resolve_board(board_id: str | None, port: str | None):
 @click.option("--erase", is_flag=True, help="Erase the whole flash first (ESP32).")
 @click.option("--offline", is_flag=True, help="Use only the firmware cache; never download.")
 @click.option("--drive", type=click.Path(path_type=Path), help="The MICROBIT / RPI-RP2 drive (default: found).")
+@click.option("-p", "--port", "port_here", metavar="URL",
+              help="The board's port (the same as boardkit's -p, which may also go before `flash`).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, as_json):
+def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_here, as_json):
     """Flash MicroPython (or a kit) onto a board: checks the image, writes it, verifies it,
     and waits for the board to come back running Python."""
     from boardkit.flash import FlashTarget, firmware_image, flash_board
 
-    port = options(ctx).get("port")
+    port = port_here or options(ctx).get("port")
     board = resolve_board(board_id, port)
     started = time.monotonic()
     with Progress("downloading firmware") as bar:
