@@ -55,7 +55,8 @@ def test_flash_refuses_the_wrong_chip_before_writing(tmp_path, firmware):
 def test_flash_bad_input_is_one_line(tmp_path, firmware):
     broken = tmp_path / "broken.bin"
     broken.write_bytes(firmware.read_bytes()[:5000])
-    assert "boardkit:" in one_line_error(boardkit("flash", "--board", "esp32_generic", str(broken), "-p", "/dev/null"))
+    assert "not a whole firmware image" in one_line_error(
+        boardkit("flash", "--board", "esp32_generic", str(broken), "-p", "/dev/null"))
     assert "unknown board" in one_line_error(boardkit("flash", "--board", "esp99", str(firmware)))
     assert "no such file" in one_line_error(boardkit("flash", "--board", "esp32_generic", str(tmp_path / "nope.bin")))
     assert "which board" in one_line_error(boardkit("flash", str(firmware)))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from boardkit.boards import Board
-from boardkit.errors import UsageError
+from boardkit.errors import FirmwareError, UsageError
 
 Progress = Callable[[int, int], None]
 
@@ -38,7 +38,13 @@ def firmware_image(board: Board, version: str | None = None, image: Path | None 
         if not image.is_file():
             raise UsageError(f"{image}: no such file")
         release = board.release()
-        check_image(image, release.format, chip=board.chip, uf2_family=board.uf2_family)
+        info = check_image(image, release.format, chip=board.chip, uf2_family=board.uf2_family)
+        if release.format == "esp-bin" and info.details.get("merged") is False \
+                and release.offset == info.details.get("flash_base"):
+            # MicroPython's ESP32 releases are whole images: bootloader, partition table, app.
+            # A lone image here is what is left of a truncated download.
+            raise FirmwareError(f"{image.name} is not a whole firmware image: no partition table at 0x8000",
+                                hint="it may be truncated; download it again")
         return image
     from boardkit.firmware.cache import image_for
 
