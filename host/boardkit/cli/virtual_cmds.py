@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -36,6 +37,9 @@ Examples:
   boardkit virtual start wasm
   boardkit virtual start wasm --name lab-a
   boardkit virtual start microbit --baud 115200 --json
+  boardkit virtual start microbit --image lesson3.hex     # boots that hex, its files inside
+  boardkit virtual start wasm --name lab --image kit.zip  # lab's files become the zip's
+  boardkit virtual start wasm --files lesson3/            # ... or a folder's
   WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
 """)
 @click.argument("kind", type=click.Choice(list(vb.KINDS)))
@@ -46,9 +50,13 @@ Examples:
               help="Also answer WebREPL on ws://127.0.0.1:PORT (0: any free port), like an ESP32.")
 @click.option("--password-env", metavar="VAR",
               help="With --webrepl: name of the environment variable holding its password.")
+@click.option("--image", type=click.Path(path_type=Path, exists=True), metavar="FILE",
+              help="micro:bit: the .hex to boot (files inside it). wasm: a .zip (or folder) of the board's files.")
+@click.option("--files", "files_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="DIR",
+              help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).")
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @click.pass_context
-def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, as_json):
+def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, image, files_dir, as_json):
     """Start a virtual board in the background and print its name and port."""
     password = None
     if webrepl_port is not None:
@@ -65,7 +73,7 @@ def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, as_json):
     elif password_env:
         raise UsageError("--password-env only makes sense with --webrepl PORT", hint="add --webrepl PORT")
     board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
-                     webrepl_password=password)
+                     webrepl_password=password, image=image, files=files_dir)
     if as_json:
         click.echo(json.dumps(board.to_json()))
     else:

@@ -5,6 +5,10 @@
     serial.Serial(board.port)                # /dev/pts/N: any serial tool can open it
     virtual.hard_reset(board); virtual.stop(board.name)
 
+    virtual.start("microbit", image=Path("kit.hex"))          # boots that hex (its files inside)
+    virtual.start("wasm", files={"main.py": b"print(1)"})     # fs/ replaced by these files
+    virtual.reflash("mb1", image=Path("lesson.hex"))          # stop, start again on the image
+
 Each board is a detached daemon (boardkit.virtual.daemon) that owns the pty and the
 backend process; it outlives the Python process that started it. State lives under
 boardkit.paths.state_dir()/virtual/NAME/ (BOARDKIT_HOME moves it).
@@ -27,9 +31,10 @@ from boardkit.errors import VirtualBoardError
 from boardkit.virtual import layout
 from boardkit.virtual.backends import BACKENDS, backend
 
-__all__ = ["VirtualBoard", "KINDS", "start", "list_boards", "find", "stop", "stop_all", "hard_reset"]
+__all__ = ["VirtualBoard", "KINDS", "start", "list_boards", "find", "stop", "stop_all", "hard_reset", "reflash"]
 
 KINDS = tuple(BACKENDS)
+IMAGE_READY_AFTER = 3.0   # seconds: a board booted on an image may be busy running its main.py
 
 
 @dataclass
@@ -44,6 +49,7 @@ class VirtualBoard:
     started: float            # time.time() when the daemon started
     backend_pid: int | None = field(default=None, repr=False)
     webrepl_port: int | None = None   # ws://127.0.0.1:PORT answers WebREPL (start(webrepl_port=...))
+    image: Path | None = None         # micro:bit: the .hex it booted, when not the default firmware
 
     def is_alive(self) -> bool:
         return _daemon_alive(self.pid) and layout.record_path(self.name).exists()
@@ -56,6 +62,7 @@ class VirtualBoard:
         data = asdict(self)
         data["state_dir"] = str(self.state_dir)
         data["fs_dir"] = str(self.fs_dir) if self.fs_dir else None
+        data["image"] = str(self.image) if self.image else None
         data["uptime"] = round(self.uptime, 1)
         return data
 
@@ -88,6 +95,7 @@ def _board(record: dict) -> VirtualBoard:
         fs_dir=Path(record["fs_dir"]) if record.get("fs_dir") else None,
         started=record["started"], backend_pid=record.get("backend_pid"),
         webrepl_port=record.get("webrepl_port"),
+        image=Path(record["image"]) if record.get("image") else None,
     )
 
 
@@ -153,11 +161,17 @@ def _default_name(kind: str) -> str:
 
 
 def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30,
-          webrepl_port: int | None = None, webrepl_password: str | None = None) -> VirtualBoard:
+          webrepl_port: int | None = None, webrepl_password: str | None = None,
+          image: Path | None = None, files: dict[str, bytes] | Path | None = None) -> VirtualBoard:
     """Start a virtual board in the background; return once its REPL has printed a prompt.
 
     webrepl_port: also answer WebREPL on ws://127.0.0.1:PORT (0 picks a free port; see
     board.webrepl_port), with webrepl_password, like an ESP32 with WebREPL enabled.
+
+    image / files (see images.py): micro:bit: boot this .hex instead of Debian's firmware,
+    with `files` (name -> bytes, or a folder) written into its filesystem; wasm: replace the
+    board's files with the image (.zip or folder) and then `files`. Without either, a wasm
+    board keeps the files it had under that name.
     """
     spec = backend(kind)
     spec.check()
@@ -177,13 +191,24 @@ def start(kind: str, name: str | None = None, baud: int | None = None, timeout: 
         if _name_in_use(name):
             raise VirtualBoardError(f"a virtual board named {name} is already running",
                                     hint=f"pick another --name, or `boardkit virtual stop {name}`")
-        return _spawn(kind, name, baud, timeout, web)
+        return _spawn_with_image(kind, name, baud, timeout, web, image, files)
     for _ in range(50):
         try:
-            return _spawn(kind, _default_name(kind), baud, timeout, web)
+            return _spawn_with_image(kind, _default_name(kind), baud, timeout, web, image, files)
         except _NameTaken:
             continue  # another start() won the race for that name; take the next one
     raise VirtualBoardError("could not find a free board name", hint="give one with --name")
+
+
+def _spawn_with_image(kind, name, baud, timeout, web, image, files) -> VirtualBoard:
+    from boardkit.virtual.images import stage
+
+    staged = stage(kind, layout.board_dir(name), image, files)
+    try:
+        return _spawn(kind, name, baud, timeout, web, staged)
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)  # installed (moved) by the daemon, or not needed
 
 
 class _NameTaken(Exception):
@@ -191,13 +216,16 @@ class _NameTaken(Exception):
 
 
 def _spawn(kind: str, name: str, baud: int | None, timeout: float,
-           web: tuple[int | None, str | None] = (None, None)) -> VirtualBoard:
+           web: tuple[int | None, str | None] = (None, None), staged: Path | None = None) -> VirtualBoard:
     from boardkit.virtual.daemon import EXIT_NAME_TAKEN, WEBREPL_PASSWORD_ENV
 
     layout.board_dir(name).mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "boardkit.virtual.daemon", "--name", name, "--kind", kind]
     if baud:
         cmd += ["--baud", str(baud)]
+    if staged is not None:
+        # Its main.py may run forever without a prompt: alive for a few seconds counts too.
+        cmd += ["--image", str(staged), "--ready-after", str(IMAGE_READY_AFTER)]
     env = None
     if web[0] is not None:
         cmd += ["--webrepl", str(web[0])]
@@ -318,3 +346,30 @@ def hard_reset(name_or_board: str | VirtualBoard, timeout: float = 20) -> Virtua
         raise VirtualBoardError(f"hard reset of {board.name} failed: {answer.get('error')}",
                                 hint=f"see its log: {layout.log_path(board.name)}")
     return find(board.name) or board
+
+
+def reflash(name_or_board: str | VirtualBoard, image: Path | None = None,
+            files: dict[str, bytes] | Path | None = None, timeout: float = 30,
+            webrepl_password: str | None = None) -> VirtualBoard:
+    """Flash a running virtual board: stop it and start it again, same name, on the image.
+
+    micro:bit: it boots `image` (a .hex; default: Debian's firmware), with `files` written
+    into the hex's filesystem, since the hex is its whole flash. wasm: its files become the
+    image's (.zip or folder) plus `files`; with neither, it keeps its files (the firmware is
+    the pinned npm runtime, so there is nothing else to replace). Same baud; a board serving
+    WebREPL needs webrepl_password again (it is never stored).
+    The image is checked before the board is stopped, so a bad one leaves it running.
+    """
+    from boardkit.virtual.images import stage
+
+    board = _resolve(name_or_board)
+    if board.webrepl_port is not None and not webrepl_password:
+        raise VirtualBoardError(f"{board.name} serves WebREPL; restarting it needs its password again",
+                                hint="give webrepl_password, or stop it and start it without --webrepl")
+    probe = stage(board.kind, layout.board_dir(board.name), image, files)  # raises on a bad image
+    if probe is not None:
+        probe.unlink(missing_ok=True)
+    stop(board)
+    web = (board.webrepl_port, webrepl_password) if board.webrepl_port is not None else (None, None)
+    return start(board.kind, name=board.name, baud=board.baud, timeout=timeout, webrepl_port=web[0],
+                 webrepl_password=web[1], image=image, files=files)

@@ -38,7 +38,9 @@ class Backend:
         """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""
         raise NotImplementedError
 
-    def command(self, state: Path, fs_dir: Path | None, monitor: str) -> list[str]:
+    def command(self, state: Path, fs_dir: Path | None, monitor: str, image: Path | None = None) -> list[str]:
+        """The backend's command line; image: what this run boots instead of the default
+        (micro:bit: a .hex; the wasm board's image is its fs folder, filled by the daemon)."""
         raise NotImplementedError
 
     def hard_reset_via_monitor(self, monitor: str) -> None:
@@ -59,7 +61,7 @@ class WasmBackend(Backend):
             raise VirtualBoardError(f"the MicroPython WebAssembly runtime is missing ({runtime})",
                                     hint="run `make setup` (or `npm install` in firmware/wasm)")
 
-    def command(self, state, fs_dir, monitor):
+    def command(self, state, fs_dir, monitor, image=None):
         # 256 KB heap: board-like (an ESP32 has ~100-160 KB free, an RP2040 ~190 KB).
         return ["node", str(self.runner()), "--fs", str(fs_dir), "--heap", str(256 * 1024)]
 
@@ -73,10 +75,10 @@ class MicrobitBackend(Backend):
             raise VirtualBoardError(f"micro:bit MicroPython firmware not found at {MICROBIT_FIRMWARE}",
                                     hint="apt-get install firmware-microbit-micropython (or `make setup`)")
 
-    def command(self, state, fs_dir, monitor):
+    def command(self, state, fs_dir, monitor, image=None):
         return [
             "qemu-system-arm", "-M", "microbit",
-            "-device", f"loader,file={MICROBIT_FIRMWARE}",
+            "-device", "loader,file=" + str(image or MICROBIT_FIRMWARE).replace(",", ",,"),
             "-display", "none", "-nodefaults",
             "-chardev", "stdio,id=uart0,signal=off", "-serial", "chardev:uart0",
             "-monitor", f"unix:{monitor},server=on,wait=off",

@@ -1,6 +1,7 @@
 """The supervising daemon of one virtual board.
 
     python -m boardkit.virtual.daemon --name NAME --kind wasm|microbit [--baud B] [--webrepl PORT]
+                                      [--image STAGED --ready-after SECONDS]
 
 It owns a pty pair (clients open the slave: /dev/pts/N) and the backend process, and
 bridges bytes between the pty master and the backend's stdin/stdout with poll(): no sleeps
@@ -15,6 +16,11 @@ PR_SET_PDEATHSIG, so even a SIGKILLed daemon leaves no orphan.
 With --webrepl PORT the board also answers WebREPL on ws://127.0.0.1:PORT (password from the
 environment variable BOARDKIT_WEBREPL_SERVER_PASSWORD, never argv), sharing the REPL with
 the pty like an ESP32's UART and WebREPL (see webrepl_server.py).
+
+With --image STAGED (a file start() staged, see images.py) the daemon, once it holds the
+name lock, installs it: the micro:bit boots that .hex; the wasm board's fs/ is replaced
+by the zip's files. With --ready-after S the board also counts as started (and a hard reset
+as done) once it has run S seconds without a prompt: its main.py may loop forever.
 """
 
 from __future__ import annotations
@@ -134,8 +140,15 @@ def _raise_priority(step: int) -> None:
 
 class Daemon:
     def __init__(self, name: str, kind: str, baud: int | None, webrepl_port: int | None = None,
-                 webrepl_password: str | None = None):
+                 webrepl_password: str | None = None, staged_image: str | None = None,
+                 ready_after: float | None = None):
         self.name = name
+        # A board whose image runs a program at boot (main.py in a loop) may never print a
+        # prompt; after this many seconds alive it counts as started anyway, like a real board.
+        self.ready_after = ready_after
+        self.boot_at = time.monotonic()          # last power-on or reset
+        self.staged_image = staged_image
+        self.image = None                        # the .hex QEMU loads, when not the default
         self.webrepl_port = webrepl_port
         self._webrepl_password = webrepl_password
         self.webrepl = None                      # WebReplServer, once listening
@@ -184,6 +197,14 @@ class Daemon:
         except BlockingIOError:
             print(f"a virtual board named {self.name} is already running", file=sys.stderr)
             return EXIT_NAME_TAKEN
+        if self.staged_image:
+            from boardkit.virtual.images import install
+
+            try:
+                self.image = install(self.backend.kind, self.staged_image, self.dir, self.fs_dir)
+            except Exception as exc:  # the log says why; start() shows its tail
+                print(f"cannot install the image {self.staged_image}: {exc}", file=sys.stderr)
+                return 1
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
         os.set_blocking(self.master, False)
@@ -226,7 +247,7 @@ class Daemon:
         raise SystemExit(0)
 
     def spawn(self) -> None:
-        cmd = self.backend.command(self.dir, self.fs_dir, self.monitor)
+        cmd = self.backend.command(self.dir, self.fs_dir, self.monitor, self.image)
         if self.fs_dir:
             self.fs_dir.mkdir(parents=True, exist_ok=True)
         pass_fds = ()
@@ -248,6 +269,7 @@ class Daemon:
         os.set_blocking(self.proc.stdout.fileno(), False)
         self.pidfd = os.pidfd_open(self.proc.pid)
         self.at_boot = True
+        self.boot_at = time.monotonic()
         self.tail = b""
         self.expecting_exit = False
 
@@ -293,6 +315,7 @@ class Daemon:
             "fs_dir": str(self.fs_dir) if self.fs_dir else None, "started": self.started,
             "ready": self.ready, "backend_pid": self.proc.pid if self.proc else None,
             "control": layout.control_socket(self.name), "webrepl_port": self.webrepl_port,
+            "image": str(self.image) if self.image else None,
         }
         path = layout.record_path(self.name)
         tmp = path.with_suffix(".tmp")
@@ -329,6 +352,12 @@ class Daemon:
             for fd in self.clients:
                 poller.register(fd, select.POLLIN)
             timeouts = [t for t in (self.to_host.timeout(), self.to_device.timeout()) if t is not None]
+            if (not self.ready or self.waiting) and self.ready_after is not None:
+                left = self.boot_at + self.ready_after - time.monotonic()
+                if left <= 0:
+                    self.on_ready()
+                else:
+                    timeouts.append(left)
             if len(self.to_host.buf) >= BUFFER_LIMIT and not self.web:
                 now = time.monotonic()
                 self.stalled_since = self.stalled_since or now
@@ -531,6 +560,7 @@ class Daemon:
     def hard_reset(self) -> None:
         self.to_device.buf.clear()
         self.tail = b""
+        self.boot_at = time.monotonic()
         if self.backend.restart_on_reset:
             self.kill_backend()
             self.spawn()
@@ -546,13 +576,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", required=True)
     parser.add_argument("--baud", type=int, default=None)
     parser.add_argument("--webrepl", type=int, default=None, metavar="PORT")
+    parser.add_argument("--image", default=None, metavar="STAGED")
+    parser.add_argument("--ready-after", type=float, default=None, metavar="SECONDS")
     args = parser.parse_args(argv)
     # The password travels in the environment (argv shows in ps); the backend must not inherit it.
     password = os.environ.pop(WEBREPL_PASSWORD_ENV, None)
     if args.webrepl is not None and not password:
         print(f"--webrepl needs a password in ${WEBREPL_PASSWORD_ENV}", file=sys.stderr)
         return 2
-    return Daemon(args.name, args.kind, args.baud, args.webrepl, password).run()
+    return Daemon(args.name, args.kind, args.baud, args.webrepl, password, args.image,
+                  args.ready_after).run()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
     monitor.sock   QEMU's monitor (micro:bit)
     daemon.log     the daemon's and the backend's stderr
     fs/            the wasm board's flash (kept after the board stops)
+    image.hex      the micro:bit's flash when it was started on an image (images.py)
 
 Unix socket paths are limited to ~107 bytes; when the state folder is deeper than that
 (pytest tmp dirs), the sockets go to a short per-board folder under /tmp instead.
