@@ -90,3 +90,34 @@ def test_kit_build_refuses_a_module_that_does_not_compile(tmp_path, firmware, ki
     line = one_line_error(boardkit("kit", "build", str(kit_dir), "--board", "esp32_generic",
                                    "--firmware", str(firmware), "-o", str(tmp_path / "k.bin")))
     assert "lib/broken.py" in line and "mpy-cross" in line
+
+
+@pytest.mark.microbit
+def test_flash_a_kit_onto_the_virtual_microbit(kit_dir):
+    from boardkit import virtual
+
+    board = virtual.start("microbit", name="flash-cli-mb")
+    try:
+        result = boardkit("-p", board.name, "flash", "--kit", str(kit_dir), "--json")
+        assert result.returncode == 0, result.stderr
+        summary = json.loads(result.stdout)
+        assert summary["board"] == "virtual_microbit"
+        assert "cannot import .mpy" in summary["kit"]["note"]   # the 1.9 firmware gets lib/ as source
+        out = boardkit("-p", board.name, "exec", "import os\nprint(sorted(os.listdir()))\nimport blink\nblink.go()")
+        assert out.stdout == b"['blink.py', 'main.py', 'notes.txt']\nblink\n", out.stderr
+    finally:
+        virtual.stop(board.name)
+
+
+@pytest.mark.wasm
+def test_flash_a_kit_onto_the_virtual_wasm_board(kit_dir):
+    from boardkit import virtual
+
+    board = virtual.start("wasm", name="flash-cli-wasm")
+    try:
+        result = boardkit("-p", board.name, "flash", "--kit", str(kit_dir), "--json")
+        assert result.returncode == 0, result.stderr
+        out = boardkit("-p", board.name, "exec", "import os\nprint(sorted(os.listdir('/lib')))\nimport blink\nblink.go()")
+        assert out.stdout == b"['blink.mpy']\nblink\n", out.stderr   # compiled by mpy-cross, imported
+    finally:
+        virtual.stop(board.name)

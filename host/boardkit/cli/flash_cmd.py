@@ -72,6 +72,7 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
     with Progress("downloading firmware") as bar:
         firmware = firmware_image(board, version, image, offline=offline, progress=bar)
     target = FlashTarget(port=port, drive=drive, virtual_name=port if board.method == "virtual" else None)
+    kit_summary = None
     with tempfile.TemporaryDirectory(prefix="bk-kit-") as tmp:
         files = None
         if kit_dir is not None:
@@ -82,12 +83,15 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
             firmware = Path(tmp) / f"kit{suffix}"
             firmware.write_bytes(data)
             files = kit.files
+            kit_summary = {"files": sorted(kit.files), "compiled": kit.compiled, "note": kit.note}
             if kit.note and not as_json:
                 click.echo(f"boardkit: note: {kit.note}", err=True)
         with Progress(f"flashing {board.name}") as bar:
             summary = flash_board(board, firmware, target, erase=erase, files=files, progress=bar)
     summary = {"board": board.id, "image": str(image or firmware.name), "seconds": round(time.monotonic() - started, 2),
                **summary}
+    if kit_summary:
+        summary["kit"] = kit_summary
     if as_json:
         emit_json(summary)
     else:
