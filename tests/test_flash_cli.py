@@ -121,3 +121,15 @@ def test_flash_a_kit_onto_the_virtual_wasm_board(kit_dir):
         assert out.stdout == b"['blink.mpy']\nblink\n", out.stderr   # compiled by mpy-cross, imported
     finally:
         virtual.stop(board.name)
+
+
+@pytest.mark.wasm
+def test_two_boards_and_no_port_is_one_line(tmp_path):
+    env = {"BOARDKIT_HOME": str(tmp_path / "home")}
+    try:
+        for name in ("pupil1", "pupil2"):
+            assert boardkit("virtual", "start", "wasm", "--name", name, env=env).returncode == 0
+        line = one_line_error(boardkit("flash", env=env))
+        assert "2 boards present" in line and "-p" in line
+    finally:
+        boardkit("virtual", "stop", "--all", env=env)

@@ -67,7 +67,18 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
     from boardkit.flash import FlashTarget, firmware_image, flash_board
 
     port = port_here or options(ctx).get("port")
+    if not port and not drive:
+        from boardkit.boards import get_board
+        from boardkit.ports import resolve
+
+        if board_id is None or get_board(board_id).method in ("esptool", "virtual"):
+            port = resolve(None)   # the only board present; several: "choose one with -p"
     board = resolve_board(board_id, port)
+    if board.method == "virtual" and port:
+        from boardkit import virtual
+
+        found = virtual.find(port)
+        port = found.name if found else port
     started = time.monotonic()
     with Progress("downloading firmware") as bar:
         firmware = firmware_image(board, version, image, offline=offline, progress=bar)
