@@ -66,22 +66,22 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
     and waits for the board to come back running Python."""
     from boardkit.flash import FlashTarget, firmware_image, flash_board
 
-    port = port_here or options(ctx).get("port")
-    if not port and not drive:
-        from boardkit.boards import get_board
-        from boardkit.ports import resolve
+    from boardkit.ports import resolve
 
-        if board_id is None or get_board(board_id).method in ("esptool", "virtual"):
-            port = resolve(None)   # the only board present; several: "choose one with -p"
+    port = port_here or options(ctx).get("port")
+    if not port and not drive and board_id is None:
+        port = resolve(None)   # the only board present; several: "choose one with -p"
     board = resolve_board(board_id, port)
+    started = time.monotonic()
+    with Progress("downloading firmware") as bar:   # the image is checked before any board is touched
+        firmware = firmware_image(board, version, image, offline=offline, progress=bar)
+    if not port and not drive and board.method in ("esptool", "virtual"):
+        port = resolve(None)
     if board.method == "virtual" and port:
         from boardkit import virtual
 
         found = virtual.find(port)
         port = found.name if found else port
-    started = time.monotonic()
-    with Progress("downloading firmware") as bar:
-        firmware = firmware_image(board, version, image, offline=offline, progress=bar)
     target = FlashTarget(port=port, drive=drive, virtual_name=port if board.method == "virtual" else None)
     kit_summary = None
     with tempfile.TemporaryDirectory(prefix="bk-kit-") as tmp:
