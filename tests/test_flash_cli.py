@@ -59,7 +59,8 @@ def test_flash_bad_input_is_one_line(tmp_path, firmware):
         boardkit("flash", "--board", "esp32_generic", str(broken), "-p", "/dev/null"))
     assert "unknown board" in one_line_error(boardkit("flash", "--board", "esp99", str(firmware)))
     assert "no such file" in one_line_error(boardkit("flash", "--board", "esp32_generic", str(tmp_path / "nope.bin")))
-    assert "which board" in one_line_error(boardkit("flash", str(firmware)))
+    alone = {"BOARDKIT_HOME": str(tmp_path / "empty-home")}   # no virtual boards in sight
+    assert "no board found" in one_line_error(boardkit("flash", str(firmware), env=alone))
 
 
 def test_kit_build_for_esp32_compiles_lib_and_reads_back(tmp_path, firmware, kit_dir):
