@@ -13,7 +13,6 @@ Every problem is a FirmwareError with a one-line message and a hint.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,6 @@ ESP_PARTITION_TABLE_OFFSET = 0x8000
 ESP_IMAGE_MAGIC = 0xE9
 ESP_APP_DESC_MAGIC = 0xABCD5432
 PARTITION_MAGIC = b"\xaa\x50"
-PARTITION_MD5_MAGIC = b"\xeb\xeb"
 
 UF2_MAGIC_START0 = 0x0A324655
 UF2_MAGIC_START1 = 0x9E5D5157
@@ -132,23 +130,14 @@ def _check_esp(name: str, data: bytes, chip: str | None) -> ImageInfo:
 
 
 def _partition_table(name: str, table: bytes) -> list[dict]:
-    partitions = []
-    for at in range(0, len(table) - 31, 32):
-        entry = table[at:at + 32]
-        if entry[:2] == PARTITION_MAGIC:
-            _, ptype, subtype, offset, size, label, flags = struct.unpack("<2sBBLL16sL", entry)
-            partitions.append({"type": ptype, "subtype": subtype, "offset": offset, "size": size,
-                               "label": label.rstrip(b"\x00").decode("ascii", "replace"), "flags": flags})
-        elif entry[:2] == PARTITION_MD5_MAGIC:
-            if hashlib.md5(table[:at]).digest() != entry[16:32]:
-                raise FirmwareError(f"{name}: its partition table fails its MD5 check",
-                                    hint="the image is corrupt; download it again")
-        elif entry == b"\xff" * 32:
-            break
-        else:
-            raise FirmwareError(f"{name}: its partition table is corrupt (entry {at // 32})",
-                                hint="download it again")
-    return partitions
+    from boardkit.firmware.esp_image import read_partition_table
+
+    try:
+        partitions = read_partition_table(table, offset=0)
+    except FirmwareError as exc:
+        raise FirmwareError(f"{name}: {exc}", hint=exc.hint) from None
+    return [{"type": p.type, "subtype": p.subtype, "offset": p.offset, "size": p.size, "label": p.name,
+             "flags": p.flags} for p in partitions]
 
 
 def _esp_app(name: str, part: str, data: bytes, chip: str) -> dict:
