@@ -154,11 +154,14 @@ class Device:
 
     # -- filesystem --------------------------------------------------------------------
 
-    def _call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None) -> bytes:
+    def _call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None,
+              restart: Callable[[], None] | None = None) -> bytes:
         """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
 
         On a small board each piece goes in its own exec: the micro:bit cannot parse
-        much more than a few hundred bytes of source at once.
+        much more than a few hundred bytes of source at once. A call that is run again (out
+        of memory, code garbled on the way) calls restart() first, so a caller collecting
+        its output through on_output can drop what the failed run printed.
         """
         helpers = device_code.module("bk_fs")
         used = [name for name in helpers.functions if name + "(" in call]
@@ -176,7 +179,7 @@ class Device:
                 for name, code in pieces:
                     self._exec_small(code, needed)
                     self._fs_loaded.add(name)
-                out = self._exec_small(call, needed, on_output=on_output)
+                out = self._exec_small(call, needed, on_output=on_output, restart=restart)
             else:
                 out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
                 self._fs_loaded.update(name for name, _ in pieces)
@@ -193,14 +196,17 @@ class Device:
             path = "/" + path
         return path.rstrip("/") or "/"
 
-    def _exec_small(self, code: str, needed: set[str], on_output: OutputCallback | None = None) -> bytes:
+    def _exec_small(self, code: str, needed: set[str], on_output: OutputCallback | None = None,
+                    restart: Callable[[], None] | None = None) -> bytes:
         """Exec on a small board; out of memory, drop the helpers not needed now and retry once."""
         try:
-            return self._exec_own(code, on_output=on_output)
+            return self._exec_own(code, on_output=on_output, restart=restart)
         except RemoteError as exc:
             if exc.exc_type != "MemoryError" or not self._evict(needed):
                 raise
-        return self._exec_own(code, on_output=on_output)
+        if restart:
+            restart()
+        return self._exec_own(code, on_output=on_output, restart=restart)
 
     def _evict(self, keep: set[str]) -> bool:
         """Delete our helper functions other than `keep` from the board; False if none."""
@@ -210,7 +216,8 @@ class Device:
             self._fs_loaded.difference_update(evict)
         return bool(evict)
 
-    def _exec_own(self, code: str, on_output: OutputCallback | None = None) -> bytes:
+    def _exec_own(self, code: str, on_output: OutputCallback | None = None,
+                  restart: Callable[[], None] | None = None) -> bytes:
         """Exec boardkit's own code, resending it if it arrived garbled.
 
         Plain raw mode (old firmware) has no flow control: a board too busy to empty its
@@ -218,6 +225,8 @@ class Device:
         so those errors mean "garbled on the way" and the code is sent again.
         """
         for attempt in range(GARBLED_RETRIES + 1):
+            if attempt and restart:
+                restart()
             try:
                 return self.exec(code, on_output=on_output)
             except CodeLost:
@@ -262,6 +271,10 @@ class Device:
         data = bytearray()
         pending = bytearray()
 
+        def restart() -> None:   # the call runs again from the start: keep only the new run's output
+            data.clear()
+            pending.clear()
+
         def take(out: bytes) -> None:
             pending.extend(out)
             *lines, rest = pending.split(b"\n")
@@ -272,7 +285,7 @@ class Device:
             if progress:
                 progress(len(data), total)
 
-        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path)
+        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path, restart=restart)
         take(b"\n")
         return bytes(data)
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "firmware": ("firmware_cmds", "firmware", "Firmware images: list, fetch and add (pinned, checked by SHA-256)."),
     "flash": ("flash_cmd", "flash", "Flash MicroPython (or a kit) onto a board: ESP32, micro:bit, RP2040, virtual."),
     "kit": ("kit_cmds", "kit", "Build classroom kit images: firmware + libraries + lesson files in one flash."),
+    "fleet": ("fleet_cmds", "fleet", "Drive a classroom of boards at once: flash, sync, run, collect, status."),
     "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
 }
 

@@ -28,7 +28,10 @@ def info(ctx, as_json):
     with open_device(ctx) as device:
         caps = device.caps
         note_interrupted(device)
-        data = {"port": device.url, **caps.to_dict()}
+        from boardkit.fleet.labels import read_label
+
+        seat = read_label(device)  # a classroom board's seat label (fleet scan), if it has one
+        data = {"port": device.url, **caps.to_dict(), "seat": seat}
     if as_json:
         emit_json(data)
         return
@@ -38,6 +41,8 @@ def info(ctx, as_json):
     table.add_column(style="bold")
     table.add_column()
     table.add_row("port", device.url)
+    if seat:
+        table.add_row("seat", seat)
     table.add_row("implementation", f"{caps.implementation} {caps.version_text}")
     table.add_row("machine", caps.machine)
     table.add_row("platform", caps.platform)

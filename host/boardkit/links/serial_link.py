@@ -11,6 +11,9 @@ import serial
 from boardkit.errors import LinkError, PortBusy, PortNotFound
 
 DEFAULT_BAUD = 115200
+# Reads wait at most this long at a time (callers loop to their own deadlines). Few distinct
+# values matter: setting a timeout on an rfc2217:// port renegotiates it with the server.
+READ_SLICES = (0.01, 0.05)
 
 
 class SerialLink:
@@ -19,6 +22,7 @@ class SerialLink:
     def __init__(self, port: serial.SerialBase, url: str):
         self._port = port
         self.url = url
+        self._timeout = port.timeout
 
     def write(self, data: bytes) -> None:
         try:
@@ -31,7 +35,9 @@ class SerialLink:
             waiting = self._port.in_waiting
             if waiting:
                 return self._port.read(min(waiting, max_bytes))
-            self._port.timeout = max(timeout, 0.0)
+            wait = 0.0 if timeout <= 0 else READ_SLICES[1] if timeout >= READ_SLICES[1] else READ_SLICES[0]
+            if wait != self._timeout:
+                self._port.timeout = self._timeout = wait
             first = self._port.read(1)
             if not first:
                 return b""

@@ -370,6 +370,11 @@ def reflash(name_or_board: str | VirtualBoard, image: Path | None = None,
     if probe is not None:
         probe.unlink(missing_ok=True)
     stop(board)
+    # On a loaded machine (a classroom of boards restarting at once) the old daemon can take
+    # longer than stop() waits to let go of the name: wait for it rather than fail.
+    deadline = time.monotonic() + timeout
+    while _name_in_use(board.name) and time.monotonic() < deadline:
+        time.sleep(0.05)
     web = (board.webrepl_port, webrepl_password) if board.webrepl_port is not None else (None, None)
     return start(board.kind, name=board.name, baud=board.baud, timeout=timeout, webrepl_port=web[0],
                  webrepl_password=web[1], image=image, files=files)

@@ -1,0 +1,368 @@
+"""`boardkit fleet`: one command for a whole classroom of boards (see docs/classroom.md)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from boardkit.cli.common import emit_json, options
+from boardkit.errors import UsageError
+
+EPILOG = """\b
+Examples:
+  boardkit fleet scan                        # classroom.toml from the boards attached
+  boardkit fleet flash --kit kits/lesson3/   # firmware + kit on every board
+  boardkit fleet sync lesson1/               # the lesson onto every board
+  boardkit fleet run hello.py --only alice,bob
+  boardkit fleet status
+  boardkit fleet collect --out work/         # work/SEAT/ for each pupil
+  boardkit fleet sync lesson1/ --retry-failed
+"""
+
+
+@click.group(epilog=EPILOG)
+def fleet():
+    """Drive a classroom of boards at once: every seat in classroom.toml (or --only some),
+    concurrently; one failed board never stops the others; exit 1 if any failed."""
+
+
+def _roster_option(f):
+    return click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default="classroom.toml",
+                        envvar="BOARDKIT_ROSTER", show_default=True, help="The classroom roster.")(f)
+
+
+def seat_options(f):
+    """The options every fleet command that works on seats takes."""
+    @_roster_option
+    @click.option("--only", multiple=True, metavar="SEAT[,SEAT...]", help="Only these seats (repeatable).")
+    @click.option("--retry-failed", is_flag=True, help="Only the seats this command failed on last time.")
+    @click.option("--workers", type=click.IntRange(1, 256), metavar="N", help="At most N boards at once.")
+    @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
+def _run(ctx: click.Context, command: str, task_factory, roster, only, retry_failed, workers, as_json,
+         show_output: bool = False) -> None:
+    """Choose the seats, run the task on them under a live view, print the summary, save the state."""
+    from boardkit.fleet.runner import failed_last_time, run_fleet, save_state
+
+    book = _load(roster)
+    names = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    seats = book.select(names)
+    if retry_failed:
+        failed, when = failed_last_time(book.state_path, command)
+        seats = [s for s in seats if s.name in failed]
+        if not seats:
+            message = (f"nothing to retry: `fleet {command}` has not been run here" if when is None
+                       else f"nothing to retry: no seat failed in the last `fleet {command}` ({when})")
+            if as_json:
+                emit_json({"command": command, "seconds": 0, "ok": True, "failed": [], "seats": []})
+            click.echo(f"boardkit: {message}", err=True)
+            return
+    task = task_factory(seats)
+    with FleetView(f"fleet {command}", [s.name for s in seats], quiet=as_json) as view:
+        report = run_fleet(seats, task, command=command, timeout=options(ctx).get("timeout", 10.0),
+                           workers=workers, on_event=view.update)
+    save_state(book.state_path, report, [s.name for s in seats])
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        if show_output:
+            _print_outputs(report)
+        _print_summary(report)
+    if report.failed:
+        ctx.exit(1)
+
+
+def _load(roster: Path):
+    from boardkit.fleet import RosterError, load_roster
+
+    try:
+        return load_roster(roster)
+    except RosterError as exc:
+        for problem in exc.problems:
+            click.echo(f"boardkit: {problem}", err=True)
+        raise click.exceptions.Exit(2) from None
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+@fleet.command()
+@_roster_option
+@click.option("--prefix", default="seat", show_default=True, help="New seats are PREFIX-01, PREFIX-02, ...")
+@click.option("--board", "board_id", metavar="ID", help="The board type of USB boards found (default: from USB ids).")
+@click.option("--no-label", is_flag=True, help="Do not write the seat name onto new boards.")
+@click.option("--virtual-only", is_flag=True, help="Only virtual boards (ignore USB serial ports).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
+@click.pass_context
+def scan(ctx, roster, prefix, board_id, no_label, virtual_only, as_json):
+    """Add the boards attached (USB and virtual) to the roster, and label each new one.
+
+    Boards already in the roster are left alone; a board carrying a seat label keeps its
+    seat name. Seats are appended to the file: your edits and comments stay.
+    """
+    from boardkit.fleet import RosterError, load_roster
+    from boardkit.fleet.scan import scan as do_scan
+
+    if roster.exists():
+        _load(roster)  # mistakes first, with their lines
+    with FleetView("fleet scan", [], quiet=as_json) as view:
+        result = do_scan(roster, prefix=prefix, write_labels=not no_label, include_serial=not virtual_only,
+                         default_board=board_id, timeout=options(ctx).get("timeout", 10.0), on_event=view.update)
+    failed_labels = result.report.failed if result.report else []
+    if as_json:
+        emit_json({"roster": str(roster), "known": result.known, "failed_labels": failed_labels,
+                   "added": [{"seat": s.name, "board": s.board, s.finder: s.value} for s in result.added],
+                   "unknown_type": result.unknown_type,
+                   "labelled_known": [{"seat": seat, "found_at": url} for seat, url in result.labelled_known]})
+    else:
+        for seat in result.added:
+            click.echo(f"added {seat.name:12} {seat.board:18} {seat.describe()}")
+        click.echo(f"boardkit: {len(result.added)} new seat(s) in {roster}; {result.known} already there", err=True)
+        for seat, url in result.labelled_known:
+            click.echo(f"boardkit: note: the board at {url} is labelled {seat!r}, already a seat here "
+                       f"(not added again; if it moved, update that seat's entry)", err=True)
+        for seat in failed_labels:
+            click.echo(f"boardkit: could not label {seat}'s board (run `boardkit fleet label` later)", err=True)
+        if result.unknown_type:
+            click.echo(f"boardkit: set the board type of {', '.join(result.unknown_type)} in {roster} "
+                       f"(see `boardkit boards`)", err=True)
+    try:
+        load_roster(roster)
+    except RosterError:
+        ctx.exit(1)  # the roster needs the teacher's hand before the fleet commands will take it
+
+
+@fleet.command()
+@seat_options
+@click.pass_context
+def status(ctx, roster, only, retry_failed, workers, as_json):
+    """Each board: reachable or not, firmware and version, free memory and space, its label,
+    and the kit and lesson on it."""
+    from boardkit.fleet import ops
+
+    _run(ctx, "status", lambda seats: ops.status(), roster, only, retry_failed, workers, as_json)
+
+
+@fleet.command()
+@seat_options
+@click.pass_context
+def label(ctx, roster, only, retry_failed, workers, as_json):
+    """Write each seat's name onto its board (boardkit_seat.txt; `boardkit info` shows it)."""
+    from boardkit.fleet import ops
+
+    _run(ctx, "label", lambda seats: ops.label(), roster, only, retry_failed, workers, as_json)
+
+
+@fleet.command("sync")
+@click.argument("lesson", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("remote_dir", default="/")
+@click.option("--delete", is_flag=True, help="Remove files the lesson folder does not have (labels are kept).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
+@seat_options
+@click.pass_context
+def sync_(ctx, lesson, remote_dir, delete, exclude, roster, only, retry_failed, workers, as_json):
+    """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
+    is sent, atomically and verified; the lesson's name and version are recorded on the board."""
+    from boardkit.fleet import ops
+
+    _run(ctx, "sync", lambda seats: ops.sync(lesson, remote_dir, delete, list(exclude)),
+         roster, only, retry_failed, workers, as_json)
+
+
+@fleet.command()
+@click.argument("paths", nargs=-1, required=True)
+@seat_options
+@click.pass_context
+def push(ctx, paths, roster, only, retry_failed, workers, as_json):
+    """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
+    from boardkit.fleet import ops
+
+    names = list(paths)
+    remote_dir = "/"
+    if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
+        remote_dir = names.pop().removeprefix(":") or "/"
+    _run(ctx, "push", lambda seats: ops.push([Path(n) for n in names], remote_dir),
+         roster, only, retry_failed, workers, as_json)
+
+
+MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
+                        help="Stop the program (Ctrl-C) on a board where it runs longer than this.")
+
+
+@fleet.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@MAX_TIME
+@seat_options
+@click.pass_context
+def run(ctx, file, max_time, roster, only, retry_failed, workers, as_json):
+    """Run a local Python FILE on every board; show each board's output."""
+    from boardkit.fleet import ops
+
+    code = file.read_bytes()
+    _run(ctx, "run", lambda seats: ops.run_code(code, max_time), roster, only, retry_failed, workers, as_json,
+         show_output=True)
+
+
+@fleet.command("exec")
+@click.argument("code")
+@MAX_TIME
+@seat_options
+@click.pass_context
+def exec_(ctx, code, max_time, roster, only, retry_failed, workers, as_json):
+    """Run CODE (a line of Python) on every board; show each board's output."""
+    from boardkit.fleet import ops
+
+    _run(ctx, "exec", lambda seats: ops.run_code(code, max_time), roster, only, retry_failed, workers, as_json,
+         show_output=True)
+
+
+@fleet.command()
+@click.argument("remote_dir", default="/")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default="collected",
+              show_default=True, help="Each seat's files go to OUT/SEAT/.")
+@click.option("--force", is_flag=True, help="Write into OUT/SEAT/ even if an earlier collection is there "
+                                            "(default: a new OUT/SEAT-YYYYmmdd-HHMMSS/ beside it).")
+@seat_options
+@click.pass_context
+def collect(ctx, remote_dir, out_dir, force, roster, only, retry_failed, workers, as_json):
+    """Bring each pupil's work home: every board's files (under REMOTE_DIR) into OUT/SEAT/.
+
+    Nothing is ever written outside OUT/SEAT/: a file name that would land elsewhere is refused
+    (and named in the summary); an earlier collection is never overwritten without --force.
+    """
+    from boardkit.fleet import ops
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _run(ctx, "collect", lambda seats: ops.collect(out_dir, remote_dir, force), roster, only, retry_failed, workers,
+         as_json)
+
+
+@fleet.command()
+@click.option("--hard", is_flag=True, help="Reset the whole chip (virtual boards: restart the emulator).")
+@seat_options
+@click.pass_context
+def reset(ctx, hard, roster, only, retry_failed, workers, as_json):
+    """Soft-reset every board (a fresh Python heap), or --hard reset it."""
+    from boardkit.fleet import ops
+
+    _run(ctx, "reset", lambda seats: ops.reset(hard), roster, only, retry_failed, workers, as_json)
+
+
+@fleet.command()
+@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="KIT_DIR",
+              help="Build a kit image (firmware + libraries + lesson files) per board type and flash it.")
+@click.option("--version", metavar="V", help="A pinned firmware version (default: the newest).")
+@click.option("--image", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A local firmware image instead of the pinned release (checked first).")
+@click.option("--offline", is_flag=True, help="Use only the firmware cache; never download.")
+@seat_options
+@click.pass_context
+def flash(ctx, kit_dir, version, image, offline, roster, only, retry_failed, workers, as_json):
+    """Flash MicroPython (or a kit) onto every board; each board gets its seat label back.
+
+    The image is fetched, checked and (with --kit) built once per board type."""
+    from boardkit.fleet import ops
+
+    workdir = ops.flash_workdir()
+    with workdir as tmp:
+        def factory(seats):
+            if not as_json and sys.stderr.isatty():
+                click.echo("boardkit: preparing the firmware" + (" and kit" if kit_dir else ""), err=True)
+            plans = ops.prepare_flash([s.board for s in seats], Path(tmp), kit_dir, version, image, offline)
+            if not as_json:
+                for note in sorted({p.note for p in plans.values() if isinstance(p, ops.FlashPlan) and p.note}):
+                    click.echo(f"boardkit: note: {note}", err=True)
+            return ops.flash(plans)
+
+        _run(ctx, "flash", factory, roster, only, retry_failed, workers, as_json)
+
+
+# -- output --------------------------------------------------------------------------------------
+
+def _print_outputs(report) -> None:
+    for result in report.results:
+        text = result.data.get("output", "")
+        trace = result.data.get("traceback", "")
+        if not text and not trace:
+            continue
+        click.echo(f"── {result.seat} " + "─" * max(2, 40 - len(result.seat)))
+        if text:
+            click.echo(text.rstrip("\n"))
+        if trace:
+            click.echo(trace.rstrip("\n"))
+
+
+def _print_summary(report) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"fleet {report.command}: {len(report.results)} seat(s) in {report.seconds:.1f} s",
+                  title_justify="left")
+    table.add_column("seat", style="bold")
+    table.add_column("result")
+    table.add_column("time", justify="right")
+    table.add_column("details", overflow="fold")
+    for r in report.results:
+        detail = r.summary if r.ok else r.error + (f" — {r.hint}" if r.hint else "")
+        table.add_row(r.seat, "[green]ok[/]" if r.ok else "[red]FAILED[/]", f"{r.seconds:.1f} s", detail)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+    failed = report.failed
+    if failed:
+        click.echo(f"boardkit: {len(failed)} of {len(report.results)} failed: {', '.join(failed)} — "
+                   f"fix them and run again with --retry-failed", err=True)
+
+
+class FleetView:
+    """One live line per board on stderr (only on a terminal): state, what it is doing, a bar."""
+
+    def __init__(self, title: str, seats: list[str], quiet: bool = False):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.title = title
+        self.seats = seats
+        self._progress = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self) -> FleetView:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.fields[seat]:<14}", style="bold"),
+                                      TextColumn("{task.fields[mark]}"), BarColumn(bar_width=24),
+                                      TextColumn("{task.description}"), TimeElapsedColumn(),
+                                      console=Console(stderr=True), transient=True, refresh_per_second=8)
+            self._progress.start()
+            for seat in self.seats:
+                self._task(seat)
+        return self
+
+    def _task(self, seat: str) -> int:
+        if seat not in self._tasks:
+            self._tasks[seat] = self._progress.add_task("waiting", total=None, seat=seat[:14], mark="·")
+        return self._tasks[seat]
+
+    def update(self, seat: str, state: str, text: str, done, total) -> None:
+        if self._progress is None:
+            return
+        task = self._task(seat)
+        marks = {"waiting": "·", "working": "[yellow]…[/]", "ok": "[green]✓[/]", "failed": "[red]✗[/]"}
+        fields = {"description": text[:60], "mark": marks.get(state, "")}
+        if done is not None and total:
+            fields.update(completed=done, total=total)
+        elif state in ("ok", "failed"):
+            fields.update(completed=1, total=1)
+        self._progress.update(task, **fields)
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -1,0 +1,292 @@
+"""The fleet operations, one function each. Each takes what the command was given, does the
+shared work once (scan the lesson folder, build the kit image, ...) and returns the task
+that `run_fleet` runs for every seat: task(ctx) -> {"summary": one line, ...details}.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from boardkit.errors import BoardkitError, RemoteError, UsageError
+from boardkit.fleet import labels
+from boardkit.fleet.collect import collect_seat
+from boardkit.fleet.runner import SeatContext
+
+Task = Callable[[SeatContext], dict]
+
+
+def _size(n: int | None) -> str:
+    if n is None or n < 0:
+        return "?"
+    return f"{n} B" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MB"
+
+
+# -- status ------------------------------------------------------------------------------------
+
+def status() -> Task:
+    """Reachable? firmware and version, free memory and space, the seat label, kit and lesson."""
+    def task(ctx: SeatContext) -> dict:
+        def ask(device):
+            ctx.update("asking")
+            return (device.caps, *labels.read_markers(device))
+
+        caps, label, marker = ctx.session(ask)
+        data = {"reachable": True, "url": ctx.url, "implementation": caps.implementation,
+                "version": caps.version_text, "machine": caps.machine, "mem_free": caps.mem_free,
+                "fs_free": caps.fs_space[0] if caps.fs_space else None,
+                "fs_total": caps.fs_space[1] if caps.fs_space else None,
+                "label": label, "kit": marker.get("kit"), "lesson": marker.get("lesson")}
+        parts = [f"{caps.implementation} {caps.version_text}", f"mem {_size(caps.mem_free)}"]
+        if caps.fs_space:
+            parts.append(f"disk {_size(caps.fs_space[0])}")
+        for key in ("kit", "lesson"):
+            if labels.describe(marker, key):
+                parts.append(f"{key} {labels.describe(marker, key)}")
+        if label is None:
+            parts.append("no label")
+        elif label != ctx.seat.name:
+            parts.append(f"LABELLED {label!r}: wrong seat?")
+        data["summary"] = ", ".join(parts)
+        return data
+
+    return task
+
+
+# -- label --------------------------------------------------------------------------------------
+
+def label() -> Task:
+    """Write each seat's name to its board (boardkit_seat.txt), where it is not there already."""
+    def task(ctx: SeatContext) -> dict:
+        def work(device):
+            had = labels.read_markers(device)[0]
+            if had != ctx.seat.name:
+                ctx.update("labelling")
+                labels.write_label(device, ctx.seat.name)
+            return had
+
+        had = ctx.session(work)
+        return {"summary": "already labelled" if had == ctx.seat.name
+                else f"labelled (was {had!r})" if had else "labelled", "label": ctx.seat.name}
+
+    return task
+
+
+# -- sync and push --------------------------------------------------------------------------------
+
+def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: list[str] = ()) -> Task:
+    """Make each board's folder match lesson_dir; record the lesson in the kit marker."""
+    from boardkit import sync as sync_mod
+
+    files = [f for f in sync_mod.scan_local(lesson_dir, list(excludes)) if f.rel not in labels.MARKER_FILES]
+    ignored = sync_mod.ignore_matcher(lesson_dir, list(excludes))
+
+    def protected(rel: str, is_dir: bool) -> bool:
+        return rel in labels.MARKER_FILES or ignored(rel, is_dir)
+
+    lesson = labels.entry(lesson_dir.resolve().name, {f.rel: f.path.read_bytes() for f in files})
+
+    def task(ctx: SeatContext) -> dict:
+        def work(device):
+            ctx.update("planning")
+            plan = sync_mod.plan_push(device, files, remote_dir, delete=delete, protected=protected)
+            done = sync_mod.apply_push(device, plan, progress=_file_progress(ctx, "sending"))
+            _record(device, ctx, "lesson", lesson)
+            return done
+
+        result = ctx.session(work)
+        return {"summary": _sent(result), **result.to_dict(), "lesson": lesson["version"]}
+
+    return task
+
+
+def push(paths: list[Path], remote_dir: str = "/") -> Task:
+    """Copy these files to every board (only those that differ)."""
+    from boardkit import sync as sync_mod
+
+    files = []
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is a folder",
+                             hint="push sends files; use `boardkit fleet sync FOLDER` for a folder")
+        files.append(sync_mod.LocalFile(path.name, path, path.stat().st_size))
+
+    def task(ctx: SeatContext) -> dict:
+        def work(device):
+            ctx.update("planning")
+            plan = sync_mod.plan_push(device, files, remote_dir)
+            return sync_mod.apply_push(device, plan, progress=_file_progress(ctx, "sending"))
+
+        result = ctx.session(work)
+        return {"summary": _sent(result), **result.to_dict()}
+
+    return task
+
+
+def _file_progress(ctx: SeatContext, verb: str):
+    def progress(files_done: int, files_total: int, done: int, total: int) -> None:
+        ctx.update(f"{verb} {min(files_done + 1, files_total)}/{files_total}", done, total)
+
+    return progress
+
+
+def _sent(result) -> str:
+    return f"sent {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged" + \
+        (f"; {result.deleted} deleted" if result.deleted else "")
+
+
+def _record(device, ctx: SeatContext, key: str, item: dict) -> None:
+    """Put item under key in the board's kit marker, unless it says so already."""
+    _, marker = labels.read_markers(device)
+    old = marker.get(key) if isinstance(marker.get(key), dict) else {}
+    if (old.get("name"), old.get("version")) != (item["name"], item["version"]):
+        ctx.update("recording the " + key)
+        labels.write_kit_marker(device, {**marker, key: item})
+
+
+# -- run and exec -----------------------------------------------------------------------------------
+
+def run_code(code: bytes | str, max_time: float | None = None) -> Task:
+    """Run code on every board; keep each board's output."""
+    def task(ctx: SeatContext) -> dict:
+        out = bytearray()
+
+        def collect(data: bytes) -> None:
+            out.extend(data)
+            ctx.update("running: " + _last_line(out)[:40])
+
+        with ctx.connect() as device:
+            ctx.update("running")
+            try:
+                device.exec(code, on_output=collect, timeout=max_time)
+            except RemoteError as exc:
+                exc.data = {"output": _text(out), "traceback": exc.traceback.replace("\r\n", "\n")}
+                raise
+        return {"summary": _last_line(out)[:60] or "(no output)", "output": _text(out)}
+
+    return task
+
+
+def _text(data: bytes | bytearray) -> str:
+    return bytes(data).decode(errors="replace").replace("\r\n", "\n")
+
+
+def _last_line(data: bytes | bytearray) -> str:
+    lines = [line for line in _text(data).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
+
+
+# -- reset ------------------------------------------------------------------------------------------
+
+def reset(hard: bool = False) -> Task:
+    def task(ctx: SeatContext) -> dict:
+        if hard:
+            from boardkit import resets
+
+            ctx.update("resetting")
+            return {"summary": f"hard reset ({resets.hard_reset(ctx.url)})"}
+        with ctx.connect() as device:
+            ctx.update("resetting")
+            device.soft_reset()
+        return {"summary": "soft reset"}
+
+    return task
+
+
+# -- collect -----------------------------------------------------------------------------------------
+
+def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
+    """Each board's files into out_root/SEAT/ (a timestamped folder beside an earlier collection)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+
+    def task(ctx: SeatContext) -> dict:
+        return collect_seat(ctx, out_root, remote_dir, force, stamp)
+
+    return task
+
+
+# -- flash -------------------------------------------------------------------------------------------
+
+@dataclass
+class FlashPlan:
+    board: object                    # boardkit.boards.Board
+    image: Path
+    files: dict[str, bytes] | None   # the kit's files (virtual boards load them)
+    kit: dict | None                 # the marker entry, when a kit was built
+    note: str = ""
+
+
+def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = None, version: str | None = None,
+                  image: Path | None = None, offline: bool = False) -> dict[str, FlashPlan | BoardkitError]:
+    """Per board type, once: the checked firmware image, with the kit built into it.
+
+    A board type whose image cannot be had maps to its error (its seats fail with it).
+    """
+    from boardkit.boards import get_board
+    from boardkit.flash import firmware_image
+
+    plans: dict[str, FlashPlan | BoardkitError] = {}
+    item = None
+    if kit_dir is not None:  # the kit's version: its source files, the same for every board type
+        from boardkit.sync import scan_local
+
+        item = labels.entry(kit_dir.resolve().name, {f.rel: f.path.read_bytes() for f in scan_local(kit_dir)})
+    for board_id in dict.fromkeys(board_ids):
+        try:
+            board = get_board(board_id)
+            firmware = firmware_image(board, version, image, offline=offline)
+            if kit_dir is None:
+                plans[board_id] = FlashPlan(board, firmware, None, None)
+                continue
+            from boardkit.firmware.kit import build_kit_image, collect_kit
+
+            kit = collect_kit(kit_dir, board)
+            kit.files[labels.KIT_FILE] = labels.marker_bytes({"kit": item})
+            data, suffix = build_kit_image(kit, board, firmware)
+            path = workdir / f"{board_id}-kit{suffix}"
+            path.write_bytes(data)
+            plans[board_id] = FlashPlan(board, path, dict(kit.files), item, kit.note)
+        except BoardkitError as exc:
+            plans[board_id] = exc
+    return plans
+
+
+def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
+    """Flash each seat's board with its type's image, then put its seat label back."""
+    def task(ctx: SeatContext) -> dict:
+        from boardkit.flash import FlashTarget, flash_board
+
+        plan = plans[ctx.seat.board]
+        if isinstance(plan, BoardkitError):
+            raise plan
+        board = plan.board
+        name = ctx.virtual_name if board.method == "virtual" else None
+        if board.method == "virtual" and name is None:
+            raise UsageError(f"{ctx.url} is a virtual board on another computer: it can only be flashed there",
+                             hint="run `boardkit fleet flash` on that computer, or `fleet sync` from here")
+        ctx.update("flashing")
+        summary = flash_board(board, plan.image, FlashTarget(port=ctx.url, virtual_name=name), files=plan.files,
+                              progress=lambda done, total: ctx.update("flashing", done, total))
+        url = ctx.url
+        if name is not None:  # a virtual board restarts on its image: its port may be new
+            from boardkit import virtual
+
+            found = virtual.find(name)
+            url = found.port if found else url
+        ctx.update("labelling")
+        from boardkit.api import connect
+
+        with connect(url, timeout=ctx.timeout) as device:
+            labels.write_label(device, ctx.seat.name)
+        what = f"kit {plan.kit['name']} ({plan.kit['version']})" if plan.kit else "firmware"
+        return {"summary": f"flashed {what}", "board": board.id, "kit": plan.kit,
+                **{k: v for k, v in (summary or {}).items() if k not in ("summary", "kit")}}
+
+    return task
+
+
+def flash_workdir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="bk-fleet-")

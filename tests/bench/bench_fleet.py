@@ -1,0 +1,129 @@
+"""Fleet speed: one `boardkit fleet` command on 1, 10 and 30 boards, beside the same work done
+one board after another (30 separate `boardkit -p NAME ...` processes, as a teacher would script it).
+
+Boards: 30 wasm virtual boards at --baud 115200 (11,520 bytes/s each, like a USB-serial classroom).
+Cases, each timed as a whole process:
+  sync   - a 10-file lesson (about 10 KB) onto boards that do not have it
+  flash  - a kit (a lib/ module compiled to .mpy, a main.py and two data files): each board
+           restarts on it, then gets its seat label back
+The goal: 30 boards in at most 1.5x the time of one.
+
+    .venv/bin/python tests/bench/bench_fleet.py [--runs 3] [--boards 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+BOARDKIT = [str(BIN / "boardkit")]
+WIPE = "import os\nfor n in os.listdir():\n if n.startswith('step'): os.remove(n)\n"
+
+
+def make_lesson(root: Path) -> Path:
+    root.mkdir(parents=True)
+    for i in range(10):
+        lines = [f"# step {i} of the lesson", "from microbit import *" if i == 0 else "import time"]
+        lines += [f"value_{j} = {i * 100 + j}  # a line of lesson code" for j in range(28)]
+        (root / f"step{i}.py").write_text("\n".join(lines) + f"\nprint('step {i}')\n")
+    return root
+
+
+def make_kit(root: Path) -> Path:
+    (root / "lib").mkdir(parents=True)
+    (root / "lib" / "kitlib.py").write_text("def hello(name):\n    return 'hello ' + name\n" * 20)
+    (root / "main.py").write_text("import kitlib\nprint(kitlib.hello('class'))\n")
+    (root / "notes.txt").write_text("Lesson 3: loops\n" * 20)
+    (root / "data.csv").write_text("".join(f"{i},{i * i}\n" for i in range(100)))
+    return root
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.monotonic()
+    result = subprocess.run(cmd, capture_output=True, env=env, timeout=900, check=False)
+    return time.monotonic() - started, result
+
+
+def check(result: subprocess.CompletedProcess, what: str) -> None:
+    if result.returncode != 0:
+        raise SystemExit(f"{what} failed ({result.returncode}):\n{result.stdout.decode()[-2000:]}\n"
+                         f"{result.stderr.decode()[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--boards", type=int, default=30)
+    parser.add_argument("--baud", type=int, default=115200)
+    args = parser.parse_args()
+    sizes = sorted({1, min(10, args.boards), args.boards})
+    with tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
+        work = Path(tmp)
+        env = {**os.environ, "BOARDKIT_HOME": str(work / "home")}
+        os.environ["BOARDKIT_HOME"] = env["BOARDKIT_HOME"]
+        from boardkit import virtual
+
+        names = [f"pupil{i}" for i in range(1, args.boards + 1)]
+        started = time.monotonic()
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda n: virtual.start("wasm", name=n, baud=args.baud), names))
+            start_seconds = time.monotonic() - started
+            lesson, kit = make_lesson(work / "lesson1"), make_kit(work / "kit3")
+            rosters = {}
+            for n in sizes:
+                path = work / f"class{n}.toml"
+                path.write_text("".join(f'[seats.{name}]\nboard = "virtual_wasm"\nvirtual = "{name}"\n\n'
+                                        for name in names[:n]))
+                rosters[n] = path
+            full = rosters[args.boards]
+            check(subprocess.run([*BOARDKIT, "fleet", "label", "--roster", str(full)], capture_output=True, check=False,
+                                 env=env), "fleet label")
+
+            def wipe():
+                check(subprocess.run([*BOARDKIT, "fleet", "exec", WIPE, "--roster", str(full)],
+                                     capture_output=True, env=env, check=False), "wipe")
+
+            results = {"boards": args.boards, "baud": args.baud, "runs": args.runs,
+                       "lesson_bytes": sum(p.stat().st_size for p in lesson.iterdir()),
+                       "start_boards_seconds": round(start_seconds, 2), "sync": {}, "flash": {}}
+            for case, command in (("sync", ["sync", str(lesson)]), ("flash", ["flash", "--kit", str(kit), "--offline"])):
+                for n in sizes:
+                    times = []
+                    for _ in range(args.runs):
+                        if case == "sync":
+                            wipe()
+                        seconds, result = timed([*BOARDKIT, "fleet", *command, "--roster", str(rosters[n]),
+                                                 "--json"], env)
+                        check(result, f"fleet {case} on {n}")
+                        times.append(seconds)
+                    results[case][f"fleet_{n}"] = round(statistics.median(times), 2)
+                # the same work one board at a time: separate processes, one after another (one run)
+                if case == "sync":
+                    wipe()
+                started = time.monotonic()
+                for name in names:
+                    cmd = [*BOARDKIT, "-p", name, "sync", str(lesson)] if case == "sync" else \
+                        [*BOARDKIT, "-p", name, "flash", "--kit", str(kit), "--offline"]
+                    check(subprocess.run(cmd, capture_output=True, env=env, check=False), f"{case} {name}")
+                results[case][f"one_by_one_{args.boards}"] = round(time.monotonic() - started, 2)
+                one, many = results[case]["fleet_1"], results[case][f"fleet_{args.boards}"]
+                results[case][f"ratio_{args.boards}_to_1"] = round(many / one, 2)
+                results[case]["goal_1_5x_met"] = many <= 1.5 * one
+                results[case]["speedup_vs_one_by_one"] = round(results[case][f"one_by_one_{args.boards}"] / many, 1)
+        finally:
+            virtual.stop_all()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Device's re-runs of its own calls: a re-run must not leave the failed run's output behind.
+
+A scripted board stands in for the exec layer (a fake, in addition to the real-board tests):
+the first run of _bk_get prints part of the file, then runs out of memory, as a micro:bit
+with a fragmented heap does; boardkit drops helpers and runs the call again.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from boardkit.device import Capabilities, Device
+from boardkit.errors import RemoteError
+
+
+class ScriptedDevice(Device):
+    def __init__(self, content: bytes):
+        super().__init__(link=None, url="scripted://")
+        self._caps = Capabilities("micropython", (1, 9, 2), "microbit", "micro:bit", "", 8000, 10000,
+                                  ["listdir", "remove", "size"], binascii=True)
+        self.content = content
+        self.get_runs = 0
+
+    def exec(self, code, on_output=None, timeout=None):
+        if "_bk_stat(" in code and "print" in code:
+            return repr(("f", len(self.content))).encode() + b"\r\n"
+        if code.startswith("_bk_get("):
+            self.get_runs += 1
+            lines = [base64.b64encode(self.content[i:i + 128]) + b"\r\n" for i in range(0, len(self.content), 128)]
+            if self.get_runs == 1:
+                on_output(b"".join(lines[:2]))   # two pieces arrive, then the heap runs out
+                raise RemoteError("MemoryError: memory allocation failed", exc_type="MemoryError")
+            on_output(b"".join(lines))
+            return b""
+        return b""  # helper definitions, evictions
+
+
+def test_a_rerun_read_keeps_only_the_new_runs_output():
+    content = bytes(range(256)) * 3
+    device = ScriptedDevice(content)
+    device._fs_loaded.update({"", "_bk_hash", "_bk_tree", "_bk_copy"})  # something to evict
+    assert device.read_file("/data.bin") == content
+    assert device.get_runs == 2
