@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_session.py
 	$(BIN)/python tests/bench/bench_sync.py
 	$(BIN)/python tests/bench/bench_conformance.py
+	$(BIN)/python tests/bench/bench_fleet.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache
