@@ -218,33 +218,41 @@ def fleet_json(classroom, *args, timeout=240):
 
 @pytest.fixture(scope="module")
 def classroom(boardkit_home, tmp_path_factory):
-    """30 virtual boards at 115200 baud, a roster from `fleet scan`, two seats behind RFC 2217."""
+    """30 virtual boards at 115200 baud, a roster from `fleet scan`, two seats behind RFC 2217.
+
+    The classroom lives in a BOARDKIT_HOME of its own: `fleet scan` must see these 30 boards
+    and no others, and fleet commands must never restart the session's shared test boards.
+    """
     from boardkit import virtual
 
+    shared_home = os.environ["BOARDKIT_HOME"]
+    os.environ["BOARDKIT_HOME"] = str(tmp_path_factory.mktemp("classroom-home"))
     names = [f"wasm{i}" for i in range(1, WASM + 1)] + [f"microbit{i}" for i in range(1, MICROBIT + 1)]
-    started = time.monotonic()
-    with ThreadPoolExecutor(8) as pool:
-        boards = list(pool.map(lambda n: virtual.start(n.rstrip("0123456789"), name=n, baud=115200), names))
-    start_seconds = time.monotonic() - started
-    home = tmp_path_factory.mktemp("classroom")
-    roster = home / "classroom.toml"
-    scan = boardkit("fleet", "scan", "--virtual-only", "--roster", str(roster), "--json", timeout=120)
-    assert scan.returncode == 0, scan.stderr
-    scanned = json.loads(scan.stdout)
-    by_board = {a["virtual"]: a["seat"] for a in scanned["added"]}
-    ports = {b.name: b.port for b in boards}
-    servers = [SerialServer(ports[name], rfc2217=True).__enter__() for name in BRIDGED]
-    text = roster.read_text()
-    for name, server in zip(BRIDGED, servers):
-        text = text.replace(f'virtual = "{name}"', f'url = "{server.url}"')
-    roster.write_text(text)
-    yield {"roster": roster, "home": home, "boards": boards, "seat_of": by_board, "scan": scanned,
-           "servers": servers, "start_seconds": start_seconds}
-    for server in servers:
-        server.__exit__(None, None, None)
-    for name in names:
-        if virtual.find(name):
-            virtual.stop(name)
+    servers = []
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(8) as pool:
+            boards = list(pool.map(lambda n: virtual.start(n.rstrip("0123456789"), name=n, baud=115200), names))
+        start_seconds = time.monotonic() - started
+        home = tmp_path_factory.mktemp("classroom")
+        roster = home / "classroom.toml"
+        scan = boardkit("fleet", "scan", "--virtual-only", "--roster", str(roster), "--json", timeout=120)
+        assert scan.returncode == 0, scan.stderr
+        scanned = json.loads(scan.stdout)
+        by_board = {a["virtual"]: a["seat"] for a in scanned["added"]}
+        ports = {b.name: b.port for b in boards}
+        servers = [SerialServer(ports[name], rfc2217=True).__enter__() for name in BRIDGED]
+        text = roster.read_text()
+        for name, server in zip(BRIDGED, servers):
+            text = text.replace(f'virtual = "{name}"', f'url = "{server.url}"')
+        roster.write_text(text)
+        yield {"roster": roster, "home": home, "boards": boards, "seat_of": by_board, "scan": scanned,
+               "servers": servers, "start_seconds": start_seconds}
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+        virtual.stop_all()   # only this classroom's home: the session's boards live elsewhere
+        os.environ["BOARDKIT_HOME"] = shared_home
 
 
 def errors(report: dict) -> list:
