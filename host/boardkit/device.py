@@ -233,7 +233,9 @@ class Device:
                 if attempt == GARBLED_RETRIES:
                     raise
             except RemoteError as exc:
-                garbled = exc.exc_type in ("SyntaxError", "IndentationError") or "bk: garbled" in exc.message
+                # Our code names nothing that is not there: a NameError or AttributeError from
+                # it means a byte of a name was lost (seen on a micro:bit under heavy load).
+                garbled = exc.exc_type in GARBLED_TYPES or "bk: garbled" in exc.message
                 if not garbled or self.repl.raw_paste or attempt == GARBLED_RETRIES:
                     raise
         raise AssertionError("unreachable")
@@ -399,6 +401,7 @@ class Device:
 
 
 GARBLED_RETRIES = 3
+GARBLED_TYPES = ("SyntaxError", "IndentationError", "NameError", "AttributeError")
 SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
 TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
 

@@ -41,3 +41,21 @@ def test_a_rerun_read_keeps_only_the_new_runs_output():
     device._fs_loaded.update({"", "_bk_hash", "_bk_tree", "_bk_copy"})  # something to evict
     assert device.read_file("/data.bin") == content
     assert device.get_runs == 2
+
+
+class GarblingDevice(ScriptedDevice):
+    """The first run of a call lost a byte of a name on the way (plain raw mode, busy board)."""
+
+    def exec(self, code, on_output=None, timeout=None):
+        if code.startswith("_bk_get(") and self.get_runs == 0:
+            self.get_runs += 1
+            raise RemoteError("AttributeError: 'module' object has no attribute 'impmentation'",
+                              exc_type="AttributeError")
+        return super().exec(code, on_output, timeout)
+
+
+def test_a_name_garbled_on_the_way_is_sent_again():
+    content = b"print('hello')\n" * 40
+    device = GarblingDevice(content)
+    device.repl.raw_paste = False   # plain raw mode: no flow control, bytes can be lost
+    assert device.read_file("/main.py") == content
