@@ -25,39 +25,11 @@ SYSTEM_NAMES = {"boot_out.txt", ".Trashes", ".fseventsd", ".metadata_never_index
                 "System Volume Information", ".Spotlight-V100", "sd"}
 
 
-def find_circuitpy(mounts_file: str = "/proc/mounts") -> list[Path]:
+def find_circuitpy(mounts_file: str | None = None) -> list[Path]:
     """Mounted CIRCUITPY drives on this computer (Linux, macOS, Windows)."""
-    found: list[Path] = []
-    if sys.platform == "win32":  # pragma: no cover - Windows only
-        found += _windows_drives()
-    elif sys.platform == "darwin":  # pragma: no cover - macOS only
-        found += [p for p in Path("/Volumes").glob(LABEL + "*") if p.is_dir()]
-    else:
-        try:
-            lines = Path(mounts_file).read_text().splitlines()
-        except OSError:
-            lines = []
-        for line in lines:
-            fields = line.split()
-            if len(fields) > 1:
-                mountpoint = Path(fields[1].replace("\\040", " "))
-                if mountpoint.name.startswith(LABEL):
-                    found.append(mountpoint)
-    return sorted(set(found))
+    from boardkit.mounts import find_drives
 
-
-def _windows_drives() -> list[Path]:  # pragma: no cover - Windows only
-    import ctypes
-    import string
-
-    found = []
-    buffer = ctypes.create_unicode_buffer(64)
-    for letter in string.ascii_uppercase:
-        root = f"{letter}:\\"
-        if ctypes.windll.kernel32.GetVolumeInformationW(root, buffer, 64, None, None, None, None, 0):
-            if buffer.value == LABEL:
-                found.append(Path(root))
-    return found
+    return find_drives(LABEL, mounts_file)
 
 
 def _hash(path: Path) -> str:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import os
 import struct
-import sys
 import time
 from pathlib import Path
 from collections.abc import Callable
 
 from boardkit.errors import FirmwareError, FlashError, UsageError
+from boardkit.mounts import find_drives, mounts
 
 Progress = Callable[[int, int], None]
 Wait = Callable[[Path, Path, float], None]
@@ -39,56 +39,11 @@ HOW_TO_GET_DRIVE = {
 }
 
 
-# ---------------------------------------------------------------- finding drives
-
-def _mounts(mounts_file: str | os.PathLike) -> list[tuple[Path, set[str]]]:
-    """(mount point, options) from /proc/mounts (or a file like it)."""
-    try:
-        lines = Path(mounts_file).read_text().splitlines()
-    except OSError:
-        return []
-    found = []
-    for line in lines:
-        fields = line.split()
-        if len(fields) > 3:
-            point = fields[1].replace("\\040", " ").replace("\\011", "\t")
-            found.append((Path(point), set(fields[3].split(","))))
-    return found
-
-
-def find_drives(label: str, mounts_file: str | os.PathLike | None = None) -> list[Path]:
-    """Mounted drives whose name is `label` (Linux mounts them as .../LABEL, LABEL1, ...)."""
-    found: list[Path] = []
-    if mounts_file is None and sys.platform == "win32":  # pragma: no cover - Windows only
-        return _windows_drives(label)
-    if mounts_file is None and sys.platform == "darwin":  # pragma: no cover - macOS only
-        return sorted(p for p in Path("/Volumes").glob(label + "*") if p.is_dir())
-    for point, _options in _mounts(mounts_file or "/proc/mounts"):
-        tail = point.name[len(label):]
-        if point.name.startswith(label) and (tail == "" or tail.isdigit()):
-            found.append(point)
-    return sorted(set(found))
-
-
-def _windows_drives(label: str) -> list[Path]:  # pragma: no cover - Windows only
-    import ctypes
-    import string
-
-    found = []
-    buffer = ctypes.create_unicode_buffer(64)
-    for letter in string.ascii_uppercase:
-        root = f"{letter}:\\"
-        if ctypes.windll.kernel32.GetVolumeInformationW(root, buffer, 64, None, None, None, None, 0):
-            if buffer.value == label:
-                found.append(Path(root))
-    return found
-
-
 def _read_only(drive: Path, mounts_file) -> bool:
     if not os.access(drive, os.W_OK):
         return True
     best, options = None, set()
-    for point, opts in _mounts(mounts_file or "/proc/mounts"):
+    for point, opts in mounts(mounts_file or "/proc/mounts"):
         if drive == point or point in drive.parents:
             if best is None or len(point.parts) > len(best.parts):
                 best, options = point, opts
@@ -187,7 +142,7 @@ def wait_consumed(drive: Path, target: Path, timeout: float) -> None:
 def wait_gone(drive: Path, target: Path, timeout: float, mounts_file=None) -> None:
     """RP2040: wait until the boot ROM has rebooted (its drive unmounted, or the file gone)."""
     def mounted() -> bool:
-        return drive in [point for point, _ in _mounts(mounts_file or "/proc/mounts")]
+        return drive in [point for point, _ in mounts(mounts_file or "/proc/mounts")]
 
     was_mounted = mounted()
     deadline = time.monotonic() + timeout
