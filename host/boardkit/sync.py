@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from boardkit.device import TMP_SUFFIX, Device, listing_hash
-from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard
+from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard, UsageError
 
 IGNORE_FILE = ".boardkitignore"
 DEFAULT_IGNORES = [".git/", "__pycache__/", "*.pyc", ".DS_Store", IGNORE_FILE, "*" + TMP_SUFFIX,
@@ -83,6 +83,26 @@ def ignore_matcher(root: Path, excludes: list[str] = ()) -> Callable[[str, bool]
         return spec.match_file(rel + "/" if is_dir else rel)
 
     return ignored
+
+
+def push_arguments(names: list[str], sync_command: str = "boardkit sync") -> tuple[list[LocalFile], str]:
+    """FILE... [REMOTE_DIR] as `push` takes them: (the files, the board folder).
+
+    Only files are pushed, so a last argument that is not a local file (or starts with ":",
+    as in mpremote) names the board folder.
+    """
+    names = list(names)
+    remote_dir = "/"
+    if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
+        remote_dir = names.pop().removeprefix(":") or "/"
+    files = []
+    for name in names:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
+                             hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
+        files.append(LocalFile(path.name, path, path.stat().st_size))
+    return files, remote_dir
 
 
 def scan_local(root: Path, excludes: list[str] = ()) -> list[LocalFile]:

@@ -184,12 +184,10 @@ def sync_(ctx, lesson, remote_dir, delete, exclude, roster, only, retry_failed, 
 def push(ctx, paths, roster, only, retry_failed, workers, as_json):
     """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
     from boardkit.fleet import ops
+    from boardkit.sync import push_arguments
 
-    names = list(paths)
-    remote_dir = "/"
-    if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
-        remote_dir = names.pop().removeprefix(":") or "/"
-    _run(ctx, "push", lambda seats: ops.push([Path(n) for n in names], remote_dir),
+    files, remote_dir = push_arguments(paths, sync_command="boardkit fleet sync")
+    _run(ctx, "push", lambda seats: ops.push(files, remote_dir),
          roster, only, retry_failed, workers, as_json)
 
 

@@ -40,18 +40,7 @@ def push(ctx, paths, as_json):
       boardkit push lib/util.py lib/net.py /lib
       boardkit push main.py :/
     """
-    names = list(paths)
-    remote_dir = "/"
-    if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
-        # only files are pushed, so a last argument that is not a local file names the folder
-        remote_dir = names.pop().removeprefix(":") or "/"
-    files = []
-    for name in names:
-        path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
-                             hint="push sends files; use `boardkit sync FOLDER` for a folder")
-        files.append(sync.LocalFile(path.name, path, path.stat().st_size))
+    files, remote_dir = sync.push_arguments(paths)
     with open_device(ctx) as device:
         plan = sync.plan_push(device, files, remote_dir)
         _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "pushed")

@@ -103,16 +103,9 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
     return task
 
 
-def push(paths: list[Path], remote_dir: str = "/") -> Task:
-    """Copy these files to every board (only those that differ)."""
+def push(files: list, remote_dir: str = "/") -> Task:
+    """Copy these files (sync.LocalFile, see sync.push_arguments) to every board (only those that differ)."""
     from boardkit import sync as sync_mod
-
-    files = []
-    for path in paths:
-        if not path.is_file():
-            raise UsageError(f"no such file: {path}" if not path.exists() else f"{path} is a folder",
-                             hint="push sends files; use `boardkit fleet sync FOLDER` for a folder")
-        files.append(sync_mod.LocalFile(path.name, path, path.stat().st_size))
 
     def task(ctx: SeatContext) -> dict:
         def work(device):
