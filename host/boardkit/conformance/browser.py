@@ -76,7 +76,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 class BrowserTarget(Target):
     name = "browser"
-    fresh_between_tests = "fresh globals, gc.collect()"
 
     def __init__(self):
         runtime = runtime_dir()

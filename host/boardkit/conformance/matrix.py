@@ -10,12 +10,11 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import load_features
 from boardkit.conformance.runner import Report
 from boardkit.conformance.suite import ConformanceTest, suite_root
 from boardkit.paths import repo_root
-
-FEATURE_DATA = Path(__file__).with_name("feature_data.json")
 
 # Modules a classroom reaches for: probed for every target so `boardkit check` knows them.
 CLASSROOM_MODULES = ("array", "asyncio", "binascii", "collections", "errno", "gc", "hashlib", "io", "json",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from boardkit.errors import UsageError
@@ -21,7 +21,6 @@ class ConformanceTest:
     source: str
     requires: tuple[str, ...] = ()
     expected: str | None = None              # from NAME.exp; None: CPython's output is expected
-    tags: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def area(self) -> str:

@@ -12,7 +12,6 @@ import os
 import select
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 from boardkit.errors import BoardkitError, LinkTimeout, UsageError
@@ -32,7 +31,6 @@ class Outcome:
 class Target:
     name: str = "?"
     description: str = "?"
-    fresh_between_tests: str = ""
 
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
         raise NotImplementedError
@@ -51,7 +49,6 @@ class CPythonTarget(Target):
     """This Python, in a worker process (tests cannot disturb the runner)."""
 
     name = "cpython"
-    fresh_between_tests = "fresh globals, gc.collect()"
 
     def __init__(self):
         self.description = f"CPython {'.'.join(map(str, sys.version_info[:3]))}"
@@ -90,7 +87,6 @@ class CPythonTarget(Target):
 class DeviceTarget(Target):
     """A board (real or virtual) through boardkit's own session and raw REPL."""
 
-    fresh_between_tests = "soft reset (fresh heap)"
 
     def __init__(self, url: str, name: str | None = None, password: str | None = None):
         from boardkit.api import connect
@@ -162,9 +158,3 @@ def open_target(spec: str, password: str | None = None) -> Target:
     if not spec:
         raise UsageError("empty target", hint=f"use one of {', '.join(NAMED_TARGETS)} or a port URL")
     return DeviceTarget(spec, password=password)
-
-
-def timed(target: Target, code: str, timeout: float) -> tuple[Outcome, float]:
-    started = time.perf_counter()
-    outcome = target.run(code, timeout)
-    return outcome, time.perf_counter() - started
