@@ -3,7 +3,10 @@
 Both run as fresh processes against the same virtual board in the same run, as a user
 would type them. Prints JSON. Usage:
 
-    .venv/bin/python tests/bench/bench_session.py [--runs N] [--boards wasm,microbit]
+    .venv/bin/python tests/bench/bench_session.py [--runs N] [--boards wasm,microbit,wasm@115200]
+
+A board written KIND@BAUD is throttled to that UART rate (115200 baud = 11,520 bytes/s),
+as a real board's USB-serial bridge would be.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ def summary(samples: list[float]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--boards", default="wasm,microbit")
+    parser.add_argument("--boards", default="wasm,microbit,wasm@115200,microbit@115200")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="bk-bench-")
@@ -48,8 +51,9 @@ def main() -> None:
 
     report = {"benchmark": "session", "command": 'exec "print(1)"', "boards": {}}
     try:
-        for kind in args.boards.split(","):
-            board = virtual.start(kind, name=f"bench-{kind}")
+        for spec in args.boards.split(","):
+            kind, _, baud = spec.partition("@")
+            board = virtual.start(kind, name=f"bench-{kind}-{baud or 'fast'}", baud=int(baud) if baud else None)
             bk_cmd = [str(BIN / "boardkit"), "-p", board.port, "exec", "print(1)"]
             mp_cmd = [str(BIN / "mpremote"), "connect", board.port, "exec", "print(1)"]
             timed(bk_cmd, env)  # warm the OS caches for both before measuring
@@ -60,7 +64,7 @@ def main() -> None:
                 mp.append(timed(mp_cmd, env)[0])
             entry = {"boardkit": summary(bk), "mpremote": summary(mp)}
             entry["mpremote_over_boardkit"] = round(statistics.median(mp) / statistics.median(bk), 2)
-            report["boards"][kind] = entry
+            report["boards"][spec] = entry
             virtual.stop(board.name)
     finally:
         virtual.stop_all()
