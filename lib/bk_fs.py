@@ -196,6 +196,17 @@ def _bk_tree(d):
             pass  # not a readable file (a device node on the wasm board): not user data
 
 
+def _bk_rmtree(d):
+    # Remove d and everything below it, deepest first.
+    for n in os.listdir(d):
+        p = _bk_join(d, n)
+        if os.stat(p)[0] & 0x4000:
+            _bk_rmtree(p)
+        else:
+            os.remove(p)
+    os.rmdir(d)
+
+
 def _bk_list(d):
     # What d is (first line, as _bk_stat), then the tree below it: one round trip.
     s = _bk_stat(d)

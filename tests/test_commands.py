@@ -125,6 +125,23 @@ def test_folders_on_the_wasm_board(wasm_board, tmp_path):
     assert boardkit("-p", b, "rm", "/pkg").returncode == 0
 
 
+@pytest.mark.wasm
+def test_rm_r_removes_a_whole_tree_and_nothing_else(wasm_board, tmp_path):
+    b = wasm_board.name
+    local = tmp_path / "mod.py"
+    local.write_text("VALUE = 5\n")
+    for folder in ("/tree", "/tree/a", "/tree/a/b", "/keep"):
+        assert boardkit("-p", b, "mkdir", folder).returncode == 0
+    for folder in ("/tree/", "/tree/a/b/", "/keep/"):
+        assert boardkit("-p", b, "put", str(local), folder).returncode == 0
+    assert boardkit("-p", b, "rm", "-r", "/tree").returncode == 0
+    names = {entry["name"] for entry in json.loads(boardkit("-p", b, "ls", "/", "--json").stdout)}
+    assert "tree" not in names and "keep" in names
+    assert boardkit("-p", b, "cat", "/keep/mod.py").stdout == b"VALUE = 5\n"
+    assert "top folder cannot be removed" in one_line_error(boardkit("-p", b, "rm", "-r", "/"))
+    assert boardkit("-p", b, "rm", "-r", "/keep").returncode == 0
+
+
 @pytest.mark.microbit
 def test_memory_error_on_the_microbit_is_named(microbit_board):
     result = boardkit("-p", microbit_board.name, "exec", "x = [1] * 20000")

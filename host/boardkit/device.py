@@ -67,12 +67,12 @@ class FileEntry:
 
 # errno numbers as MicroPython reports them (uerrno), to say what went wrong in words.
 _ERRNO_WORDS = {
-    2: "no such file or folder", 5: "input/output error", 12: "out of memory",
+    1: "not permitted", 2: "no such file or folder", 5: "input/output error", 12: "out of memory",
     13: "permission denied", 17: "already exists", 20: "not a folder", 21: "is a folder",
     22: "invalid name or argument", 28: "no space left on the board", 30: "read-only filesystem",
     36: "name too long", 39: "folder not empty",
 }
-_ERRNO_NAMES = {"ENOENT": 2, "EIO": 5, "ENOMEM": 12, "EACCES": 13, "EEXIST": 17, "ENOTDIR": 20,
+_ERRNO_NAMES = {"EPERM": 1, "ENOENT": 2, "EIO": 5, "ENOMEM": 12, "EACCES": 13, "EEXIST": 17, "ENOTDIR": 20,
                 "EISDIR": 21, "EINVAL": 22, "ENOSPC": 28, "EROFS": 30, "ENAMETOOLONG": 36,
                 "ENOTEMPTY": 39}
 
@@ -361,12 +361,19 @@ class Device:
             entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
         return found, entries
 
-    def remove(self, path: str) -> None:
+    def remove(self, path: str, recursive: bool = False) -> None:
+        """Remove a file or an empty folder; with recursive, a folder and all it holds."""
         path = self.board_path(path)
+        if path.strip("/") == "":
+            raise RemoteFileError("the board's top folder cannot be removed",
+                                  hint="name the files or folders inside it")
         found = self.stat(path)
         if found is None:
             raise RemoteFileError(f"{path}: no such file or folder on the board")
-        call = "os.rmdir" if found[0] == "d" else "os.remove"
+        if found[0] == "f":
+            call = "os.remove"
+        else:
+            call = "_bk_rmtree" if recursive else "os.rmdir"
         self._call(f"{call}({path!r})", path=path)
 
     def mkdir(self, path: str) -> None:
@@ -487,9 +494,11 @@ def file_error(exc: RemoteError, path: str | None = None, platform: str = "") ->
             code = _PLATFORM_ERRNOS[platform].get(code, code)
     elif found:
         code = _ERRNO_NAMES.get(found.group(3))
-    words = _ERRNO_WORDS.get(code, exc.message)
     where = f"{path}: " if path else ""
-    return RemoteFileError(f"{where}{words} (the board said {exc.message})", hint=_ERRNO_HINTS.get(code))
+    if code not in _ERRNO_WORDS:
+        return RemoteFileError(f"{where}the board said {exc.message}", hint=_ERRNO_HINTS.get(code))
+    return RemoteFileError(f"{where}{_ERRNO_WORDS[code]} (the board said {exc.message})",
+                           hint=_ERRNO_HINTS.get(code))
 
 
 # Ports whose errno numbers are not Linux's. The WebAssembly build uses WASI numbering.
@@ -505,5 +514,5 @@ _ERRNO_HINTS = {
     2: "check the path with `boardkit ls`",
     28: "remove files with `boardkit rm` to make room",
     30: "a CircuitPython board's filesystem is read-only while its drive is mounted on a computer",
-    39: "remove what is inside first",
+    39: "remove what is inside first, or use `boardkit rm -r`",
 }

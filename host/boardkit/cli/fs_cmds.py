@@ -30,6 +30,8 @@ def ls(ctx, path, as_json):
         emit_json([{"name": e.name, "path": e.path, "size": None if e.is_dir else e.size,
                     "type": "dir" if e.is_dir else "file"} for e in entries])
         return
+    if not entries:
+        click.echo(f"{path}: empty", err=True)  # stderr: a script reading stdout sees no names
     for e in entries:
         size = "<dir>" if e.is_dir else human_size(e.size)
         click.echo(f"{size:>10}  {e.name}{'/' if e.is_dir else ''}")
@@ -120,12 +122,21 @@ def get(ctx, remote: str, local: Path | None):
 
 
 @click.command()
-@click.argument("path")
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True)
+@click.option("-r", "--recursive", is_flag=True, help="Also remove folders and everything in them.")
 @click.pass_context
-def rm(ctx, path):
-    """Remove a file (or an empty folder) on the board."""
+def rm(ctx, paths, recursive):
+    """Remove files (or empty folders) on the board; -r removes whole folders.
+
+    \b
+    Examples:
+      boardkit rm old.py
+      boardkit rm a.py b.py
+      boardkit rm -r lib
+    """
     with open_device(ctx) as device:
-        device.remove(path)
+        for path in paths:
+            device.remove(path, recursive=recursive)
 
 
 @click.command()
