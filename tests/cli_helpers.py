@@ -24,3 +24,11 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("boardkit: "), err
     return lines[0]
+
+
+def json_of(result: subprocess.CompletedProcess):
+    """The JSON a successful command printed; a failure shows its stderr instead of a decode error."""
+    import json
+
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import boardkit, one_line_error
+from cli_helpers import boardkit, json_of, one_line_error
 
 BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
           pytest.param("microbit_board", marks=pytest.mark.microbit)]
@@ -83,14 +83,12 @@ def test_pull_brings_files_home(board, tmp_path):
 def test_push_files(board, tmp_path):
     a = tmp_path / "a.py"
     a.write_text("A = 1\n")
-    result = boardkit("-p", board.name, "push", str(a), "--json")
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["sent"] == 1
-    assert json.loads(boardkit("-p", board.name, "push", str(a), "--json").stdout)["skipped"] == 1
+    assert json_of(boardkit("-p", board.name, "push", str(a), "--json"))["sent"] == 1
+    assert json_of(boardkit("-p", board.name, "push", str(a), "--json"))["skipped"] == 1
     assert "no such file" in one_line_error(boardkit("-p", board.name, "push", str(tmp_path / "nope.py")))
     # "/" exists on this computer too, but only files are pushed: it names the board's folder
-    assert json.loads(boardkit("-p", board.name, "push", str(a), "/", "--json").stdout)["skipped"] == 1
-    assert json.loads(boardkit("-p", board.name, "push", str(a), ":/", "--json").stdout)["skipped"] == 1
+    assert json_of(boardkit("-p", board.name, "push", str(a), "/", "--json"))["skipped"] == 1
+    assert json_of(boardkit("-p", board.name, "push", str(a), ":/", "--json"))["skipped"] == 1
 
 
 @pytest.mark.microbit
