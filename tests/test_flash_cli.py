@@ -93,6 +93,14 @@ def test_kit_build_refuses_a_module_that_does_not_compile(tmp_path, firmware, ki
     assert "lib/broken.py" in line and "mpy-cross" in line
 
 
+def test_a_broken_kit_is_said_before_any_download(tmp_path):
+    # An empty cache and --offline: the kit's problem comes first, not "not in the cache".
+    alone = {"BOARDKIT_HOME": str(tmp_path / "empty-home")}
+    line = one_line_error(boardkit("flash", "--board", "esp32_generic", "-p", "/dev/null", "--offline",
+                                   "--kit", str(tmp_path / "no-such-kit"), env=alone))
+    assert "no-such-kit is not a folder" in line
+
+
 @pytest.mark.microbit
 def test_flash_a_kit_onto_the_virtual_microbit(kit_dir):
     from boardkit import virtual

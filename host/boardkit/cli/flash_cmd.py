@@ -73,6 +73,11 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
         port = resolve(None)   # the only board present; several: "choose one with -p"
     board = resolve_board(board_id, port)
     started = time.monotonic()
+    kit = None
+    if kit_dir is not None:   # a broken kit is said before any download
+        from boardkit.firmware.kit import collect_kit
+
+        kit = collect_kit(kit_dir, board)
     with Progress("downloading firmware") as bar:   # the image is checked before any board is touched
         firmware = firmware_image(board, version, image, offline=offline, progress=bar)
     if not port and not drive and board.method in ("esptool", "virtual"):
@@ -86,10 +91,9 @@ def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_he
     kit_summary = None
     with tempfile.TemporaryDirectory(prefix="bk-kit-") as tmp:
         files = None
-        if kit_dir is not None:
-            from boardkit.firmware.kit import build_kit_image, collect_kit
+        if kit is not None:
+            from boardkit.firmware.kit import build_kit_image
 
-            kit = collect_kit(kit_dir, board)
             data, suffix = build_kit_image(kit, board, firmware)
             firmware = Path(tmp) / f"kit{suffix}"
             firmware.write_bytes(data)
