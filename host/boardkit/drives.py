@@ -12,12 +12,11 @@ import hashlib
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 from boardkit.device import TMP_SUFFIX
 from boardkit.errors import SyncError
-from boardkit.sync import LocalFile, SyncPlan, SyncProgress, SyncResult
+from boardkit.sync import LocalFile, SyncPlan, SyncProgress, SyncResult, apply_plan
 
 LABEL = "CIRCUITPY"
 # What the board or the computer's OS keeps on the drive: never deleted by --delete.
@@ -83,30 +82,26 @@ def _free_space(drive: Path) -> int | None:
         return None
 
 
-def apply_drive(plan: SyncPlan, drive: Path, progress: SyncProgress | None = None) -> SyncResult:
-    started = time.monotonic()
-    result = SyncResult(skipped=len(plan.skip))
-    for rel in plan.stale:
-        (drive / rel).unlink(missing_ok=True)
-    for rel in plan.make_dirs:
-        (drive / rel).mkdir(exist_ok=True)
-    total = plan.bytes_to_send
-    done = 0
-    for index, (local, rel) in enumerate(plan.send):
-        data = local.path.read_bytes()
-        _write_durably(drive / rel, data)
-        done += len(data)
-        result.sent += 1
-        result.bytes += len(data)
-        if progress:
-            progress(index + 1, len(plan.send), done, total)
-    for rel, is_dir in plan.delete:
-        path = drive / rel
+class _DriveWriter:
+    def __init__(self, drive: Path):
+        self.drive = drive
+
+    def remove(self, rel: str, is_dir: bool = False) -> None:
+        path = self.drive / rel
         path.rmdir() if is_dir else path.unlink(missing_ok=True)
-        result.deleted += 1
-    _sync_folder(drive)
-    result.seconds = time.monotonic() - started
-    return result
+
+    def mkdir(self, rel: str) -> None:
+        (self.drive / rel).mkdir(exist_ok=True)
+
+    def write(self, rel: str, data: bytes, progress) -> None:
+        _write_durably(self.drive / rel, data)
+
+    def finish(self) -> None:
+        _sync_folder(self.drive)
+
+
+def apply_drive(plan: SyncPlan, drive: Path, progress: SyncProgress | None = None) -> SyncResult:
+    return apply_plan(plan, _DriveWriter(drive), progress)
 
 
 def _write_durably(target: Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Protocol
 
 from boardkit.device import TMP_SUFFIX, Device, listing_hash
 from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard, UsageError
@@ -220,14 +220,24 @@ def _check_space(device: Device, plan: SyncPlan, remote: dict) -> None:
                         hint="remove files on the board, or sync fewer files")
 
 
-def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = None) -> SyncResult:
+class PlanWriter(Protocol):
+    """Where a plan is carried out: a board (through its REPL) or a mounted drive."""
+
+    def remove(self, path: str, is_dir: bool = False) -> None: ...
+    def mkdir(self, path: str) -> None: ...
+    def write(self, path: str, data: bytes, progress: Callable[[int, int], None]) -> None: ...
+    def finish(self) -> None: ...
+
+
+def apply_plan(plan: SyncPlan, writer: PlanWriter, progress: SyncProgress | None = None) -> SyncResult:
+    """Carry out a push plan: clear stale temporaries, make folders, send files, delete."""
     started = time.monotonic()
     result = SyncResult(skipped=len(plan.skip))
     total_bytes = plan.bytes_to_send
     for path in plan.stale:
-        device.remove(path)
+        writer.remove(path)
     for folder in plan.make_dirs:
-        device.mkdir(folder)
+        writer.mkdir(folder)
     done_bytes = 0
     for index, (local, target) in enumerate(plan.send):
         data = local.path.read_bytes()
@@ -236,17 +246,39 @@ def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = N
             if progress:
                 progress(index, len(plan.send), base + done, total_bytes)
 
-        device.write_file(target, data, progress=file_progress)
+        writer.write(target, data, file_progress)
         done_bytes += len(data)
         result.sent += 1
         result.bytes += len(data)
         if progress:
             progress(index + 1, len(plan.send), done_bytes, total_bytes)
-    for path, _ in plan.delete:
-        device.remove(path)
+    for path, is_dir in plan.delete:
+        writer.remove(path, is_dir)
         result.deleted += 1
+    writer.finish()
     result.seconds = time.monotonic() - started
     return result
+
+
+class _BoardWriter:
+    def __init__(self, device: Device):
+        self.device = device
+
+    def remove(self, path: str, is_dir: bool = False) -> None:
+        self.device.remove(path)
+
+    def mkdir(self, path: str) -> None:
+        self.device.mkdir(path)
+
+    def write(self, path: str, data: bytes, progress: Callable[[int, int], None]) -> None:
+        self.device.write_file(path, data, progress=progress)
+
+    def finish(self) -> None:
+        pass
+
+
+def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = None) -> SyncResult:
+    return apply_plan(plan, _BoardWriter(device), progress)
 
 
 # -- pull ------------------------------------------------------------------------------
