@@ -86,6 +86,7 @@ class Device:
         self.repl = RawRepl(link, timeout=timeout)
         self._caps: Capabilities | None = None
         self._fs_loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
+        self._file_open = False  # a board-side file is open (write_file): no soft reset now
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -163,29 +164,52 @@ class Device:
         of memory, code garbled on the way) calls restart() first, so a caller collecting
         its output through on_output can drop what the failed run printed.
         """
-        helpers = device_code.module("bk_fs")
-        used = [name for name in helpers.functions if name + "(" in call]
-        missing = [fn for fn in helpers.closure(used) if fn not in self._fs_loaded]
-        pieces = ([] if "" in self._fs_loaded else [("", helpers.prelude)]) + [(fn, helpers.functions[fn]) for fn in missing]
-        small = small_heap(self.caps)
         try:
-            if small:
-                # A few KB of heap cannot hold every helper: drop the ones this call does
-                # not use when there are many, or when the board runs out of memory.
-                needed = set(helpers.closure(used))
-                loaded = [fn for fn in self._fs_loaded if fn]
-                if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
-                    self._evict(needed)
-                for name, code in pieces:
-                    self._exec_small(code, needed)
-                    self._fs_loaded.add(name)
-                out = self._exec_small(call, needed, on_output=on_output, restart=restart)
-            else:
-                out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
-                self._fs_loaded.update(name for name, _ in pieces)
+            if not small_heap(self.caps):
+                return self._call_roomy(call, on_output)
+            try:
+                return self._call_small(call, on_output, restart)
+            except RemoteError as exc:
+                if exc.exc_type != "MemoryError" or self._file_open:
+                    raise
+            # Still out of memory with only the helpers this call needs: the heap is too
+            # fragmented to parse them. A soft reset gives a fresh heap (and drops the REPL's
+            # globals, as mpremote's every command does); safe while no board file is open.
+            self.soft_reset()
+            if restart:
+                restart()
+            return self._call_small(call, on_output, restart)
         except RemoteError as exc:
             raise file_error(exc, path, self.caps.platform) from None
+
+    def _pieces(self, call: str) -> tuple[list[tuple[str, str]], set[str]]:
+        """The lib/bk_fs.py pieces this session has not sent yet that `call` needs; all it needs."""
+        helpers = device_code.module("bk_fs")
+        used = [name for name in helpers.functions if name + "(" in call]
+        needed = helpers.closure(used)
+        missing = [fn for fn in needed if fn not in self._fs_loaded]
+        pieces = ([] if "" in self._fs_loaded else [("", helpers.prelude)]) + [(fn, helpers.functions[fn]) for fn in missing]
+        return pieces, set(needed)
+
+    def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
+        pieces, _ = self._pieces(call)
+        out = self.exec("".join(code for _, code in pieces) + call, on_output=on_output)
+        self._fs_loaded.update(name for name, _ in pieces)
         return out
+
+    def _call_small(self, call: str, on_output: OutputCallback | None,
+                    restart: Callable[[], None] | None) -> bytes:
+        # A few KB of heap cannot hold every helper: drop the ones this call does not use
+        # when there are many, or when the board runs out of memory.
+        pieces, needed = self._pieces(call)
+        loaded = [fn for fn in self._fs_loaded if fn]
+        missing = [name for name, _ in pieces if name]
+        if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
+            self._evict(needed)
+        for name, code in pieces:
+            self._exec_small(code, needed)
+            self._fs_loaded.add(name)
+        return self._exec_small(call, needed, on_output=on_output, restart=restart)
 
     def board_path(self, path: str) -> str:
         """A path as this board spells it: absolute where it has folders, bare on a flat one."""
@@ -302,6 +326,7 @@ class Device:
                                   hint="remove files with `boardkit rm` first")
         tmp = path + TMP_SUFFIX
         self._call(f"_bk_open({tmp!r})", path=path)
+        self._file_open = True
         try:
             done = 0
             for piece in _slices(data, caps.binascii, caps.mem_free):
@@ -326,6 +351,8 @@ class Device:
         except RemoteFileError:
             self._cleanup_tmp(tmp, path)
             raise
+        finally:
+            self._file_open = False
         if size != len(data):
             raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
                                   hint="the board may be full; check with `boardkit info`")

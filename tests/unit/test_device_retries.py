@@ -59,3 +59,39 @@ def test_a_name_garbled_on_the_way_is_sent_again():
     device = GarblingDevice(content)
     device.repl.raw_paste = False   # plain raw mode: no flow control, bytes can be lost
     assert device.read_file("/main.py") == content
+
+
+class FragmentedDevice(ScriptedDevice):
+    """Helper definitions cannot be parsed (a fragmented heap) until a soft reset."""
+
+    def __init__(self, content: bytes):
+        super().__init__(content)
+        self.resets = 0
+
+    def soft_reset(self):
+        self.resets += 1
+        self._fs_loaded.clear()
+
+    def exec(self, code, on_output=None, timeout=None):
+        if code.startswith("def ") and self.resets == 0:
+            raise RemoteError("MemoryError: parser could not allocate enough memory", exc_type="MemoryError")
+        return super().exec(code, on_output, timeout)
+
+
+def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
+    content = b"x = 1\n" * 50
+    device = FragmentedDevice(content)
+    assert device.read_file("/main.py") == content
+    assert device.resets == 1
+
+
+def test_no_soft_reset_while_a_board_file_is_open():
+    device = FragmentedDevice(b"")
+    device._file_open = True   # mid write_file: a reset would close the board's file under us
+    try:
+        device.read_file("/main.py")
+    except Exception as exc:
+        assert "memory" in str(exc)
+    else:
+        raise AssertionError("the call should have failed")
+    assert device.resets == 0
