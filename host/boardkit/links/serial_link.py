@@ -61,6 +61,13 @@ class SerialLink:
             self._port.rts = rts
 
     def close(self) -> None:
+        # ESP32 boards' auto-reset circuit resets the chip when DTR drops while RTS is still
+        # asserted, which is what some drivers (CP210x on Windows) do on close: drop RTS first.
+        for line in ("rts", "dtr"):
+            try:
+                setattr(self._port, line, False)
+            except Exception:  # ptys and network ports have no modem lines
+                pass
         try:
             self._port.close()
         except Exception:  # closing a dead port must not mask the real error
@@ -88,13 +95,36 @@ def open(url: str, baudrate: int = DEFAULT_BAUD, **_ignored) -> SerialLink:
         kwargs = {"exclusive": True} if is_path and sys.platform != "win32" else {}
         if not url.startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
             kwargs["write_timeout"] = 10
-        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, **kwargs)
+        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, do_not_open=True, **kwargs)
+        if is_path and _raises_lines_apart(url):
+            # The CP210x driver on Windows asserts DTR and RTS at different moments on the first
+            # open after power-up, which an ESP32's auto-reset circuit takes for a reset. Open with
+            # both clear, then assert DTR before RTS: no combination on the way resets the chip.
+            port.dtr = False
+            port.rts = False
+            port.open()
+            port.dtr = True
+            port.rts = True
+        else:
+            port.open()
     except serial.SerialException as exc:
         raise _open_error(url, exc) from exc
     except (OSError, ValueError) as exc:
         raise LinkError(f"cannot open {url}: {_reason(exc)}",
                         hint="check the port name or URL") from exc
     return SerialLink(port, url)
+
+
+SILICON_LABS_VID = 0x10C4
+
+
+def _raises_lines_apart(url: str) -> bool:
+    """True for a CP210x port on Windows (see open())."""
+    if sys.platform != "win32":
+        return False
+    from serial.tools import list_ports
+
+    return any(p.vid == SILICON_LABS_VID for p in list_ports.comports() if p.device.upper() == url.upper())
 
 
 def _open_error(url: str, exc: serial.SerialException) -> LinkError:
