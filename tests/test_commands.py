@@ -46,6 +46,21 @@ def test_run_missing_file_is_one_line(board):
     assert "no such file" in line
 
 
+def test_an_empty_program_runs_and_nothing_resets(board):
+    # In the raw REPL, Ctrl-D after nothing means "soft reset": an empty main.py must not do that.
+    assert bk(board, "exec", "x_kept = 41").returncode == 0
+    for args, stdin in ((("exec", ""), None), (("run", "-"), b""), (("run", "-"), b"   \n")):
+        result = bk(board, *args, input=stdin, timeout=30)
+        assert result.returncode == 0 and result.stdout == b"", result.stderr
+    assert bk(board, "exec", "print(x_kept + 1)").stdout == b"42\n"
+
+
+def test_run_reads_the_program_from_stdin(board):
+    result = bk(board, "run", "-", input=b"for i in range(2):\n    print('line', i)\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"line 0\nline 1\n"
+
+
 def test_info_json_describes_the_board(board):
     result = bk(board, "info", "--json")
     assert result.returncode == 0, result.stderr

@@ -129,15 +129,16 @@ class Device:
         return self._caps
 
     def _probe(self) -> Capabilities:
-        try:
-            self._exec_own(device_code.source("bk_clean"))
-            raw = self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
-        except RemoteError as exc:
-            if exc.exc_type != "MemoryError":
-                raise
+        raw = self._run_probe()
+        if raw is None:
+            # After a transfer cut mid-code the raw REPL's line buffer can hold KBs of a small
+            # heap: free it (the REPL's globals stay) and try once more.
+            self.fresh_raw_repl()
+            raw = self._run_probe()
+        if raw is None:
             # What fills the heap is the REPL's globals from earlier programs, not ours.
             raise DeviceError("the board is out of memory before boardkit could start: objects from earlier "
-                              "programs fill its heap", hint="`boardkit reset` gives it a fresh heap") from None
+                              "programs fill its heap", hint="`boardkit reset` gives it a fresh heap")
         try:
             values = ast.literal_eval(raw.splitlines()[-1])
         except (ValueError, SyntaxError, IndexError):
@@ -146,6 +147,22 @@ class Device:
         (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy, sha) = values
         return Capabilities(impl, tuple(version), platform, machine, release, free, total,
                             list(calls), bool(binascii), tuple(space) if space else None, mpy, bool(sha))
+
+    def fresh_raw_repl(self) -> None:
+        """Leave the raw REPL and enter it again: frees its line buffer, which stays as big as
+        the longest code it took (3 KB of code held 3 KB of a micro:bit's 9.5 KB heap)."""
+        self.repl.exit()
+        self.repl.enter()
+
+    def _run_probe(self) -> str | None:
+        """The probe's answer; None if the board ran out of memory."""
+        try:
+            self._exec_own(device_code.source("bk_clean"))
+            return self._exec_own(device_code.source("bk_probe")).decode(errors="replace").strip()
+        except RemoteError as exc:
+            if exc.exc_type != "MemoryError":
+                raise
+            return None
 
     # -- resets ----------------------------------------------------------------------
 
@@ -170,11 +187,20 @@ class Device:
             try:
                 return self._call_small(call, on_output, restart)
             except RemoteError as exc:
+                if exc.exc_type != "MemoryError":
+                    raise
+            # Still out of memory with only the helpers this call needs. First free the raw
+            # REPL's line buffer (globals, and an open file, stay); then, if no board file is
+            # open, a soft reset: a fresh heap, without the REPL's globals (as mpremote's every
+            # command does).
+            self.fresh_raw_repl()
+            if restart:
+                restart()
+            try:
+                return self._call_small(call, on_output, restart)
+            except RemoteError as exc:
                 if exc.exc_type != "MemoryError" or self._file_open:
                     raise
-            # Still out of memory with only the helpers this call needs: the heap is too
-            # fragmented to parse them. A soft reset gives a fresh heap (and drops the REPL's
-            # globals, as mpremote's every command does); safe while no board file is open.
             self.soft_reset()
             if restart:
                 restart()

@@ -171,6 +171,8 @@ class RawRepl:
         self.enter()
         if isinstance(code, str):
             code = code.encode()
+        if not code.strip():
+            code = b"pass"  # an empty program's Ctrl-D would be a soft reset in the raw REPL
         self._send(code)
         return self._follow(on_stdout, timeout)
 

@@ -67,6 +67,10 @@ class FragmentedDevice(ScriptedDevice):
     def __init__(self, content: bytes):
         super().__init__(content)
         self.resets = 0
+        self.fresh_repls = 0
+
+    def fresh_raw_repl(self):
+        self.fresh_repls += 1   # frees the line buffer: not enough for this heap
 
     def soft_reset(self):
         self.resets += 1
@@ -82,7 +86,7 @@ def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
     content = b"x = 1\n" * 50
     device = FragmentedDevice(content)
     assert device.read_file("/main.py") == content
-    assert device.resets == 1
+    assert device.fresh_repls == 1 and device.resets == 1
 
 
 def test_no_soft_reset_while_a_board_file_is_open():
@@ -94,4 +98,4 @@ def test_no_soft_reset_while_a_board_file_is_open():
         assert "memory" in str(exc)
     else:
         raise AssertionError("the call should have failed")
-    assert device.resets == 0
+    assert device.fresh_repls == 1 and device.resets == 0

@@ -50,13 +50,23 @@ def test_plain_raw_refuses_code_holding_raw_repl_commands():
     assert repl.exec("y = 2").stdout == b"ran 5\r\n"
 
 
-@given(size=st.integers(0, 3000), window=st.integers(1, 300))
+@given(size=st.integers(1, 3000), window=st.integers(1, 300))
 @settings(max_examples=60, deadline=None)
 def test_raw_paste_never_sends_beyond_the_granted_window(size, window):
     repl, board, link = make(window=window)
     code = b"a" * size
     assert repl.exec(code).stdout == b"ran %d\r\n" % size
     assert board.max_paste_overrun == 0
+
+
+@pytest.mark.parametrize("raw_paste", [True, False])
+@pytest.mark.parametrize("code", ["", "  \n"])
+def test_an_empty_program_is_never_sent_empty(raw_paste, code):
+    # Ctrl-D right after the raw prompt means "soft reset"; an empty file must just run.
+    seen = []
+    repl, board, link = make(raw_paste=raw_paste, runner=lambda c: (seen.append(c), (b"", b""))[1])
+    assert repl.exec(code).stdout == b""
+    assert seen == [b"pass"]
 
 
 @given(stdout=st.binary(max_size=400).filter(lambda b: b"\x04" not in b),

@@ -93,21 +93,22 @@ def exec_(ctx, code, max_time):
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @MAX_TIME
 @click.pass_context
 def run(ctx, file: Path, max_time):
     """Run a local Python FILE on the board (without copying it), streaming its output.
 
-    Exits 1 if the program raised an exception.
+    FILE "-" reads the program from standard input. Exits 1 if the program raised an exception.
 
     \b
     Examples:
       boardkit run blink.py
       boardkit -p /dev/ttyACM0 run examples/hello.py
+      generate_test.py | boardkit run -
     """
     try:
-        code = file.read_bytes()
+        code = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"no such file: {file}") from None
     except IsADirectoryError:
