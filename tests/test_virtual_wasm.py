@@ -81,6 +81,16 @@ def test_raw_paste(raw):
     assert body == b"\x04x = 200\r\n\x04\x04>", body
 
 
+def test_an_empty_raw_paste_runs_nothing(raw):
+    # A real board's raw-paste runs an empty program; it must not soft-reset the board.
+    raw.write(b"\x05A\x01")
+    assert read_exact(raw, 4)[:2] == b"R\x01"
+    raw.write(b"\x04")
+    assert read_until(raw, b"\x04>") == b"\x04\x04\x04>"
+    out, err = raw_exec(raw, "print('still here')")
+    assert (out, err) == (b"still here\r\n", b"")
+
+
 def test_ctrl_c_interrupts_sleeping_and_printing_loops(raw):
     for code in ("import time\nwhile True:\n time.sleep(0.01)", "while True:\n print(1)"):
         raw.write(code.encode() + b"\x04")

@@ -337,9 +337,11 @@ function feedByte(b) {
       // The code goes through the raw REPL's line reader, where bytes 1-4 are commands; a
       // real board's raw-paste would take them as data. Say so rather than run half of it.
       const cannot = code.some((c) => c >= 0x01 && c <= 0x04);
+      // An empty paste runs nothing on a real board, but an empty line's Ctrl-D would be a
+      // soft reset in the raw REPL: give it a newline.
       const src = cannot
         ? Array.from("raise SyntaxError('control byte (0x01-0x04) in the code: the virtual board cannot take it; write it as an escape')", (ch) => ch.charCodeAt(0))
-        : code;
+        : code.length ? code : [0x0a];
       for (const c of src) feedRepl(c);
       skipOut = 2; // the raw REPL's "OK": raw-paste acknowledges with \x04 instead
       const r = feedRepl(0x04);
