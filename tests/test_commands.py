@@ -61,6 +61,18 @@ def test_run_reads_the_program_from_stdin(board):
     assert result.stdout == b"line 0\nline 1\n"
 
 
+def test_cp_copies_either_way_with_the_board_side_marked(board, tmp_path):
+    local = tmp_path / "cp_me.py"
+    local.write_bytes(b"X = 'copied'\n")
+    assert bk(board, "cp", str(local), ":").returncode == 0
+    back = tmp_path / "back"
+    back.mkdir()
+    assert bk(board, "cp", ":cp_me.py", str(back)).returncode == 0
+    assert (back / "cp_me.py").read_bytes() == local.read_bytes()
+    assert "exactly one side" in one_line_error(bk(board, "cp", str(local), str(back)))
+    assert bk(board, "rm", "cp_me.py").returncode == 0
+
+
 def test_info_json_describes_the_board(board):
     result = bk(board, "info", "--json")
     assert result.returncode == 0, result.stderr

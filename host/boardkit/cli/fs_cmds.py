@@ -122,6 +122,29 @@ def get(ctx, remote: str, local: Path | None):
 
 
 @click.command()
+@click.argument("source")
+@click.argument("dest")
+@click.pass_context
+def cp(ctx, source: str, dest: str):
+    """Copy SOURCE to DEST, one of them on the board, marked with ':' (mpremote's spelling).
+
+    \b
+    Examples:
+      boardkit cp main.py :            # to /main.py on the board
+      boardkit cp util.py :lib/        # into a board folder
+      boardkit cp :data.csv .          # from the board, here
+    """
+    on_board = [side.startswith(":") for side in (source, dest)]
+    if on_board == [False, True]:
+        ctx.invoke(put, local=Path(source), remote=dest[1:] or None)
+    elif on_board == [True, False]:
+        ctx.invoke(get, remote=source[1:], local=Path(dest))
+    else:
+        raise UsageError(f"cp {source} {dest}: mark exactly one side as the board's with ':'",
+                         hint="e.g. `boardkit cp main.py :main.py` or `boardkit cp :main.py .`")
+
+
+@click.command()
 @click.argument("paths", metavar="PATH...", nargs=-1, required=True)
 @click.option("-r", "--recursive", is_flag=True, help="Also remove folders and everything in them.")
 @click.pass_context
