@@ -166,6 +166,11 @@ def rm(ctx, paths, recursive):
 @click.argument("path")
 @click.pass_context
 def mkdir(ctx, path):
-    """Make a folder on the board."""
+    """Make a folder on the board (boards with a flat filesystem, like the micro:bit, have none).
+
+    \b
+    Example:
+      boardkit mkdir /lib
+    """
     with open_device(ctx) as device:
         device.mkdir(path)
