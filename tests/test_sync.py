@@ -35,9 +35,7 @@ def make_project(root: Path, n: int = 6) -> Path:
 
 
 def sync_json(board, *args) -> dict:
-    result = boardkit("-p", board.name, "sync", *args, "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json_of(boardkit("-p", board.name, "sync", *args, "--json"))
 
 
 def board_names(board) -> set[str]:

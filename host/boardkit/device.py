@@ -184,27 +184,20 @@ class Device:
         try:
             if not small_heap(self.caps):
                 return self._call_roomy(call, on_output)
-            try:
-                return self._call_small(call, on_output, restart)
-            except RemoteError as exc:
-                if exc.exc_type != "MemoryError":
-                    raise
-            # Still out of memory with only the helpers this call needs. First free the raw
-            # REPL's line buffer (globals, and an open file, stay); then, if no board file is
+            # Out of memory even with only the helpers this call needs (_exec_small has dropped
+            # the others): first free the raw REPL's line buffer (globals, and an open file, stay); then, if no board file is
             # open, a soft reset: a fresh heap, without the REPL's globals (as mpremote's every
             # command does).
-            self.fresh_raw_repl()
-            if restart:
-                restart()
-            try:
-                return self._call_small(call, on_output, restart)
-            except RemoteError as exc:
-                if exc.exc_type != "MemoryError" or self._file_open:
-                    raise
-            self.soft_reset()
-            if restart:
-                restart()
-            return self._call_small(call, on_output, restart)
+            for recover in (self.fresh_raw_repl, self.soft_reset, None):
+                try:
+                    return self._call_small(call, on_output, restart)
+                except RemoteError as exc:
+                    if exc.exc_type != "MemoryError" or recover is None \
+                            or (recover == self.soft_reset and self._file_open):
+                        raise
+                recover()
+                if restart:
+                    restart()
         except RemoteError as exc:
             raise file_error(exc, path, self.caps.platform) from None
 
