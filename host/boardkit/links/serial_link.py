@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import time
 
 import serial
 
@@ -96,23 +97,44 @@ def open(url: str, baudrate: int = DEFAULT_BAUD, **_ignored) -> SerialLink:
         if not url.startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
             kwargs["write_timeout"] = 10
         port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, do_not_open=True, **kwargs)
-        if is_path and _raises_lines_apart(url):
-            # The CP210x driver on Windows asserts DTR and RTS at different moments on the first
-            # open after power-up, which an ESP32's auto-reset circuit takes for a reset. Open with
-            # both clear, then assert DTR before RTS: no combination on the way resets the chip.
-            port.dtr = False
-            port.rts = False
-            port.open()
-            port.dtr = True
-            port.rts = True
-        else:
-            port.open()
+        _open_patiently(port, url, lines_apart=is_path and _raises_lines_apart(url))
     except serial.SerialException as exc:
         raise _open_error(url, exc) from exc
     except (OSError, ValueError) as exc:
         raise LinkError(f"cannot open {url}: {_reason(exc)}",
                         hint="check the port name or URL") from exc
     return SerialLink(port, url)
+
+
+BUSY_PATIENCE = 0.5   # seconds a port may stay locked before it counts as held by another program
+
+
+def _open_patiently(port: serial.Serial, url: str, lines_apart: bool) -> None:
+    """Open the port; a lock that lets go within BUSY_PATIENCE was not another program's.
+
+    A port this process has just closed can stay locked for a moment: a child forked by
+    another thread (a fleet starting boards) holds a copy of the lock until it execs.
+    """
+    deadline = time.monotonic() + BUSY_PATIENCE
+    while True:
+        try:
+            if lines_apart:
+                # The CP210x driver on Windows asserts DTR and RTS at different moments on the
+                # first open after power-up, which an ESP32's auto-reset circuit takes for a reset.
+                # Open with both clear, then assert DTR before RTS: no combination on the way
+                # resets the chip.
+                port.dtr = False
+                port.rts = False
+                port.open()
+                port.dtr = True
+                port.rts = True
+            else:
+                port.open()
+            return
+        except serial.SerialException as exc:
+            if not isinstance(_open_error(url, exc), PortBusy) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.02)
 
 
 SILICON_LABS_VID = 0x10C4

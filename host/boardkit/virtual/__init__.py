@@ -100,13 +100,18 @@ def _board(record: dict) -> VirtualBoard:
 
 
 def _name_in_use(name: str) -> bool:
-    """True if a daemon holds this name's lock (running, maybe still booting)."""
+    """True if a daemon holds this name's lock (running, maybe still booting).
+
+    The probe takes a shared lock, never the daemon's exclusive one: a child forked by
+    another thread at that moment holds a copy of the probe's lock until it execs, and a
+    copy of an exclusive lock made the next probe see a board that was not there.
+    """
     lock = layout.lock_path(name)
     if not lock.exists():
         return False
     fd = os.open(lock, os.O_RDWR)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:

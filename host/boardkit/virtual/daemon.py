@@ -43,6 +43,7 @@ from boardkit.virtual import layout
 from boardkit.virtual.backends import READY_MARKER, Backend, backend
 
 EXIT_NAME_TAKEN = 3
+NAME_LOCK_PATIENCE = 2.0      # seconds a name lock may stay refused before the name counts as taken
 BUFFER_LIMIT = 64 * 1024      # stop reading a side when this much is waiting for the other
 STALL_DROP_SECONDS = 3.0      # nobody reads the pty: drop output (UART overrun), keep the board alive
 WEBREPL_PASSWORD_ENV = "BOARDKIT_WEBREPL_SERVER_PASSWORD"
@@ -192,9 +193,7 @@ class Daemon:
     def run(self) -> int:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.lock_fd = os.open(layout.lock_path(self.name), os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not self._take_name_lock():
             print(f"a virtual board named {self.name} is already running", file=sys.stderr)
             return EXIT_NAME_TAKEN
         if self.staged_image:
@@ -242,6 +241,19 @@ class Daemon:
         finally:
             self.shutdown()
         return 0
+
+    def _take_name_lock(self) -> bool:
+        """Hold the name's lock for life. A board holds it for good; a probe (shared, see
+        virtual._name_in_use) only for a moment, so a refusal is only believed once it lasts."""
+        deadline = time.monotonic() + NAME_LOCK_PATIENCE
+        while True:
+            try:
+                fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.02)
 
     def _on_signal(self, signum, frame):
         raise SystemExit(0)
