@@ -220,15 +220,31 @@ class Device:
                     restart: Callable[[], None] | None) -> bytes:
         # A few KB of heap cannot hold every helper: drop the ones this call does not use
         # when there are many, or when the board runs out of memory.
-        pieces, needed = self._pieces(call)
-        loaded = [fn for fn in self._fs_loaded if fn]
-        missing = [name for name, _ in pieces if name]
-        if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
-            self._evict(needed)
-        for name, code in pieces:
-            self._exec_small(code, needed)
-            self._fs_loaded.add(name)
-        return self._exec_small(call, needed, on_output=on_output, restart=restart)
+        for attempt in range(2):
+            pieces, needed = self._pieces(call)
+            loaded = [fn for fn in self._fs_loaded if fn]
+            missing = [name for name, _ in pieces if name]
+            if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
+                self._evict(needed)
+            for name, code in pieces:
+                self._exec_small(code, needed)
+                self._fs_loaded.add(name)
+            try:
+                return self._exec_small(call, needed, on_output=on_output, restart=restart)
+            except RemoteError as exc:
+                if attempt or not self._garbled(exc):
+                    raise
+            # The call itself was sent again and still fails as garbled code does: a helper
+            # it uses lost a byte on the way yet still parsed (`_bk_f.write` as `_.write`).
+            # Define them again (and the prelude, unless that would drop an open file).
+            self._fs_loaded.difference_update(needed if self._file_open else needed | {""})
+            if restart:
+                restart()
+        raise AssertionError("unreachable")
+
+    def _garbled(self, exc: RemoteError) -> bool:
+        """Is this how our own code fails when bytes of it were lost (plain raw mode only)?"""
+        return not self.repl.raw_paste and (exc.exc_type in GARBLED_TYPES or "bk: garbled" in exc.message)
 
     def board_path(self, path: str) -> str:
         """A path as this board spells it: absolute where it has folders, bare on a flat one."""
@@ -278,8 +294,7 @@ class Device:
             except RemoteError as exc:
                 # Our code names nothing that is not there: a NameError or AttributeError from
                 # it means a byte of a name was lost (seen on a micro:bit under heavy load).
-                garbled = exc.exc_type in GARBLED_TYPES or "bk: garbled" in exc.message
-                if not garbled or self.repl.raw_paste or attempt == GARBLED_RETRIES:
+                if not self._garbled(exc) or attempt == GARBLED_RETRIES:
                     raise
         raise AssertionError("unreachable")
 
