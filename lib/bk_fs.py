@@ -146,12 +146,14 @@ def _bk_place(tmp, p, n):
     # Put the checked file in place. Where the board can rename that is atomic. Where it
     # cannot (micro:bit v1) it is copied on the board, in one exec: once this code has
     # arrived a cut cable can no longer stop it half-way. A temporary file that is not
-    # whole (n bytes) never replaces anything.
+    # whole (n bytes) never replaces anything. tmp == p: written in place, nothing to do.
     s = _bk_stat(tmp)
     if not s or s[1] != n:
         os.remove(tmp)
         raise OSError("bk: full")
-    if hasattr(os, "rename"):
+    if tmp == p:
+        pass
+    elif hasattr(os, "rename"):
         try:
             os.rename(tmp, p)
         except OSError:
@@ -159,10 +161,36 @@ def _bk_place(tmp, p, n):
             os.remove(p)
             os.rename(tmp, p)
     else:
+        # Opening p to write drops the old p at once, so first make sure the copy fits:
+        # if it would not, p stays as it was.
+        s = _bk_stat(p)
+        if not _bk_room(n - (s[1] if s else 0) + len(p) + 128):
+            os.remove(tmp)
+            raise OSError("bk: no room beside" if s else "bk: no room for copy")
         _bk_copy(tmp, p)
         os.remove(tmp)
     s = _bk_stat(p)
     print(s[1] if s else -1)
+
+
+def _bk_room(k):
+    # Can k more bytes be written? Write them to a scratch file, then remove it.
+    f = open("room.bktmp", "wb")
+    b = bytes(64)
+    try:
+        while k > 0:
+            if f.write(b) != 64:
+                break
+            k -= 64
+    except OSError:
+        # Full: the micro:bit deletes the file itself (it is gone from listdir).
+        return False
+    f.close()
+    try:
+        os.remove("room.bktmp")
+    except OSError:
+        pass
+    return k <= 0
 
 
 def _bk_copy(a, b):

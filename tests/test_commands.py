@@ -137,6 +137,42 @@ def test_microbit_refuses_folders_clearly(microbit_board, tmp_path):
     assert "too long" in one_line_error(boardkit("-p", microbit_board.name, "put", str(local), "n" * 130 + ".py"))
 
 
+@pytest.fixture
+def tight_microbit():
+    """A micro:bit whose flash holds an old a.py (967 B) and leaves about 6 KB free: room for
+    a 5 KB file once, not twice (its 1.0.1 firmware cannot rename, so boardkit copies)."""
+    from boardkit import virtual
+
+    board = virtual.start("microbit", name="mb-tight", files={"a.py": OLD_A, "fill": b"z" * 7800})
+    yield board
+    virtual.stop(board.name)
+
+
+OLD_A = b"# old\n" + b"x=1\n" * 240
+NEW_A = b"# new\n" + b"y=2\n" * 1240
+
+
+@pytest.mark.microbit
+def test_a_file_too_big_to_copy_beside_the_old_one_keeps_the_old(tight_microbit, tmp_path):
+    new = tmp_path / "a.py"
+    new.write_bytes(NEW_A)
+    line = one_line_error(boardkit("-p", tight_microbit.name, "put", str(new), "a.py"))
+    assert "no room for the new file beside the old one" in line and "the old a.py is kept" in line
+    assert boardkit("-p", tight_microbit.name, "cat", "a.py").stdout == OLD_A
+    listing = boardkit("-p", tight_microbit.name, "ls", "--json")
+    assert sorted(entry["name"] for entry in json.loads(listing.stdout)) == ["a.py", "fill"]
+
+
+@pytest.mark.microbit
+def test_a_new_file_that_fits_once_is_written_in_place(tight_microbit, tmp_path):
+    assert boardkit("-p", tight_microbit.name, "rm", "a.py").returncode == 0
+    new = tmp_path / "b.py"
+    new.write_bytes(NEW_A)
+    put = boardkit("-p", tight_microbit.name, "put", str(new), "b.py")
+    assert put.returncode == 0, put.stderr
+    assert boardkit("-p", tight_microbit.name, "cat", "b.py").stdout == NEW_A
+
+
 @pytest.mark.wasm
 def test_folders_on_the_wasm_board(wasm_board, tmp_path):
     b = wasm_board.name

@@ -350,15 +350,37 @@ class Device:
         return bytes(data)
 
     def write_file(self, path: str, data: bytes, progress: Progress | None = None) -> None:
-        """Write a whole file. Where the board can rename, the data lands under a temporary
-        name first and replaces the old file only when complete."""
+        """Write a whole file. It lands under a temporary name first and replaces the old file
+        only when complete: renamed where the board can rename, else copied on the board
+        once the copy is sure to fit (a new file too big for that is written in place)."""
         path = self.board_path(path)
         self.check_name(path)
         caps = self.caps
         if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
             raise RemoteFileError(f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
                                   hint="remove files with `boardkit rm` first")
-        tmp = path + TMP_SUFFIX
+        try:
+            size = self._write_via(path + TMP_SUFFIX, path, data, progress)
+        except RemoteFileError as exc:
+            if "bk: no room beside" in str(exc):
+                raise RemoteFileError(
+                    f"{path}: no room for the new file beside the old one ({len(data)} bytes); "
+                    f"the old {path} is kept",
+                    hint=f"this board cannot rename, so the new file is written whole before the old one "
+                         f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again") from None
+            if "bk: no room for copy" not in str(exc):
+                raise
+            # A new file (nothing to lose) too big to be written twice: written in place.
+            size = self._write_via(path, path, data, progress)
+        if size != len(data):
+            raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
+                                  hint="the board may be full; check with `boardkit info`")
+        if progress and not data:
+            progress(0, 0)
+
+    def _write_via(self, tmp: str, path: str, data: bytes, progress: Progress | None) -> int:
+        """Write data to tmp, check it, and put it in place as path; the size the board holds."""
+        caps = self.caps
         self._call(f"_bk_open({tmp!r})", path=path)
         self._file_open = True
         try:
@@ -381,17 +403,12 @@ class Device:
             # heap cannot hold the hashing code beside the writing code.
             check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
             finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
-            size = int(self._call(finish, path=path).decode().strip())
+            return int(self._call(finish, path=path).decode().strip())
         except RemoteFileError:
-            self._cleanup_tmp(tmp, path)
+            self._cleanup_tmp(tmp, path)   # written in place (tmp == path): a new file, half of it
             raise
         finally:
             self._file_open = False
-        if size != len(data):
-            raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
-                                  hint="the board may be full; check with `boardkit info`")
-        if progress and not data:
-            progress(0, 0)
 
     def _cleanup_tmp(self, tmp: str, path: str) -> None:
         try:
