@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 from boardkit.device import Capabilities, Device
-from boardkit.errors import RemoteError
+from boardkit.errors import BoardkitError, RemoteError
 
 
 class ScriptedDevice(Device):
@@ -92,12 +93,8 @@ def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
 def test_no_soft_reset_while_a_board_file_is_open():
     device = FragmentedDevice(b"")
     device._file_open = True   # mid write_file: a reset would close the board's file under us
-    try:
+    with pytest.raises(BoardkitError, match="memory"):
         device.read_file("/main.py")
-    except Exception as exc:
-        assert "memory" in str(exc)
-    else:
-        raise AssertionError("the call should have failed")
     assert device.fresh_repls == 1 and device.resets == 0
 
 
@@ -129,10 +126,6 @@ def test_a_helper_garbled_on_the_way_is_defined_again():
 def test_with_flow_control_a_name_error_is_not_taken_for_garbling():
     device = GarbledHelperDevice(b"x")
     device.repl.raw_paste = True    # raw-paste: nothing is lost on the way, so the error is real
-    try:
+    with pytest.raises(BoardkitError, match="NameError"):
         device.read_file("/main.py")
-    except Exception as exc:
-        assert "NameError" in str(exc)
-    else:
-        raise AssertionError("the call should have failed")
     assert device.definitions == 1
