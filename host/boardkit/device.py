@@ -185,9 +185,9 @@ class Device:
             if not small_heap(self.caps):
                 return self._call_roomy(call, on_output)
             # Out of memory even with only the helpers this call needs (_exec_small has dropped
-            # the others): first free the raw REPL's line buffer (globals, and an open file, stay); then, if no board file is
-            # open, a soft reset: a fresh heap, without the REPL's globals (as mpremote's every
-            # command does).
+            # the others): first free the raw REPL's line buffer (globals, and an open file,
+            # stay); then, if no board file is open, a soft reset: a fresh heap, without the
+            # REPL's globals (as mpremote's every command does).
             for recover in (self.fresh_raw_repl, self.soft_reset, None):
                 try:
                     return self._call_small(call, on_output, restart)
