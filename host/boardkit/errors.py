@@ -88,10 +88,15 @@ class VirtualBoardError(BoardkitError):
     """A virtual board could not be started, found or stopped."""
 
 
-class UsageError(BoardkitError):
-    """The command line asks for something that cannot be done as asked."""
+class InvalidInput(BoardkitError):
+    """A caller asked for something that cannot be done as asked: a missing file, an unknown
+    board id, two options that exclude each other. What library code raises for bad arguments."""
 
     exit_code = 2
+
+
+class UsageError(InvalidInput):
+    """The command line itself is wrong (raised only under boardkit.cli)."""
 
 
 class AuthError(LinkError):
