@@ -32,7 +32,7 @@ import io
 import struct
 from dataclasses import dataclass
 
-from boardkit.errors import FirmwareError, UsageError
+from boardkit.errors import FirmwareError, InvalidInput
 
 CHUNK_SIZE = 128
 DATA_PER_CHUNK = CHUNK_SIZE - 2
@@ -154,16 +154,16 @@ def _check_names(files: dict[str, bytes]) -> dict[bytes, bytes]:
     encoded: dict[bytes, bytes] = {}
     for name, data in files.items():
         if not isinstance(name, str) or not name:
-            raise UsageError(f"{name!r}: a file on the micro:bit needs a name")
+            raise InvalidInput(f"{name!r}: a file on the micro:bit needs a name")
         if "/" in name or "\\" in name:
-            raise UsageError(f"{name}: the micro:bit filesystem is flat (no folders)",
+            raise InvalidInput(f"{name}: the micro:bit filesystem is flat (no folders)",
                              hint="put the file at the top level")
         raw = name.encode("utf-8")
         if len(raw) > MAX_NAME_LENGTH:
-            raise UsageError(f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
+            raise InvalidInput(f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
                              f"(this one is {len(raw)})", hint="use a shorter name")
         if not isinstance(data, (bytes, bytearray)):
-            raise UsageError(f"{name}: file content must be bytes")
+            raise InvalidInput(f"{name}: file content must be bytes")
         encoded[raw] = bytes(data)
     return encoded
 
@@ -285,7 +285,7 @@ def add_files_to_hex(firmware_hex: str, files: dict[str, bytes]) -> str:
     merged.update(wanted)
     needed = sum(_stream(name, data)[1] for name, data in merged.items())
     if needed > region.chunks:
-        raise UsageError(f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
+        raise InvalidInput(f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
                          f"({needed} chunks of {DATA_PER_CHUNK} bytes, names included) but only "
                          f"{region.capacity} bytes fit ({region.chunks} chunks)",
                          hint="leave some files out, or make them smaller (strip comments)")
