@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from boardkit.errors import InvalidInput
 
@@ -51,6 +52,22 @@ class Board:
     virtual_kind: str | None = None
     mpy: str | None = None
     path: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The board as JSON-able data (`boardkit boards --json`)."""
+        return {
+            "id": self.id, "name": self.name, "vendor": self.vendor, "chip": self.chip,
+            "flash_size": self.flash_size, "ram_size": self.ram_size, "method": self.method,
+            "usb": [f"{vid:04x}:{pid:04x}" for vid, pid in self.usb],
+            "drive_label": self.drive_label,
+            "uf2_family": f"{self.uf2_family:#010x}" if self.uf2_family is not None else None,
+            "virtual_kind": self.virtual_kind, "mpy": self.mpy,
+            "fs": {"kind": self.fs.kind, "offset": self.fs.offset, "size": self.fs.size,
+                   "block_size": self.fs.block_size},
+            "firmware": [{"flavour": r.flavour, "version": r.version, "url": r.url, "format": r.format,
+                          "size": r.size, "sha256": r.sha256, "offset": r.offset} for r in self.releases],
+            "file": str(self.path) if self.path else None,
+        }
 
     def release(self, flavour: str = "micropython", version: str | None = None) -> Release:
         """The release of this flavour: the newest, or the one with this version ("1.27.0" or "v1.27.0")."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardkit.errors import FirmwareError, InvalidInput
+from boardkit.firmware import littlefs
 from boardkit.firmware.formats import ImageFormat, ImageInfo
 
 if TYPE_CHECKING:
@@ -33,6 +34,8 @@ FLAG_FAMILY_ID = 0x00002000
 
 RP2040_FAMILY = 0xE48BFF56
 RP2040_PAYLOAD = 256
+XIP_BASE = 0x10000000       # the RP2040 maps its flash here: a flash offset is XIP_BASE + offset
+RP2_LITTLEFS = littlefs.PORT_SETTINGS["rp2"]
 HEADER = struct.pack("<II", MAGIC_START0, MAGIC_START1)
 
 
@@ -164,6 +167,50 @@ def to_uf2(segments: list[tuple[int, bytes]], family: int, payload: int = RP2040
     return pack_blocks(blocks)
 
 
+# ---------------------------------------------------------------- the RP2040 kit: UF2 + littlefs2
+# MicroPython's rp2 port keeps a littlefs2 filesystem at the end of flash (RPI_PICO: 1408 KB
+# at offset 0xa0000); the kit appends it to the firmware's blocks: one drag-and-drop.
+
+def littlefs_image(files: dict[str, bytes], size: int, block_size: int = 4096) -> bytes:
+    """A littlefs2 image of `size` bytes holding `files`, as MicroPython's rp2 port mounts it."""
+    return littlefs.build_image(files, size, RP2_LITTLEFS, block_size)
+
+
+def read_littlefs_files(image: bytes, block_size: int = 4096) -> dict[str, bytes]:
+    """The files in an rp2-port littlefs2 image (path -> bytes), for checks and tests."""
+    return littlefs.read_image(image, RP2_LITTLEFS, block_size)
+
+
+def add_littlefs_to_uf2(firmware_uf2: bytes, files: dict[str, bytes], fs_offset: int | None, fs_size: int | None,
+                        block_size: int = 4096) -> bytes:
+    """The firmware's UF2 blocks, unchanged, then the filesystem region as a littlefs2 image.
+
+    fs_offset is the flash offset of the filesystem, or its XIP address (>= 0x10000000, as
+    boards/*.toml give it). The whole region is written, erased blocks included, so nothing
+    of an older filesystem in that flash survives to confuse littlefs. All blocks are
+    renumbered as one run (the boot ROM counts blocks per file).
+    """
+    if fs_offset is None or fs_size is None:
+        raise InvalidInput("this board's filesystem offset and size are not known",
+                           hint="give [fs] offset and size in its boards/*.toml")
+    address = fs_offset if fs_offset >= XIP_BASE else XIP_BASE + fs_offset
+    firmware = read_uf2(firmware_uf2, "the firmware UF2")
+    main = [b for b in firmware if b.main_flash]
+    families = {b.family for b in main}
+    if len(families) != 1 or None in families:
+        raise FirmwareError("the firmware UF2 has no single family id",
+                            hint="use MicroPython's .uf2 for this board")
+    family = families.pop()
+    for block in main:
+        if block.address < address + fs_size and block.address + len(block.payload) > address:
+            raise FirmwareError(f"the firmware writes {block.address:#x}, inside the filesystem region "
+                                f"{address:#x}-{address + fs_size:#x}",
+                                hint="the board's [fs] offset does not match this firmware")
+    image = littlefs_image(files, fs_size, block_size)
+    fs_blocks = [Uf2Block(address=a, payload=p, family=family) for a, p in pages([(address, image)], RP2040_PAYLOAD)]
+    return pack_blocks(firmware + fs_blocks)
+
+
 # ---------------------------------------------------------------- the format
 
 class Uf2Format(ImageFormat):
@@ -194,7 +241,5 @@ class Uf2Format(ImageFormat):
         return ImageInfo(format=self.name, size=len(data), chip=chip, details=details)
 
     def build_kit(self, firmware: Path, files: dict[str, bytes], board: Board) -> bytes:
-        from boardkit.firmware.uf2 import add_littlefs_to_uf2
-
         return add_littlefs_to_uf2(firmware.read_bytes(), files, board.fs.offset, board.fs.size,
                                    block_size=board.fs.block_size or 4096)
