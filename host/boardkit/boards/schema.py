@@ -101,6 +101,21 @@ class BoardFileValidator:
             self.fail(f"{key} must be one of {', '.join(choices)} (not '{value}')", key, where)
         return value
 
+    def _need(self, table: dict[str, Any], key: str, where: str = "",
+              choices: Iterable[str] | None = None) -> str:
+        """A required string (fail() when it is missing, so never None)."""
+        value = self._str(table, key, True, where, choices)
+        if value is None:
+            self.fail(f"missing required key '{key}'", where=where)
+        return value
+
+    def _need_int(self, table: dict[str, Any], key: str, where: str = "", minimum: int = 0) -> int:
+        """A required integer."""
+        value = self._int(table, key, True, where, minimum)
+        if value is None:
+            self.fail(f"missing required key '{key}'", where=where)
+        return value
+
     def _int(self, table: dict[str, Any], key: str, required: bool, where: str = "", minimum: int = 0) -> int | None:
         if key not in table:
             if required:
@@ -123,20 +138,20 @@ class BoardFileValidator:
     # the schema -------------------------------------------------------------
     def board(self, data: dict[str, Any]) -> Board:
         self._unknown(data, self.TOP_KEYS)
-        board_id = self._str(data, "id", True)
+        board_id = self._need(data, "id")
         if not _ID.match(board_id):
             self.fail(f"id '{board_id}' must be snake_case (a-z, 0-9, _)", "id")
         if board_id != self.path.stem:
             self.fail(f"id '{board_id}' must equal the file name ('{self.path.stem}')", "id")
-        method = self._str(data, "method", True, choices=methods())
-        chip = self._str(data, "chip", True, choices=list(CHIPS))
+        method = self._need(data, "method", choices=methods())
+        chip = self._need(data, "chip", choices=list(CHIPS))
         board = Board(
             id=board_id,
-            name=self._str(data, "name", True),
-            vendor=self._str(data, "vendor", True),
+            name=self._need(data, "name"),
+            vendor=self._need(data, "vendor"),
             chip=chip,
-            flash_size=self._int(data, "flash_size", True),
-            ram_size=self._int(data, "ram_size", True, minimum=1),
+            flash_size=self._need_int(data, "flash_size"),
+            ram_size=self._need_int(data, "ram_size", minimum=1),
             method=method,
             usb=self._usb(data),
             fs=self._fs(data),
@@ -172,7 +187,7 @@ class BoardFileValidator:
         if not isinstance(table, dict):
             self.fail("missing [fs] table (kind = \"littlefs2\" | \"microbit\" | \"host\")")
         self._unknown(table, self.FS_KEYS, "[fs]")
-        return FsLayout(kind=self._str(table, "kind", True, "[fs]", FS_KINDS),
+        return FsLayout(kind=self._need(table, "kind", "[fs]", FS_KINDS),
                         offset=self._int(table, "offset", False, "[fs]"),
                         size=self._int(table, "size", False, "[fs]"),
                         block_size=self._int(table, "block_size", False, "[fs]", minimum=1))
@@ -188,7 +203,7 @@ class BoardFileValidator:
             if not isinstance(table, dict):
                 self.fail("each firmware entry must be a table", where=where)
             self._unknown(table, self.RELEASE_KEYS, where)
-            fmt = self._str(table, "format", True, where, formats())
+            fmt = self._need(table, "format", where, formats())
             takes = self._flasher(method).formats
             if fmt not in takes:
                 self.fail(f"format '{fmt}' cannot be flashed by method '{method}' "
@@ -196,11 +211,11 @@ class BoardFileValidator:
             sha = self._str(table, "sha256", False, where)
             if sha is not None and not _SHA256.match(sha):
                 self.fail("sha256 must be 64 lowercase hex digits", where=where)
-            url = self._str(table, "url", True, where)
+            url = self._need(table, "url", where)
             if not re.match(r"^(https?|file|npm):", url):
                 self.fail(f"url must be http(s)://, file:// or npm: (not '{url}')", where=where)
-            release = Release(flavour=self._str(table, "flavour", True, where, FLAVOURS),
-                              version=self._str(table, "version", True, where),
+            release = Release(flavour=self._need(table, "flavour", where, FLAVOURS),
+                              version=self._need(table, "version", where),
                               url=url, format=fmt,
                               size=self._int(table, "size", False, where, minimum=1),
                               sha256=sha,

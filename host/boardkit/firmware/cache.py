@@ -106,12 +106,13 @@ def fetch(board: Board, release: Release, offline: bool = False, progress: Progr
                 # Cached, but its lock entry is gone (lock file deleted): the cache's own name is
                 # its hash; verify against that and lock it again.
                 expected, pinned_by = key, "lock"
-            _verify_cached(path, expected, pinned_by, label)
+            pinned = pinned_by or "lock"   # _pin gives a source with every hash
+            _verify_cached(path, expected, pinned, label)
             if release.sha256 is None and release.url not in lock["urls"]:
                 lock_url(release.url, expected, path.stat().st_size)
-            remember(key, path, release, board, pinned_by)
+            remember(key, path, release, board, pinned)
             return CachedImage(path=path, sha256=expected, size=path.stat().st_size, board=board.id,
-                               version=release.version, url=release.url, pinned_by=pinned_by)
+                               version=release.version, url=release.url, pinned_by=pinned)
     if offline and not release.url.startswith("file:"):  # a local file needs no network
         raise FirmwareError(f"{label} is not in the cache",
                             hint=f"drop --offline to download it, or `boardkit firmware add FILE --board {board.id}`")
@@ -175,9 +176,10 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
     if expected is None:
         lock_url(release.url, got, done)
         pinned_by = "lock"
-    remember(got, path, release, board, pinned_by)
+    pinned = pinned_by or "lock"
+    remember(got, path, release, board, pinned)
     return CachedImage(path=path, sha256=got, size=done, board=board.id, version=release.version,
-                       url=release.url, pinned_by=pinned_by)
+                       url=release.url, pinned_by=pinned)
 
 
 def _npm_runtime(board: Board, release: Release) -> CachedImage:

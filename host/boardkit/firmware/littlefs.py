@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 from boardkit.errors import FirmwareError, InvalidInput
 
@@ -32,7 +33,7 @@ class LittlefsSettings:
     block_cycles: int = 100
     block_size: int = BLOCK_SIZE
 
-    def options(self, block_size: int | None = None) -> dict[str, int]:
+    def options(self, block_size: int | None = None) -> dict[str, Any]:
         """Keyword arguments for littlefs-python's LittleFS (without block_count)."""
         return {"block_size": block_size or self.block_size, "read_size": self.read_size,
                 "prog_size": self.prog_size, "lookahead_size": self.lookahead_size,

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from boardkit.flash.base import Progress
 
@@ -58,49 +59,50 @@ def _install_logger() -> None:
         previous = EspLog.instance
 
         class BoardkitEsptoolLog(EspLogBase):
-            def _sink(self):
+            def _sink(self) -> EsptoolSink | None:
                 return _current_sink.get()
 
-            def _text(self, *args, **kwargs):
+            def _text(self, *args: Any, **kwargs: Any) -> bool:
                 sink = self._sink()
                 if sink is None:
                     return False
                 sink.lines.append(" ".join(str(a) for a in args))
                 return True
 
-            def print(self, *args, **kwargs):
+            def print(self, *args: Any, **kwargs: Any) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.print(*args, **kwargs)
 
-            def err(self, *args, suggestion=None):
+            def err(self, *args: Any, suggestion: Any = None) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.err(*args, suggestion=suggestion)
 
-            def warn(self, *args, suggestion=None):
+            def warn(self, *args: Any, suggestion: Any = None) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.warn(*args, suggestion=suggestion)
 
-            def note(self, *args):
+            def note(self, *args: Any) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.note(*args)
 
-            def hint(self, *args):
+            def hint(self, *args: Any) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.hint(*args)
 
-            def debug(self, *args):
+            def debug(self, *args: Any) -> None:
                 if not self._text(*args) and previous is not None:
                     previous.debug(*args)
 
-            def stage(self, finish=False):
+            def stage(self, finish: bool = False) -> None:
                 if self._sink() is None and previous is not None:
                     previous.stage(finish)
 
-            def set_verbosity(self, mode):
+            def set_verbosity(self, mode: Any) -> None:
                 if previous is not None:
                     previous.set_verbosity(mode)
 
-            def progress_bar(self, cur_iter, total_iters, prefix="", suffix="", bar_length=30):
+            def progress_bar(self, cur_iter: int, total_iters: int, prefix: str = "", suffix: str = "",
+                             bar_length: int = 30) -> None:
                 sink = self._sink()
                 if sink is not None:
                     sink.on_progress(cur_iter, total_iters)
