@@ -54,7 +54,7 @@ def test_suite_on_the_wasm_board(wasm_board):
 
 @pytest.mark.browser
 def test_suite_in_headless_chromium():
-    from boardkit.conformance.browser import BrowserTarget
+    from boardkit.conformance.targets import BrowserTarget
 
     with BrowserTarget() as target:
         assert_clean(run_suite(load_suite(), [target]), least_passed=400)
