@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from boardkit.cli.common import emit_json, options
+from boardkit.cli.common import emit_json, options, webrepl_target
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -66,12 +66,14 @@ def test(ctx: click.Context, targets: tuple[str, ...], patterns: tuple[str, ...]
     ctx.exit(1 if report.failed else 0)
 
 
-def _credentials(ctx: click.Context) -> Credentials:
-    """WebREPL passwords as the CLI finds them (--password-env, env, config, prompt), asked lazily."""
-    from boardkit import webrepl_auth
+def _credentials(ctx: click.Context) -> Credentials | None:
+    """A WebREPL password provider when -p is a ws:// URL (as the CLI finds passwords), else None.
 
-    password_env = options(ctx).get("password_env")
-    return lambda url: webrepl_auth.password_for(url, password_env)
+    TODO(merge): with the api branch, hand boardkit.cli.common.credentials(ctx) down instead,
+    which asks only when a board asks (and for -t ws://... too).
+    """
+    _port, password = webrepl_target(ctx)
+    return None if password is None else (lambda url: password)
 
 
 class _TestProgress:
