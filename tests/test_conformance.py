@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from boardkit.conformance import load_suite, run_suite
 from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import load_features

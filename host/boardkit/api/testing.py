@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boardkit.conformance.check import (Problem, check_files, load_feature_data, python_files,
-                                        resolve_targets)
+from boardkit.conformance.check import Problem, check_files, load_feature_data, python_files, resolve_targets
 from boardkit.conformance.matrix import write_matrix
 from boardkit.conformance.runner import Report, Result
 from boardkit.conformance.runner import run_suite as run_tests

@@ -66,38 +66,37 @@ class _Finder(ast.NodeVisitor):
         self.uses.append(Use(feature, getattr(node, "lineno", 0), what, certain))
 
     def generic_visit(self, node: ast.AST) -> None:
-        kind = type(node).__name__
-        if kind == "JoinedStr":
+        if isinstance(node, ast.JoinedStr):
             self.add(node, "fstring", "f-string")
-        elif kind == "NamedExpr":
+        elif isinstance(node, ast.NamedExpr):
             self.add(node, "walrus", "walrus operator :=")
-        elif kind in ("AsyncFunctionDef", "Await", "AsyncFor", "AsyncWith"):
+        elif isinstance(node, ast.AsyncFunctionDef | ast.Await | ast.AsyncFor | ast.AsyncWith):
             self.add(node, "async", "async/await")
-        elif kind == "Match":
+        elif isinstance(node, ast.Match):
             self.add(node, "match_stmt", "match statement")
-        elif kind in ("Set", "SetComp"):
+        elif isinstance(node, ast.Set | ast.SetComp):
             self.add(node, "set", "set")
-        elif kind == "AnnAssign":
+        elif isinstance(node, ast.AnnAssign):
             self.add(node, "var_annotations", "variable annotation")
-        elif kind == "Raise" and node.cause is not None:
+        elif isinstance(node, ast.Raise) and node.cause is not None:
             self.add(node, "exc_chaining", "raise ... from ...")
-        elif kind == "Dict" and any(k is None for k in node.keys):
+        elif isinstance(node, ast.Dict) and any(k is None for k in node.keys):
             self.add(node, "dict_unpack", "{**mapping} in a dict display")
-        elif kind == "BinOp" and isinstance(node.op, ast.Div):
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             self.add(node, "float", "true division / (gives a float)")
-        elif kind == "Constant":
+        elif isinstance(node, ast.Constant):
             self._constant(node)
-        elif kind in ("FunctionDef", "Lambda"):
+        elif isinstance(node, ast.FunctionDef | ast.Lambda):
             if node.args.kwonlyargs:
                 self.add(node, "kwonly_args", "keyword-only parameters")
             if node.args.posonlyargs:
                 self.add(node, "posonly_args", "positional-only parameters")
-        elif kind == "Subscript" and isinstance(node.slice, ast.Slice) and node.slice.step is not None:
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is not None:
             self.add(node, "seq_slice_step", "slice with a step (on str, bytes or tuple)", certain=False)
-        elif kind == "Call":
+        elif isinstance(node, ast.Call):
             self._call(node)
-        elif kind in ("Import", "ImportFrom"):
-            names = [a.name for a in node.names] if kind == "Import" else [node.module or ""]
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for name in names:
                 if name and not getattr(node, "level", 0):
                     self.add(node, f"module:{name.split('.')[0]}", f"import {name.split('.')[0]}")
@@ -150,7 +149,8 @@ def load_feature_data(path: Path | None = None) -> dict[str, Any]:
     """target name -> {"description", "heap", "features": {feature: bool}}, from a matrix run."""
     path = path or FEATURE_DATA
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except (OSError, ValueError):
         raise InvalidInput(f"no feature data at {path}",
                            hint="run `boardkit test --matrix` once to measure the targets") from None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from boardkit.errors import InvalidInput
 
@@ -48,7 +48,7 @@ class FeatureProbe:
     run(code) -> (stdout, error or None) runs a program on the target.
     """
 
-    def __init__(self, features: dict[str, Feature], run: Callable[[str], tuple[str, str | None]]):
+    def __init__(self, features: dict[str, Feature], run: Callable[[str], tuple[str, str | None]]) -> None:
         self.features = features
         self._run = run
         self.known: dict[str, bool] = {}

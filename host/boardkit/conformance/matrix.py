@@ -9,6 +9,7 @@ import datetime
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import CLASSROOM_MODULES, load_features  # noqa: F401 - re-exported
@@ -17,7 +18,7 @@ from boardkit.conformance.suite import ConformanceTest, suite_root
 from boardkit.paths import repo_root
 
 
-def feature_data(report: Report) -> dict:
+def feature_data(report: Report) -> dict[str, Any]:
     return {t.name: {"description": t.description, "heap": t.heap,
                      "features": {k: v for k, v in sorted(t.features.items())}}
             for t in report.targets}

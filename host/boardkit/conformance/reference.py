@@ -31,7 +31,7 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
     env.pop("PYTHONSTARTUP", None)
     try:
         with tempfile.TemporaryDirectory(prefix="boardkit-reference-") as cwd:
-            done = subprocess.run(REFERENCE_COMMAND, input=source.encode("utf-8"), capture_output=True,
+            done = subprocess.run(REFERENCE_COMMAND, check=False, input=source.encode("utf-8"), capture_output=True,
                                   timeout=timeout, env=env, cwd=cwd)
     except subprocess.TimeoutExpired:
         return Outcome("", "timeout")

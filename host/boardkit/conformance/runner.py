@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from boardkit.conformance.features import CLASSROOM_MODULES, Feature, FeatureProbe, load_features
 from boardkit.conformance.reference import reference_outputs

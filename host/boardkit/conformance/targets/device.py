@@ -24,8 +24,8 @@ class DeviceTarget(Target):
         from boardkit.api import connect
 
         self.name = name or url
-        options = {"credentials": credentials} if credentials is not None else {}
-        self.device: Device = connect(url, **options)
+        # TODO(merge): always connect(url, credentials=credentials) once api's connect takes it.
+        self.device: Device = connect(url, credentials=credentials) if credentials else connect(url)
         self.repl = self.device.repl
         caps = self.device.caps
         implementation = IMPLEMENTATIONS.get(caps.implementation, caps.implementation)
