@@ -11,15 +11,20 @@ a target through an entry point in the group "boardkit.conformance_targets"
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from boardkit.conformance.targets.base import IMPLEMENTATIONS, Credentials, Outcome, Target
-from boardkit.conformance.targets.browser import BrowserTarget
-from boardkit.conformance.targets.cpython import CPythonTarget
-from boardkit.conformance.targets.device import DeviceTarget
-from boardkit.conformance.targets.microbit import MicrobitTarget
-from boardkit.conformance.targets.virtual import VirtualTarget
-from boardkit.conformance.targets.wasm import WasmTarget
 from boardkit.errors import InvalidInput
 from boardkit.registry import Registry
+
+if TYPE_CHECKING:
+    from boardkit.conformance.targets.browser import BrowserTarget
+    from boardkit.conformance.targets.cpython import CPythonTarget
+    from boardkit.conformance.targets.device import DeviceTarget
+    from boardkit.conformance.targets.microbit import MicrobitTarget
+    from boardkit.conformance.targets.virtual import VirtualTarget
+    from boardkit.conformance.targets.wasm import WasmTarget
 
 _HERE = "boardkit.conformance.targets"
 TARGETS: Registry[type[Target]] = Registry("conformance target", "boardkit.conformance_targets", {
@@ -28,8 +33,10 @@ TARGETS: Registry[type[Target]] = Registry("conformance target", "boardkit.confo
     "browser": f"{_HERE}.browser:BrowserTarget",
     "microbit": f"{_HERE}.microbit:MicrobitTarget",
 })
-# Every name not in TARGETS: a port URL or a virtual board name.
-FALLBACK: type[Target] = DeviceTarget
+# The classes, importable from here as before, each loaded on first use (`boardkit check`
+# and `--help` need none of them).
+_CLASSES = {"BrowserTarget": "browser", "CPythonTarget": "cpython", "DeviceTarget": "device",
+            "MicrobitTarget": "microbit", "VirtualTarget": "virtual", "WasmTarget": "wasm"}
 # What `boardkit test --matrix` measures (and docs/conformance.md shows).
 MATRIX_TARGETS = ("cpython", "wasm", "browser", "microbit")
 
@@ -45,13 +52,24 @@ def target_class(spec: str) -> type[Target]:
         cls = TARGETS.get(name)
         if spec in cls.aliases:
             return cls
-    return FALLBACK
+    # Every name not in TARGETS: a port URL or a virtual board name.
+    from boardkit.conformance.targets.device import DeviceTarget
+
+    return DeviceTarget
 
 
 def canonical_name(spec: str) -> str:
     """The table name for `spec` ("microbit_v1" -> "microbit"); a port URL as given."""
+    if spec in TARGETS:
+        return spec
     cls = target_class(spec)
-    return spec if cls is FALLBACK else cls.name
+    return cls.name if spec in cls.aliases else spec
+
+
+def __getattr__(name: str) -> object:
+    if name in _CLASSES:
+        return getattr(importlib.import_module(f"{_HERE}.{_CLASSES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_target(spec: str, credentials: Credentials | None = None) -> Target:
@@ -62,6 +80,6 @@ def open_target(spec: str, credentials: Credentials | None = None) -> Target:
     return target_class(spec).open(spec, credentials=credentials)
 
 
-__all__ = ["FALLBACK", "IMPLEMENTATIONS", "MATRIX_TARGETS", "TARGETS", "BrowserTarget", "CPythonTarget",
+__all__ = ["IMPLEMENTATIONS", "MATRIX_TARGETS", "TARGETS", "BrowserTarget", "CPythonTarget",
            "Credentials", "DeviceTarget", "MicrobitTarget", "Outcome", "Target", "VirtualTarget", "WasmTarget",
            "canonical_name", "open_target", "target_class"]
