@@ -16,7 +16,7 @@ from pathlib import Path
 
 from boardkit.conformance.targets import Outcome, Target
 from boardkit.errors import UsageError
-from boardkit.paths import repo_root
+from boardkit import wasm_runtime
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>boardkit conformance</title>
 <script type="module">
@@ -45,7 +45,7 @@ window.boardkitReady = true;
 
 
 def runtime_dir() -> Path:
-    return repo_root() / "firmware" / "wasm" / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+    return wasm_runtime.ensure().package
 
 
 def chromium_path() -> str:

@@ -11,9 +11,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from boardkit import paths
 from boardkit.errors import UsageError
 
-FEATURE_DATA = Path(__file__).with_name("feature_data.json")
+FEATURE_DATA = paths.feature_data()
 TARGET_ALIASES = {"microbit_v1": "microbit", "webassembly": "wasm"}
 BIG = 2 ** 30 - 1   # beyond a small int on 32-bit MicroPython ports
 

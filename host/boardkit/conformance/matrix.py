@@ -14,7 +14,7 @@ from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import load_features
 from boardkit.conformance.runner import Report
 from boardkit.conformance.suite import ConformanceTest, suite_root
-from boardkit.paths import repo_root
+from boardkit.paths import repo_root  # --matrix rewrites docs/: a checkout only
 
 # Modules a classroom reaches for: probed for every target so `boardkit check` knows them.
 CLASSROOM_MODULES = ("array", "asyncio", "binascii", "collections", "errno", "gc", "hashlib", "io", "json",
