@@ -32,10 +32,10 @@ class SystemPackage:
         return Path(self.file).is_file()
 
 
-QEMU = SystemPackage("qemu-system-arm", "the micro:bit emulator", command="qemu-system-arm")
-MICROBIT = SystemPackage("firmware-microbit-micropython", "BBC micro:bit MicroPython firmware",
+QEMU = SystemPackage("qemu-system-arm", "the virtual micro:bit (the emulator)", command="qemu-system-arm")
+MICROBIT = SystemPackage("firmware-microbit-micropython", "the virtual micro:bit (its firmware)",
                          file=str(MICROBIT_FIRMWARE))
-CHROMIUM = SystemPackage("chromium", "headless browser for the `browser` conformance target", command="chromium")
+CHROMIUM = SystemPackage("chromium", "the `browser` conformance target", command="chromium")
 
 # What each feature needs, so one error names every missing package at once.
 VIRTUAL_MICROBIT = (QEMU, MICROBIT)

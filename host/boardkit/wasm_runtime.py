@@ -35,7 +35,7 @@ RuntimeProgress = Callable[[str], None]
 
 _log = logging.getLogger(__name__)
 NPM_TIMEOUT = 300.0   # seconds: a slow mirror is fine, a hung npm is not
-NODE_HINT = "install Node.js 20 or newer with npm (https://nodejs.org, or: sudo apt-get install nodejs npm)"
+NODE_HINT = "install Node.js 20 or newer, with npm (https://nodejs.org/en/download)"
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,12 @@ def _installed(root: Path, source: str) -> WasmRuntime | None:
 
 
 def find() -> WasmRuntime | None:
-    """The runtime to use if one is installed: the checkout's (make setup), else boardkit's own."""
-    return _installed(paths.wasm_dir(), "checkout") or _installed(install_dir(), "data")
+    """The runtime to use if one is installed: the checkout's (make setup), else boardkit's own;
+    one of the pinned version first."""
+    found = [runtime for runtime in (_installed(paths.wasm_dir(), "checkout"), _installed(install_dir(), "data"))
+             if runtime is not None]
+    pinned = pinned_version() if found else ""
+    return next((runtime for runtime in found if runtime.version == pinned), found[0] if found else None)
 
 
 def node_path() -> str:
