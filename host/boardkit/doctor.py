@@ -26,7 +26,7 @@ Progress = Callable[[str], None]
 
 MIN_PYTHON = (3, 11)
 MIN_NODE = 20
-PIPX_OR_PIP = "pipx inject boardkit {0}   (or, in boardkit's venv: pip install {0})"
+PIPX_OR_PIP = "pipx inject boardkit {0}  (or in a venv: pip install {0})"
 
 
 @dataclass(frozen=True)
