@@ -55,7 +55,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
 
 
 def _run(command: list[str], timeout: float, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+    return subprocess.run(command, check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
                           **kwargs)
 
 

@@ -47,7 +47,7 @@ class Check:
 
 def _version_of(command: list[str]) -> str:
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, timeout=15, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(command, check=False, capture_output=True, text=True, timeout=15, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"does not run ({type(exc).__name__})"
     lines = (proc.stdout or proc.stderr).strip().splitlines()
@@ -69,7 +69,7 @@ def check_node() -> Check:
         return Check("node", False, "not found on PATH", "the wasm virtual board", wasm_runtime.NODE_HINT)
     version = _version_of([node, "--version"])
     match = re.match(r"v?(\d+)", version)
-    ok = bool(match) and int(match.group(1)) >= MIN_NODE
+    ok = match is not None and int(match.group(1)) >= MIN_NODE
     return Check("node", ok, f"{version} ({node})", "the wasm virtual board",
                  "" if ok else wasm_runtime.NODE_HINT)
 

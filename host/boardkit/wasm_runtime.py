@@ -144,7 +144,7 @@ def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
 def _npm_ci(npm: str, folder: Path) -> None:
     command = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts"]
     try:
-        proc = subprocess.run(command, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
+        proc = subprocess.run(command, check=False, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, timeout=NPM_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise MissingDependency(f"npm ci did not finish within {NPM_TIMEOUT:g} s",

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "boardkit", *args], capture_output=True, text=True, timeout=60,
+    return subprocess.run([sys.executable, "-m", "boardkit", *args], check=False, capture_output=True, text=True, timeout=60,
                           env={**os.environ, **(env or {})})
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from boardkit import paths, system_packages, wasm_runtime
 from boardkit.errors import VirtualBoardError
 from boardkit.system_packages import MICROBIT_FIRMWARE
+
 READY_MARKER = b">>> "
 
 
