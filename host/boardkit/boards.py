@@ -92,15 +92,10 @@ def version_key(version: str) -> tuple:
 # ---------------------------------------------------------------- loading and validation
 
 def boards_dir() -> Path:
-    """repo_root()/boards; BOARDKIT_BOARDS overrides it (a private catalogue, tests)."""
-    import os
+    """The shipped catalogue (paths.boards_dir); BOARDKIT_BOARDS overrides it (a private catalogue, tests)."""
+    from boardkit import paths
 
-    override = os.environ.get("BOARDKIT_BOARDS")
-    if override:
-        return Path(override)
-    from boardkit.paths import repo_root
-
-    return repo_root() / "boards"
+    return paths.boards_dir()
 
 
 def load_boards(root: Path | None = None) -> dict[str, Board]:

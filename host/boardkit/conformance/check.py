@@ -12,10 +12,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from boardkit import paths
 from boardkit.conformance.targets import canonical_name
 from boardkit.errors import InvalidInput
 
-FEATURE_DATA = Path(__file__).with_name("feature_data.json")
+FEATURE_DATA = paths.feature_data()
 BIG = 2 ** 30 - 1   # beyond a small int on 32-bit MicroPython ports
 
 

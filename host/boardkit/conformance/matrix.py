@@ -15,7 +15,7 @@ from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import CLASSROOM_MODULES, load_features  # noqa: F401 - re-exported
 from boardkit.conformance.runner import Report
 from boardkit.conformance.suite import ConformanceTest, suite_root
-from boardkit.paths import repo_root
+from boardkit.paths import repo_root  # --matrix rewrites docs/: a checkout only
 
 
 def feature_data(report: Report) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from boardkit import paths
 from boardkit.errors import InvalidInput
-from boardkit.paths import repo_root
 
 REQUIRES = re.compile(r"^#\s*requires:\s*(?P<features>.*)$")
 HEADER_LINES = 5  # a header lives in the first lines of a test
@@ -28,7 +28,7 @@ class ConformanceTest:
 
 
 def suite_root() -> Path:
-    return repo_root() / "tests" / "conformance"
+    return paths.conformance_dir()
 
 
 def parse_requires(source: str) -> tuple[str, ...]:

@@ -288,11 +288,11 @@ def _remember(sha: str, path: Path, release: Release | None, board: Board | None
 
 def _npm_runtime(board: Board, release: Release) -> CachedImage:
     """The WebAssembly runtime: installed by npm from firmware/wasm (npm checks its integrity)."""
-    from boardkit.paths import firmware_dir
+    from boardkit import wasm_runtime
 
     spec = release.url.removeprefix("npm:")
     name, _, version = spec.rpartition("@")
-    package = firmware_dir() / "wasm" / "node_modules" / name
+    package = wasm_runtime.ensure().package.parent.parent / name
     try:
         installed = json.loads((package / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError):

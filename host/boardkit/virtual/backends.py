@@ -7,16 +7,15 @@ port (the process's stdin/stdout) to a pty.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from boardkit import paths
+from boardkit import paths, system_packages, wasm_runtime
 from boardkit.errors import VirtualBoardError
+from boardkit.system_packages import MICROBIT_FIRMWARE
 
-MICROBIT_FIRMWARE = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
 READY_MARKER = b">>> "
 
 
@@ -49,31 +48,21 @@ class Backend:
 
 class WasmBackend(Backend):
     def runner(self) -> Path:
-        return paths.firmware_dir() / "wasm" / "board.mjs"
+        return paths.wasm_bridge()
 
     def check(self) -> None:
-        if not shutil.which("node"):
-            raise VirtualBoardError("node is not installed (the wasm board runs on Node 20+)",
-                                    hint="install Node.js 20, e.g. apt-get install nodejs, then `make setup`")
-        runtime = paths.firmware_dir() / "wasm" / "node_modules" / "@micropython" / \
-            "micropython-webassembly-pyscript" / "micropython.mjs"
-        if not self.runner().exists() or not runtime.exists():
-            raise VirtualBoardError(f"the MicroPython WebAssembly runtime is missing ({runtime})",
-                                    hint="run `make setup` (or `npm install` in firmware/wasm)")
+        wasm_runtime.node_path()
+        wasm_runtime.ensure()  # installed on first use (npm ci from the shipped lock file)
 
     def command(self, state, fs_dir, monitor, image=None):
         # 256 KB heap: board-like (an ESP32 has ~100-160 KB free, an RP2040 ~190 KB).
-        return ["node", str(self.runner()), "--fs", str(fs_dir), "--heap", str(256 * 1024)]
+        return ["node", str(self.runner()), "--fs", str(fs_dir), "--heap", str(256 * 1024),
+                "--runtime", str(wasm_runtime.ensure().module)]
 
 
 class MicrobitBackend(Backend):
     def check(self) -> None:
-        if not shutil.which("qemu-system-arm"):
-            raise VirtualBoardError("qemu-system-arm is not installed",
-                                    hint="apt-get install qemu-system-arm (or `make setup`)")
-        if not MICROBIT_FIRMWARE.exists():
-            raise VirtualBoardError(f"micro:bit MicroPython firmware not found at {MICROBIT_FIRMWARE}",
-                                    hint="apt-get install firmware-microbit-micropython (or `make setup`)")
+        system_packages.require(system_packages.VIRTUAL_MICROBIT, "the virtual micro:bit")
 
     def command(self, state, fs_dir, monitor, image=None):
         return [

@@ -14,9 +14,9 @@ import shutil
 import threading
 from pathlib import Path
 
+from boardkit import wasm_runtime
 from boardkit.conformance.targets.base import Outcome, Target
 from boardkit.errors import InvalidInput
-from boardkit.paths import repo_root
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>boardkit conformance</title>
 <script type="module">
@@ -45,7 +45,7 @@ window.boardkitReady = true;
 
 
 def runtime_dir() -> Path:
-    return repo_root() / "firmware" / "wasm" / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+    return wasm_runtime.ensure().package
 
 
 def chromium_path() -> str:
