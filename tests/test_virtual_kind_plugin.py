@@ -16,7 +16,6 @@ import traceback
 from pathlib import Path
 
 from boardkit.virtual.kinds.base import Backend
-
 from cli_helpers import boardkit, json_of
 
 KIND = "dummy"
@@ -147,7 +146,7 @@ def _install_plugin(site: Path) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join(p for p in path if p)}
 
 
-def test_an_installed_virtual_board_kind_starts_runs_code_and_stops(tmp_path):
+def test_an_installed_virtual_board_kind_starts_runs_code_and_stops(tmp_path: Path) -> None:
     env = _install_plugin(tmp_path / "site")
 
     helped = boardkit("virtual", "start", "--help", env=env)

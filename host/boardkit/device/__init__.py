@@ -10,14 +10,39 @@
 from __future__ import annotations
 
 from boardkit.device.errors import file_error, remote_error
-from boardkit.device.helpers import GARBLED_RETRIES, GARBLED_TYPES, SMALL_BOARD_FUNCTIONS, HelperLoader
+from boardkit.device.helpers import (
+                                       GARBLED_RETRIES,
+                                       GARBLED_TYPES,
+                                       SMALL_BOARD_FUNCTIONS,
+                                       HelperLoader,
+)
 from boardkit.device.probe import Capabilities, small_heap
-from boardkit.device.remote_fs import (MICROBIT_NAME_MAX, TMP_SUFFIX, FileEntry, Progress, RemoteFiles,
-                                       content_hash, listing_hash)
+from boardkit.device.remote_fs import (
+                                       MICROBIT_NAME_MAX,
+                                       TMP_SUFFIX,
+                                       FileEntry,
+                                       Progress,
+                                       RemoteFiles,
+                                       content_hash,
+                                       listing_hash,
+)
 from boardkit.device.session import Device
 
 __all__ = [
-    "Device", "Capabilities", "FileEntry", "Progress", "RemoteFiles", "HelperLoader",
-    "TMP_SUFFIX", "MICROBIT_NAME_MAX", "GARBLED_RETRIES", "GARBLED_TYPES", "SMALL_BOARD_FUNCTIONS",
-    "content_hash", "listing_hash", "small_heap", "remote_error", "file_error",
+                                       "GARBLED_RETRIES",
+                                       "GARBLED_TYPES",
+                                       "MICROBIT_NAME_MAX",
+                                       "SMALL_BOARD_FUNCTIONS",
+                                       "TMP_SUFFIX",
+                                       "Capabilities",
+                                       "Device",
+                                       "FileEntry",
+                                       "HelperLoader",
+                                       "Progress",
+                                       "RemoteFiles",
+                                       "content_hash",
+                                       "file_error",
+                                       "listing_hash",
+                                       "remote_error",
+                                       "small_heap",
 ]

@@ -26,17 +26,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from boardkit.virtual.kinds import VIRTUAL_KINDS, kind_names
 from boardkit.virtual.lifecycle import hard_reset, reflash, start, stop, stop_all
 from boardkit.virtual.registry import VirtualBoard, find, list_boards
 from boardkit.virtual.registry import name_in_use as _name_in_use  # noqa: F401  (tests/test_fork_races.py)
 
-__all__ = ["VirtualBoard", "KINDS", "VIRTUAL_KINDS", "kind_names", "start", "list_boards", "find", "stop",
-           "stop_all", "hard_reset", "reflash"]
+__all__ = [
+    "KINDS",
+    "VIRTUAL_KINDS",
+    "VirtualBoard",
+    "find",
+    "hard_reset",
+    "kind_names",
+    "list_boards",
+    "reflash",
+    "start",
+    "stop",
+    "stop_all",
+]
+
+
+def kind_names() -> list[str]:
+    """Every virtual board kind start() takes, built in and installed (kinds.kind_names)."""
+    from boardkit.virtual import (
+        kinds,  # reading installed packages' entry points costs time: not at import
+    )
+
+    return kinds.kind_names()
 
 
 def __getattr__(name: str) -> Any:
-    # KINDS was a tuple fixed at import; kinds now come from the registry, installed ones included.
+    # Loaded on first use (see kind_names). KINDS was a tuple fixed at import; kinds now come
+    # from the registry, installed ones included.
     if name == "KINDS":
         return tuple(kind_names())
+    if name == "VIRTUAL_KINDS":
+        from boardkit.virtual.kinds import VIRTUAL_KINDS
+
+        return VIRTUAL_KINDS
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

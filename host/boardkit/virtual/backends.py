@@ -11,4 +11,4 @@ from boardkit.virtual.kinds import backend
 from boardkit.virtual.kinds.base import READY_MARKER, Backend
 from boardkit.virtual.kinds.microbit import MICROBIT_FIRMWARE
 
-__all__ = ["Backend", "READY_MARKER", "MICROBIT_FIRMWARE", "backend"]
+__all__ = ["MICROBIT_FIRMWARE", "READY_MARKER", "Backend", "backend"]

@@ -11,7 +11,6 @@ Two channels, both defined only here:
 
 from __future__ import annotations
 
-import argparse
 import json
 import socket
 import sys
@@ -59,6 +58,8 @@ class DaemonArgs:
     @classmethod
     def parse(cls, argv: list[str] | None = None) -> DaemonArgs:
         """Read the arguments command() wrote (argv: sys.argv[1:] by default)."""
+        import argparse  # only the daemon parses: not paid by every client
+
         parser = argparse.ArgumentParser(prog=DAEMON_MODULE)
         parser.add_argument("--name", required=True)
         parser.add_argument("--kind", required=True)
@@ -99,7 +100,7 @@ def request(board: str, socket_path: str, op: str, timeout: float, log: str = ""
                 if not chunk:
                     break
                 buf += chunk
-        except (OSError, socket.timeout) as exc:
+        except (TimeoutError, OSError) as exc:
             raise VirtualBoardError(f"virtual board {board} did not answer {op!r}: {exc}", hint=where) from None
     try:
         reply = json.loads(buf)

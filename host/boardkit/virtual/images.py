@@ -14,15 +14,24 @@ import os
 import tempfile
 from pathlib import Path
 
-from boardkit.virtual.image_files import (Files, as_files, files_from_folder, files_from_zip, replace_folder,
-                                          zip_files)
-from boardkit.virtual.kinds import backend
+from boardkit.virtual.image_files import (
+    Files,
+    as_files,
+    files_from_folder,
+    files_from_zip,
+    replace_folder,
+    zip_files,
+)
 
-__all__ = ["stage", "install", "files_from_zip", "files_from_folder", "zip_files", "as_files", "replace_folder"]
+__all__ = ["as_files", "files_from_folder", "files_from_zip", "install", "replace_folder", "stage", "zip_files"]
 
 
 def stage(kind: str, board_dir: Path, image: Path | None, files: Files) -> Path | None:
     """Build what the daemon installs; None when the board boots as it is."""
+    from boardkit.virtual.kinds import (
+        backend,  # reading installed kinds costs time: only when staging
+    )
+
     if image is None and files is None:
         return None
     data, suffix = backend(kind).build_image(image, files)
@@ -35,4 +44,6 @@ def stage(kind: str, board_dir: Path, image: Path | None, files: Files) -> Path 
 
 def install(kind: str, staged: Path, board_dir: Path, fs_dir: Path | None) -> Path | None:
     """Put a staged image in place; return what the backend should boot (e.g. the .hex), or None."""
+    from boardkit.virtual.kinds import backend
+
     return backend(kind).install_image(Path(staged), board_dir, fs_dir)

@@ -17,9 +17,16 @@ from boardkit.errors import VirtualBoardError
 from boardkit.virtual import control, layout
 from boardkit.virtual.image_files import Files
 from boardkit.virtual.images import stage
-from boardkit.virtual.kinds import backend
-from boardkit.virtual.registry import (VirtualBoard, board_from_record, daemon_alive, find, list_boards,
-                                       name_in_use, read_record, resolve)
+from boardkit.virtual.registry import (
+    VirtualBoard,
+    board_from_record,
+    daemon_alive,
+    find,
+    list_boards,
+    name_in_use,
+    read_record,
+    resolve,
+)
 
 IMAGE_READY_AFTER = 3.0   # seconds: a board booted on an image may be busy running its main.py
 NAME_ATTEMPTS = 50        # default names tried when other start()s win the race for them
@@ -45,6 +52,10 @@ def start(kind: str, name: str | None = None, baud: int | None = None, timeout: 
     board's files with the image (.zip or folder) and then `files`. Without either, a wasm
     board keeps the files it had under that name.
     """
+    from boardkit.virtual.kinds import (
+        backend,  # entry points are read only when a board starts
+    )
+
     backend(kind).check()
     if baud is not None and baud <= 0:
         raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")

@@ -16,6 +16,7 @@ done) once it has run S seconds without a prompt: its main.py may loop forever.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import select
@@ -199,7 +200,7 @@ class Daemon:
         yield self.control.fileno(), select.POLLIN, lambda ev: self.control_accept()
         yield self.process.pidfd, select.POLLIN, lambda ev: self.on_backend_exit()
         for fd in list(self.control.clients):
-            yield fd, select.POLLIN, lambda ev, fd=fd: self.control_read(fd)
+            yield fd, select.POLLIN, functools.partial(self.control_read, fd)
 
     def loop(self) -> None:
         while self.running:
@@ -316,7 +317,7 @@ class Daemon:
         assert self.control is not None
         self.control.accept()
 
-    def control_read(self, fd: int) -> None:
+    def control_read(self, fd: int, ev: int) -> None:
         assert self.control is not None
         self.control.read_client(fd)
 

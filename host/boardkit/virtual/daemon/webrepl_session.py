@@ -29,7 +29,7 @@ class WebReplSession:
         """Serve WebREPL on 127.0.0.1:port (0: any free port); the port. OSError if it cannot."""
         self.server = WebReplServer(port, password)
         self.server.start()
-        return self.server.port
+        return int(self.server.port)
 
     @property
     def active(self) -> bool:

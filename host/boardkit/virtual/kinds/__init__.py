@@ -14,10 +14,11 @@ A package adds a kind with an entry point in the group "boardkit.virtual_kinds":
 
 from __future__ import annotations
 
+from boardkit.errors import VirtualBoardError
 from boardkit.registry import Registry
 from boardkit.virtual.kinds.base import READY_MARKER, Backend
 
-__all__ = ["VIRTUAL_KINDS", "kind_names", "backend", "Backend", "READY_MARKER"]
+__all__ = ["READY_MARKER", "VIRTUAL_KINDS", "Backend", "backend", "kind_names"]
 
 VIRTUAL_KINDS: Registry[Backend] = Registry("virtual board kind", "boardkit.virtual_kinds", {
     "wasm": "boardkit.virtual.kinds.wasm:BACKEND",
@@ -31,5 +32,8 @@ def kind_names() -> list[str]:
 
 
 def backend(kind: str) -> Backend:
-    """The backend that runs `kind`; InvalidInput naming the known kinds for any other name."""
+    """The backend that runs `kind`; VirtualBoardError naming the known kinds for any other name."""
+    if kind not in VIRTUAL_KINDS:
+        raise VirtualBoardError(f"unknown virtual board kind {kind!r}",
+                                hint="choose one of: " + ", ".join(kind_names()))
     return VIRTUAL_KINDS.get(kind)

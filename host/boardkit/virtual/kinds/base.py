@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boardkit.errors import VirtualBoardError
+from boardkit.virtual.image_files import Files
 
 READY_MARKER = b">>> "  # the friendly REPL's prompt: the board has booted
 
@@ -44,7 +45,7 @@ class Backend:
         """Press reset through the emulator (only asked when restart_on_reset is False)."""
         raise NotImplementedError
 
-    def build_image(self, image: Path | None, files: dict[str, bytes] | Path | None) -> tuple[bytes, str]:
+    def build_image(self, image: Path | None, files: Files) -> tuple[bytes, str]:
         """What start() stages for the daemon from an image and/or files: (bytes, file suffix).
         Raises VirtualBoardError for an image this kind cannot boot (before any board stops)."""
         raise VirtualBoardError(f"a {self.kind} board takes no image",

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from boardkit import paths
 from boardkit.errors import VirtualBoardError
-from boardkit.virtual.image_files import Files, as_files, files_from_folder, files_from_zip, replace_folder, zip_files
+from boardkit.virtual.image_files import (
+    Files,
+    as_files,
+    files_from_folder,
+    files_from_zip,
+    replace_folder,
+    zip_files,
+)
 from boardkit.virtual.kinds.base import Backend
 
 HEAP_BYTES = 256 * 1024  # board-like: an ESP32 has ~100-160 KB free, an RP2040 ~190 KB
