@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WASM := firmware/wasm
 APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium
 
-.PHONY: setup demo test test-quick test-slow test-fast test-wasm test-microbit bench clean system-packages
+.PHONY: setup demo test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
 
 setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
 
@@ -51,6 +51,15 @@ test-wasm: setup
 test-microbit: setup
 	$(BIN)/python -m pytest -q -m microbit
 
+# The wheel and the sdist, installed into clean venvs and run from outside the checkout.
+test-install: setup
+	$(BIN)/python -m pytest -q tests/test_install.py
+
+# The wheel and the sdist, in dist/ (what `pipx install boardkit` gets). Without
+# PYTHONDONTWRITEBYTECODE: with it, setuptools prints a warning for every build.
+build: $(VENV)/.installed
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m build --outdir dist .
+
 bench: setup
 	$(BIN)/python tests/bench/bench_session.py
 	$(BIN)/python tests/bench/bench_sync.py
@@ -58,4 +67,4 @@ bench: setup
 	$(BIN)/python tests/bench/bench_fleet.py
 
 clean:
-	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache
+	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache dist build host/boardkit.egg-info

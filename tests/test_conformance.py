@@ -10,13 +10,12 @@ import json
 from pathlib import Path
 
 import pytest
-
 from boardkit.conformance import load_suite, run_suite
 from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import load_features
 from boardkit.conformance.suite import suite_root
 from boardkit.conformance.targets import CPythonTarget, DeviceTarget
-from boardkit.errors import UsageError
+from boardkit.errors import InvalidInput
 from boardkit.paths import repo_root
 from cli_helpers import boardkit, one_line_error
 
@@ -42,8 +41,15 @@ def test_the_suite_covers_every_area_with_300_tests_or_more():
 
 
 def test_suite_on_cpython():
+    # Each result is the cpython target's own run (one worker, fresh globals per test),
+    # compared with a .exp file or with the test run as a script in a fresh interpreter
+    # (conformance/reference.py): a broken worker, or a test that raises or prints nothing
+    # under CPython, fails here.
     with CPythonTarget() as target:
-        assert_clean(run_suite(load_suite(), [target]), least_passed=450)
+        report = run_suite(load_suite(), [target])
+    assert_clean(report, least_passed=450)
+    exp_tests = {t.id for t in load_suite() if t.expected is not None}
+    assert {r.test for r in report.results if r.status == "unsupported"} == exp_tests  # MicroPython-only
 
 
 @pytest.mark.wasm
@@ -54,7 +60,7 @@ def test_suite_on_the_wasm_board(wasm_board):
 
 @pytest.mark.browser
 def test_suite_in_headless_chromium():
-    from boardkit.conformance.browser import BrowserTarget
+    from boardkit.conformance.targets import BrowserTarget
 
     with BrowserTarget() as target:
         assert_clean(run_suite(load_suite(), [target]), least_passed=400)
@@ -119,10 +125,55 @@ def test_runner_statuses(tiny_suite):
     assert results["raises"].status == "error" and "ZeroDivisionError" in results["raises"].detail
 
 
-def test_an_unknown_feature_is_a_usage_error(tiny_suite):
+def test_an_unknown_feature_is_invalid_input(tiny_suite):
     (tiny_suite / "demo" / "typo.py").write_text("# requires: flaot\nprint(1)\n")
-    with pytest.raises(UsageError, match="unknown feature 'flaot'"):
+    with pytest.raises(InvalidInput, match="unknown feature 'flaot'"):
         tiny_report(tiny_suite)
+
+
+def test_the_cpython_target_is_compared_with_a_fresh_interpreter(tiny_suite):
+    # The worker runs every test in one process: module state set by one test is still there
+    # for the next. The reference runs each test alone, so the leak shows as a failure.
+    (tiny_suite / "demo" / "a_leaks.py").write_text("import sys\nsys.bk_leak = 1\nprint('set')\n")
+    (tiny_suite / "demo" / "b_sees.py").write_text("import sys\nprint(hasattr(sys, 'bk_leak'))\n")
+    results = tiny_report(tiny_suite)
+    assert results["a_leaks"].status == "pass"
+    assert results["b_sees"].status == "fail"
+    assert "-False" in results["b_sees"].detail and "+True" in results["b_sees"].detail
+
+
+def test_a_test_that_prints_nothing_under_cpython_is_an_error(tiny_suite):
+    (tiny_suite / "demo" / "silent.py").write_text("x = 1 + 1\n")
+    result = tiny_report(tiny_suite)["silent"]
+    assert result.status == "error" and "CPython printed nothing" in result.detail
+
+
+# -- the library API (boardkit.api.testing) ---------------------------------------------------
+
+def test_api_run_suite_opens_and_closes_named_targets():
+    from boardkit.api.testing import run_suite as api_run_suite
+
+    seen: list[tuple[str, int]] = []
+    report = api_run_suite(["cpython"], pattern="strings/split",
+                           on_target=lambda target, total: seen.append((target.name, total)))
+    assert seen == [("cpython", len(report.tests))] and report.tests
+    assert all(r.test.startswith("strings/split") for r in report.results)
+    assert report.counts("cpython")["pass"] == len(report.tests) and not report.failed
+    with pytest.raises(InvalidInput, match="empty conformance target"):
+        api_run_suite([""], pattern="strings/split")
+
+
+def test_api_check_resolves_aliases_and_blocks_only_named_targets():
+    from boardkit.api.testing import check
+
+    lesson = repo_root() / "examples" / "lesson2"
+    named = check(lesson, target="microbit_v1")
+    assert list(named.targets) == ["microbit"] and not named.ok
+    assert {p.feature for p in named.blocking} >= {"fstring", "walrus", "module:json"}
+    everywhere = check(lesson)
+    assert set(everywhere.targets) == {"cpython", "wasm", "browser", "microbit"} and everywhere.ok
+    with pytest.raises(InvalidInput, match="no feature data for target 'esp99'"):
+        check(lesson, target="esp99")
 
 
 # -- the command line ------------------------------------------------------------------------

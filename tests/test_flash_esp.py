@@ -7,6 +7,7 @@ import hashlib
 import random
 
 import pytest
+
 from boardkit.boards import Board, FsLayout, Release
 from boardkit.errors import FirmwareError, FlashError
 from boardkit.firmware import esp_image
@@ -90,8 +91,8 @@ def test_link_dropped_mid_flash_then_rerun_finishes(tmp_path, firmware, monkeypa
     # loaded machine cannot turn into a spurious failure, and the wait is bounded (~3 s).
     monkeypatch.setattr(esptool.loader, "WRITE_BLOCK_ATTEMPTS", 1)
     monkeypatch.setattr(esptool.cmds, "ERASE_WRITE_TIMEOUT_PER_MB", 0.01)
-    kit = esp_image.build_esp_kit(firmware.read_bytes(), {f"f{i}.bin": random.Random(i).randbytes(16 * 1024) for i in range(4)},
-                                  "esp32", 4 * MB)
+    files = {f"f{i}.bin": random.Random(i).randbytes(16 * 1024) for i in range(4)}
+    kit = esp_image.build_esp_kit(firmware.read_bytes(), files, "esp32", 4 * MB)
     image = tmp_path / "kit.bin"
     image.write_bytes(kit)
     with EspRomDouble(tmp_path / "flash.bin", drop_after=20_000) as d:

@@ -17,8 +17,15 @@ from hypothesis import strategies as st
 
 from boardkit import virtual
 from boardkit.errors import FirmwareError, InvalidInput, VirtualBoardError
-from boardkit.firmware.microbit_fs import (CHUNK_SIZE, DATA_PER_CHUNK, MAX_NAME_LENGTH, add_files_to_hex,
-                                           filesystem_capacity, fs_region, read_files_from_hex)
+from boardkit.firmware.microbit_fs import (
+    CHUNK_SIZE,
+    DATA_PER_CHUNK,
+    MAX_NAME_LENGTH,
+    add_files_to_hex,
+    filesystem_capacity,
+    fs_region,
+    read_files_from_hex,
+)
 from boardkit.virtual.backends import MICROBIT_FIRMWARE
 from pty_helpers import enter_raw, raw_exec, read_until
 

@@ -14,9 +14,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boardkit.errors import FirmwareError, InvalidInput
-from boardkit.firmware.uf2 import (BLOCK_SIZE, FLAG_FAMILY_ID, MAGIC_END, MAGIC_START0, MAGIC_START1,
-                                   RP2040_FAMILY, add_littlefs_to_uf2, flash_bytes, read_littlefs_files,
-                                   read_uf2, to_uf2, uf2_blocks, uf2_family)
+from boardkit.firmware.uf2 import (
+    BLOCK_SIZE,
+    FLAG_FAMILY_ID,
+    MAGIC_END,
+    MAGIC_START0,
+    MAGIC_START1,
+    RP2040_FAMILY,
+    add_littlefs_to_uf2,
+    flash_bytes,
+    read_littlefs_files,
+    read_uf2,
+    to_uf2,
+    uf2_blocks,
+    uf2_family,
+)
 
 FS_OFFSET = 0x100A0000      # boards/rpi_pico.toml: XIP address of the 1408 KB filesystem
 FS_SIZE = 0x160000

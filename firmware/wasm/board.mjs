@@ -1,6 +1,8 @@
 // boardkit's WebAssembly virtual board: MicroPython's wasm build behind a UART-like byte stream.
 //
-//   node board.mjs --fs DIR [--heap BYTES]
+//   node board.mjs --fs DIR [--heap BYTES] [--runtime PATH/TO/micropython.mjs]
+//
+// --runtime: where boardkit installed the npm runtime (default: ./node_modules beside this file)
 //
 // stdin  = bytes from the host (what a UART would receive), one byte at a time into the REPL
 // stdout = bytes the board prints (cooked: "\n" becomes "\r\n" like a real board's UART)
@@ -21,21 +23,22 @@
 
 import fs from "node:fs";
 import path from "node:path";
-
-const RUNTIME = new URL(
-  "./node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs",
-  import.meta.url,
-);
+import { pathToFileURL } from "node:url";
 
 function parseArgs(argv) {
-  const opts = { fs: null, heap: 256 * 1024 };
+  const opts = { fs: null, heap: 256 * 1024, runtime: null };
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === "--fs") opts.fs = argv[++i];
     else if (argv[i] === "--heap") opts.heap = parseInt(argv[++i], 10);
+    else if (argv[i] === "--runtime") opts.runtime = argv[++i];
   }
   return opts;
 }
 const opts = parseArgs(process.argv);
+
+const RUNTIME = opts.runtime
+  ? pathToFileURL(opts.runtime)
+  : new URL("./node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs", import.meta.url);
 
 // ---------------------------------------------------------------- wasm import hooks
 let compiled = null;

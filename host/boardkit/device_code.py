@@ -12,17 +12,11 @@ import ast
 import functools
 from dataclasses import dataclass
 
-from boardkit.paths import repo_root
+from boardkit import paths
 
 
 def _read(name: str) -> str:
-    checkout = repo_root() / "lib" / f"{name}.py"
-    if checkout.is_file():
-        return checkout.read_text()
-    # Installed from a wheel: lib/ ships as package data.
-    from importlib import resources
-
-    return resources.files("boardkit").joinpath("device_lib", f"{name}.py").read_text()
+    return (paths.device_lib_dir() / f"{name}.py").read_text(encoding="utf-8")
 
 
 def _shrink(text: str) -> str:

@@ -109,3 +109,8 @@ class FirmwareError(BoardkitError):
 
 class FlashError(BoardkitError):
     """Writing firmware to a board failed, or the board did not come back running Python."""
+
+
+class MissingDependency(BoardkitError):
+    """Something boardkit needs on this computer is not installed (node, npm, QEMU, a Debian
+    package); the hint is the command that installs it. `boardkit doctor` lists them all."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from importlib import metadata
 from typing import Generic, TypeVar
 
 from boardkit.errors import InvalidInput
@@ -76,6 +75,8 @@ class Registry(Generic[T]):
         if self._plugins_read:
             return
         self._plugins_read = True
+        from importlib import metadata  # ~25 ms: only when a name is not built in, or all are listed
+
         for entry in metadata.entry_points(group=self.group):
             if entry.name not in self._specs and entry.name not in self._loaded:
                 self._specs[entry.name] = entry.value

@@ -39,7 +39,7 @@ class ScriptedDevice(Device):
 def test_a_rerun_read_keeps_only_the_new_runs_output():
     content = bytes(range(256)) * 3
     device = ScriptedDevice(content)
-    device._fs_loaded.update({"", "_bk_hash", "_bk_tree", "_bk_copy"})  # something to evict
+    device.helpers.loaded.update({"", "_bk_hash", "_bk_tree", "_bk_copy"})  # something to evict
     assert device.read_file("/data.bin") == content
     assert device.get_runs == 2
 
@@ -75,7 +75,7 @@ class FragmentedDevice(ScriptedDevice):
 
     def soft_reset(self):
         self.resets += 1
-        self._fs_loaded.clear()
+        self.helpers.forget()
 
     def exec(self, code, on_output=None, timeout=None):
         if code.startswith("def ") and self.resets == 0:
@@ -92,7 +92,7 @@ def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
 
 def test_no_soft_reset_while_a_board_file_is_open():
     device = FragmentedDevice(b"")
-    device._file_open = True   # mid write_file: a reset would close the board's file under us
+    device.helpers.file_open = True   # mid write_file: a reset would close the board's file under us
     with pytest.raises(BoardkitError, match="memory"):
         device.read_file("/main.py")
     assert device.fresh_repls == 1 and device.resets == 0

@@ -15,8 +15,8 @@ from __future__ import annotations
 from boardkit.boards.catalogue import boards_dir, boards_for_usb, get_board, load_boards
 from boardkit.boards.markdown import boards_markdown, size_text
 from boardkit.boards.model import Board, FsLayout, Release, version_key
-from boardkit.boards.schema import FLAVOURS, FS_KINDS, VIRTUAL_KINDS, BoardFileValidator, load_board_file
+from boardkit.boards.schema import FLAVOURS, FS_KINDS, BoardFileValidator, load_board_file
 
-__all__ = ["FLAVOURS", "FS_KINDS", "VIRTUAL_KINDS", "Board", "BoardFileValidator", "FsLayout", "Release",
+__all__ = ["FLAVOURS", "FS_KINDS", "Board", "BoardFileValidator", "FsLayout", "Release",
            "boards_dir", "boards_for_usb", "boards_markdown", "get_board", "load_board_file", "load_boards",
            "size_text", "version_key"]

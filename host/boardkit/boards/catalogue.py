@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from boardkit.boards.model import Board
@@ -11,20 +10,18 @@ from boardkit.errors import InvalidInput
 
 
 def boards_dir() -> Path:
-    """repo_root()/boards; BOARDKIT_BOARDS overrides it (a private catalogue, tests)."""
-    override = os.environ.get("BOARDKIT_BOARDS")
-    if override:
-        return Path(override)
-    from boardkit.paths import repo_root
+    """The shipped catalogue (paths.boards_dir); BOARDKIT_BOARDS overrides it (a private catalogue, tests)."""
+    from boardkit import paths
 
-    return repo_root() / "boards"
+    return paths.boards_dir()
 
 
 def load_boards(root: Path | None = None) -> dict[str, Board]:
     """Every boards/*.toml, validated. A bad file raises InvalidInput naming the file and what is wrong."""
     root = boards_dir() if root is None else Path(root)
     if not root.is_dir():
-        raise InvalidInput(f"no board catalogue at {root}", hint="boards/ is part of the boardkit checkout")
+        raise InvalidInput(f"no board catalogue at {root}",
+                           hint="BOARDKIT_BOARDS names a folder that is not there; fix it, or unset it")
     boards: dict[str, Board] = {}
     for path in sorted(root.glob("*.toml")):
         board = load_board_file(path)

@@ -3,8 +3,8 @@
 
 Names come from their registries, not from lists here: flash methods from
 boardkit.flash.FLASHERS (each flasher says which image formats it writes and which board
-fields it needs), image formats from boardkit.firmware.formats.IMAGE_FORMATS, chips from
-boardkit.chips.
+fields it needs), image formats from boardkit.firmware.formats.IMAGE_FORMATS, virtual
+board kinds from boardkit.virtual.kinds, chips from boardkit.chips.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from boardkit.errors import InvalidInput
 
 FLAVOURS = ("micropython", "circuitpython")
 FS_KINDS = ("littlefs2", "microbit", "host")
-# merge: validate against the virtual kinds registry
-VIRTUAL_KINDS = ("wasm", "microbit")
 
 _ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -35,6 +33,13 @@ def methods() -> list[str]:
     from boardkit.flash import FLASHERS
 
     return FLASHERS.names()
+
+
+def virtual_kinds() -> list[str]:
+    """The virtual board kinds a board file may name (boardkit.virtual.kinds.VIRTUAL_KINDS)."""
+    from boardkit.virtual.kinds import kind_names
+
+    return kind_names()
 
 
 def formats() -> list[str]:
@@ -158,8 +163,7 @@ class BoardFileValidator:
             releases=self._releases(data, method),
             drive_label=self._str(data, "drive_label", False),
             uf2_family=self._int(data, "uf2_family", False),
-            # merge: validate against the virtual kinds registry
-            virtual_kind=self._str(data, "virtual_kind", False, choices=VIRTUAL_KINDS),
+            virtual_kind=self._str(data, "virtual_kind", False, choices=virtual_kinds()),
             mpy=self._str(data, "mpy", False),
             path=self.path,
         )

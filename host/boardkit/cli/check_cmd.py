@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from boardkit.cli.common import emit_json
+
+if TYPE_CHECKING:
+    from boardkit.api.testing import CheckReport
 
 EPILOG = """\b
 Examples:
@@ -25,28 +29,26 @@ fails on a str but works on a list); they never change the exit status.
               help="Only these targets; exit 1 if the code cannot run on one of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
-def check(ctx, path, targets, as_json):
+def check(ctx: click.Context, path: Path, targets: tuple[str, ...], as_json: bool) -> None:
     """List, per target, what the code uses that the target lacks."""
-    from boardkit.conformance.check import (check_files, load_feature_data, problem_dict, python_files,
-                                            resolve_targets)
+    from boardkit.api.testing import check as check_code
 
-    data = load_feature_data()
-    names = resolve_targets(list(targets), data) if targets else sorted(data)
-    files = python_files(path)
-    problems = check_files(files, names, data)
-    blocking = [p for p in problems if p.certain and targets]
+    report = check_code(path, list(targets))
     if as_json:
-        emit_json({"files": [str(f) for f in files], "targets": {n: data[n]["description"] for n in names},
-                   "problems": [problem_dict(p) for p in problems], "ok": not blocking})
+        emit_json(report.to_dict())
     else:
-        for name in names:
-            mine = [p for p in problems if p.target == name]
-            certain = sum(p.certain for p in mine)
-            status = f"{certain} problem(s)" if certain else "ok"
-            if len(mine) > certain:
-                status += f" ({len(mine) - certain} maybe)"
-            click.echo(f"{name} ({data[name]['description']}): {status}")
-            for p in mine:
-                where = f"{p.path}: " if len(files) > 1 or path.is_dir() else ""
-                click.echo(f"  {where}{p.message(data[name]['description'])}")
-    ctx.exit(1 if blocking else 0)
+        _print_report(report, several_files=len(report.files) > 1 or path.is_dir())
+    ctx.exit(0 if report.ok else 1)
+
+
+def _print_report(report: CheckReport, several_files: bool) -> None:
+    for name, description in report.targets.items():
+        mine = report.on(name)
+        certain = sum(p.certain for p in mine)
+        status = f"{certain} problem(s)" if certain else "ok"
+        if len(mine) > certain:
+            status += f" ({len(mine) - certain} maybe)"
+        click.echo(f"{name} ({description}): {status}")
+        for p in mine:
+            where = f"{p.path}: " if several_files else ""
+            click.echo(f"  {where}{p.message(description)}")

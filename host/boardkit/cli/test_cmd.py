@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from boardkit.cli.common import emit_json, options, webrepl_target
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from boardkit.api.testing import SuiteReport
+    from boardkit.conformance.runner import Result
+    from boardkit.conformance.targets import Credentials, Target
 
 EPILOG = """\b
 Targets: cpython, wasm (the npm WebAssembly build under node), browser (the
@@ -35,30 +43,22 @@ Examples:
 @click.option("-v", "--verbose", is_flag=True, help="List every test's result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.pass_context
-def test(ctx, targets, patterns, matrix, test_timeout, verbose, as_json):
+def test(ctx: click.Context, targets: tuple[str, ...], patterns: tuple[str, ...], matrix: bool,
+         test_timeout: float, verbose: bool, as_json: bool) -> None:
     """Run the conformance suite: pass / fail / unsupported per target, a diff per failure."""
-    from boardkit.conformance import load_suite, open_target, run_suite
-    from boardkit.conformance.matrix import write_matrix
+    from boardkit.api.testing import run_suite
 
-    tests = load_suite(patterns=patterns)
-    names = list(targets) or _default_targets(ctx, matrix)
-    port, password = webrepl_target(ctx)
-    opened = []
-    progress = _TestProgress(len(tests), quiet=as_json)
+    port = options(ctx).get("port")
+    names = list(targets) or ([port] if port and not matrix else [])
+    progress = _TestProgress(quiet=as_json)
     try:
-        for name in names:
-            progress.note(f"starting {name}")
-            opened.append(open_target(name, password=password if name == port else None))
-        report = run_suite(tests, opened, probe_everything=matrix, on_result=progress.result,
-                           on_target=progress.target, timeout=test_timeout)
+        report = run_suite(names, pattern=patterns, matrix=matrix, timeout=test_timeout,
+                           credentials=_credentials(ctx), on_result=progress.result,
+                           on_target=progress.target, on_open=lambda name: progress.note(f"starting {name}"))
     finally:
         progress.close()
-        for target in opened:
-            target.close()
-    if matrix:
-        written = write_matrix(report, tests)
-        if not as_json:
-            click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+    if report.written and not as_json:
+        click.echo(f"wrote {', '.join(str(p) for p in report.written)}", err=True)
     if as_json:
         emit_json(report.to_dict())
     else:
@@ -66,23 +66,25 @@ def test(ctx, targets, patterns, matrix, test_timeout, verbose, as_json):
     ctx.exit(1 if report.failed else 0)
 
 
-def _default_targets(ctx, matrix: bool) -> list[str]:
-    if matrix:
-        return ["cpython", "wasm", "browser", "microbit"]
-    port = options(ctx).get("port")
-    return [port] if port else ["cpython", "wasm"]
+def _credentials(ctx: click.Context) -> Credentials | None:
+    """A WebREPL password provider when -p is a ws:// URL (as the CLI finds passwords), else None.
+
+    TODO(merge): with the api branch, hand boardkit.cli.common.credentials(ctx) down instead,
+    which asks only when a board asks (and for -t ws://... too).
+    """
+    _port, password = webrepl_target(ctx)
+    return None if password is None else (lambda url: password)
 
 
 class _TestProgress:
     """One bar per target (tests done / total), on stderr, only on a terminal."""
 
-    def __init__(self, total: int, quiet: bool):
-        self.total = total
+    def __init__(self, quiet: bool) -> None:
         self.quiet = quiet or not sys.stderr.isatty()
-        self._bar = None
-        self._task = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
-    def _ensure(self):
+    def _ensure(self) -> Progress | None:
         if self._bar is None and not self.quiet:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -96,12 +98,12 @@ class _TestProgress:
         if bar is not None:
             bar.console.print(f"[dim]{text}[/dim]")
 
-    def target(self, target) -> None:
+    def target(self, target: Target, total: int) -> None:
         bar = self._ensure()
         if bar is not None:
-            self._task = bar.add_task(target.name, total=self.total)
+            self._task = bar.add_task(target.name, total=total)
 
-    def result(self, result) -> None:
+    def result(self, result: Result) -> None:
         if self._bar is not None and self._task is not None:
             self._bar.advance(self._task)
 
@@ -110,7 +112,7 @@ class _TestProgress:
             self._bar.stop()
 
 
-def _print_report(report, verbose: bool) -> None:
+def _print_report(report: SuiteReport, verbose: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 

@@ -1,7 +1,7 @@
 """One conformance suite for every target: CPython, the WebAssembly build, boards.
 
     suite = load_suite()                        # tests/conformance/**.py
-    with open_target("wasm") as target:         # cpython | wasm | browser | microbit | URL
+    with open_target("wasm") as target:         # a name in TARGETS, or a port URL
         report = run_suite(suite, [target])
 
 A test is a small program that prints; its expected output is CPython's (or a .exp file).
@@ -12,6 +12,6 @@ with a probe program run on the target.
 
 from boardkit.conformance.runner import Report, Result, run_suite
 from boardkit.conformance.suite import ConformanceTest, load_suite
-from boardkit.conformance.targets import open_target
+from boardkit.conformance.targets import TARGETS, Target, open_target
 
-__all__ = ["ConformanceTest", "Report", "Result", "load_suite", "open_target", "run_suite"]
+__all__ = ["TARGETS", "ConformanceTest", "Report", "Result", "Target", "load_suite", "open_target", "run_suite"]

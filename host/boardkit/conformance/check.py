@@ -10,11 +10,13 @@ import ast
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from boardkit.errors import UsageError
+from boardkit import paths
+from boardkit.conformance.targets import canonical_name
+from boardkit.errors import InvalidInput
 
-FEATURE_DATA = Path(__file__).with_name("feature_data.json")
-TARGET_ALIASES = {"microbit_v1": "microbit", "webassembly": "wasm"}
+FEATURE_DATA = paths.feature_data()
 BIG = 2 ** 30 - 1   # beyond a small int on 32-bit MicroPython ports
 
 
@@ -36,6 +38,7 @@ class Problem:
     certain: bool
 
     def message(self, description: str) -> str:
+        """One line for a person: what, where, and which target lacks it."""
         lead = "" if self.certain else "maybe: "
         return f"{lead}{self.what} at line {self.line}: not on {self.target} ({description.split(' (')[0]})"
 
@@ -57,45 +60,44 @@ METHODS = {"encode": ("str_encode", "str.encode()"), "casefold": ("str_casefold"
 
 
 class _Finder(ast.NodeVisitor):
-    def __init__(self):
+    def __init__(self) -> None:
         self.uses: list[Use] = []
 
     def add(self, node: ast.AST, feature: str, what: str, certain: bool = True) -> None:
         self.uses.append(Use(feature, getattr(node, "lineno", 0), what, certain))
 
     def generic_visit(self, node: ast.AST) -> None:
-        kind = type(node).__name__
-        if kind == "JoinedStr":
+        if isinstance(node, ast.JoinedStr):
             self.add(node, "fstring", "f-string")
-        elif kind == "NamedExpr":
+        elif isinstance(node, ast.NamedExpr):
             self.add(node, "walrus", "walrus operator :=")
-        elif kind in ("AsyncFunctionDef", "Await", "AsyncFor", "AsyncWith"):
+        elif isinstance(node, ast.AsyncFunctionDef | ast.Await | ast.AsyncFor | ast.AsyncWith):
             self.add(node, "async", "async/await")
-        elif kind == "Match":
+        elif isinstance(node, ast.Match):
             self.add(node, "match_stmt", "match statement")
-        elif kind in ("Set", "SetComp"):
+        elif isinstance(node, ast.Set | ast.SetComp):
             self.add(node, "set", "set")
-        elif kind == "AnnAssign":
+        elif isinstance(node, ast.AnnAssign):
             self.add(node, "var_annotations", "variable annotation")
-        elif kind == "Raise" and node.cause is not None:
+        elif isinstance(node, ast.Raise) and node.cause is not None:
             self.add(node, "exc_chaining", "raise ... from ...")
-        elif kind == "Dict" and any(k is None for k in node.keys):
+        elif isinstance(node, ast.Dict) and any(k is None for k in node.keys):
             self.add(node, "dict_unpack", "{**mapping} in a dict display")
-        elif kind == "BinOp" and isinstance(node.op, ast.Div):
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             self.add(node, "float", "true division / (gives a float)")
-        elif kind == "Constant":
+        elif isinstance(node, ast.Constant):
             self._constant(node)
-        elif kind in ("FunctionDef", "Lambda"):
+        elif isinstance(node, ast.FunctionDef | ast.Lambda):
             if node.args.kwonlyargs:
                 self.add(node, "kwonly_args", "keyword-only parameters")
             if node.args.posonlyargs:
                 self.add(node, "posonly_args", "positional-only parameters")
-        elif kind == "Subscript" and isinstance(node.slice, ast.Slice) and node.slice.step is not None:
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is not None:
             self.add(node, "seq_slice_step", "slice with a step (on str, bytes or tuple)", certain=False)
-        elif kind == "Call":
+        elif isinstance(node, ast.Call):
             self._call(node)
-        elif kind in ("Import", "ImportFrom"):
-            names = [a.name for a in node.names] if kind == "Import" else [node.module or ""]
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for name in names:
                 if name and not getattr(node, "level", 0):
                     self.add(node, f"module:{name.split('.')[0]}", f"import {name.split('.')[0]}")
@@ -129,11 +131,12 @@ class _Finder(ast.NodeVisitor):
 
 
 def uses_in(source: str, filename: str = "<code>") -> list[Use]:
+    """The features `source` uses, from its syntax tree, in line order."""
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as exc:
-        raise UsageError(f"{filename}: syntax error at line {exc.lineno}: {exc.msg}",
-                         hint="check needs code that CPython can parse") from None
+        raise InvalidInput(f"{filename}: syntax error at line {exc.lineno}: {exc.msg}",
+                           hint="check needs code that CPython can parse") from None
     finder = _Finder()
     finder.visit(tree)
     for node in ast.walk(tree):  # decorators such as @property are Names, not Calls
@@ -143,33 +146,37 @@ def uses_in(source: str, filename: str = "<code>") -> list[Use]:
     return sorted(set(finder.uses), key=lambda u: (u.line, u.feature))
 
 
-def load_feature_data(path: Path | None = None) -> dict:
+def load_feature_data(path: Path | None = None) -> dict[str, Any]:
+    """target name -> {"description", "heap", "features": {feature: bool}}, from a matrix run."""
     path = path or FEATURE_DATA
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
     except (OSError, ValueError):
-        raise UsageError(f"no feature data at {path}",
-                         hint="run `boardkit test --matrix` once to measure the targets") from None
+        raise InvalidInput(f"no feature data at {path}",
+                           hint="run `boardkit test --matrix` once to measure the targets") from None
 
 
-def resolve_targets(names: list[str], data: dict) -> list[str]:
+def resolve_targets(names: list[str], data: dict[str, Any]) -> list[str]:
+    """The feature data's names for `names` (aliases such as microbit_v1 resolved)."""
     resolved = []
     for name in names:
-        key = TARGET_ALIASES.get(name, name)
+        key = canonical_name(name)
         if key not in data:
-            raise UsageError(f"no feature data for target {name!r}",
-                             hint=f"known targets: {', '.join(sorted(data))}")
+            raise InvalidInput(f"no feature data for target {name!r}",
+                               hint=f"known targets: {', '.join(sorted(data))}")
         resolved.append(key)
     return resolved
 
 
-def check_files(paths: list[Path], targets: list[str], data: dict) -> list[Problem]:
+def check_files(paths: list[Path], targets: list[str], data: dict[str, Any]) -> list[Problem]:
+    """Every use in `paths` of a feature one of `targets` lacks (per the feature data)."""
     problems = []
     for path in paths:
         try:
             source = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {path}: {exc}") from None
+            raise InvalidInput(f"cannot read {path}: {exc}") from None
         for use in uses_in(source, str(path)):
             for target in targets:
                 has = data[target]["features"].get(use.feature)
@@ -179,15 +186,16 @@ def check_files(paths: list[Path], targets: list[str], data: dict) -> list[Probl
 
 
 def python_files(path: Path) -> list[Path]:
+    """`path` itself, or the .py files under the folder `path`."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*.py") if "__pycache__" not in p.parts)
         if not files:
-            raise UsageError(f"no .py files in {path}")
+            raise InvalidInput(f"no .py files in {path}")
         return files
     if not path.exists():
-        raise UsageError(f"{path}: no such file or folder")
+        raise InvalidInput(f"{path}: no such file or folder")
     return [path]
 
 
-def problem_dict(problem: Problem) -> dict:
+def problem_dict(problem: Problem) -> dict[str, Any]:
     return asdict(problem)

@@ -12,7 +12,7 @@ import sys
 import traceback
 
 
-def run(code: str) -> dict:
+def run(code: str) -> dict[str, str | None]:
     buffer = io.StringIO()
     error = None
     try:

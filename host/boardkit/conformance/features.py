@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from boardkit.errors import UsageError
+from boardkit.errors import InvalidInput
 
+# Modules a classroom reaches for: probed for every target so `boardkit check` knows them.
+CLASSROOM_MODULES = ("array", "asyncio", "binascii", "collections", "errno", "gc", "hashlib", "io", "json",
+                     "machine", "math", "micropython", "microbit", "music", "neopixel", "os", "radio",
+                     "random", "re", "select", "socket", "struct", "sys", "time", "ujson", "urandom",
+                     "ure", "ustruct", "utime", "network", "requests", "framebuf", "bluetooth")
 HEAP = re.compile(r"^heap>=(\d+)k$")
 HEAP_PROBE = "import gc\ngc.collect()\nprint(gc.mem_free() + gc.mem_alloc())"
 
@@ -30,7 +35,7 @@ def load_features(path: Path) -> dict[str, Feature]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
     features = {}
     for name, spec in data.get("features", {}).items():
         features[name] = Feature(name, spec.get("description", name), spec["probe"], str(spec["expect"]).strip())
@@ -43,7 +48,7 @@ class FeatureProbe:
     run(code) -> (stdout, error or None) runs a program on the target.
     """
 
-    def __init__(self, features: dict[str, Feature], run: Callable[[str], tuple[str, str | None]]):
+    def __init__(self, features: dict[str, Feature], run: Callable[[str], tuple[str, str | None]]) -> None:
         self.features = features
         self._run = run
         self.known: dict[str, bool] = {}
@@ -67,8 +72,8 @@ class FeatureProbe:
             return error is None and out.strip() == "ok"
         feature = self.features.get(name)
         if feature is None:
-            raise UsageError(f"unknown feature {name!r}",
-                             hint="define it in tests/conformance/features.toml")
+            raise InvalidInput(f"unknown feature {name!r}",
+                               hint="define it in tests/conformance/features.toml")
         out, error = self._run(feature.probe)
         return error is None and out.strip() == feature.expect
 

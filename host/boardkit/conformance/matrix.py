@@ -9,21 +9,16 @@ import datetime
 import json
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from boardkit.conformance.check import FEATURE_DATA
-from boardkit.conformance.features import load_features
+from boardkit.conformance.features import CLASSROOM_MODULES, load_features  # noqa: F401 - re-exported
 from boardkit.conformance.runner import Report
 from boardkit.conformance.suite import ConformanceTest, suite_root
-from boardkit.paths import repo_root
-
-# Modules a classroom reaches for: probed for every target so `boardkit check` knows them.
-CLASSROOM_MODULES = ("array", "asyncio", "binascii", "collections", "errno", "gc", "hashlib", "io", "json",
-                     "machine", "math", "micropython", "microbit", "music", "neopixel", "os", "radio",
-                     "random", "re", "select", "socket", "struct", "sys", "time", "ujson", "urandom",
-                     "ure", "ustruct", "utime", "network", "requests", "framebuf", "bluetooth")
+from boardkit.paths import repo_root  # --matrix rewrites docs/: a checkout only
 
 
-def feature_data(report: Report) -> dict:
+def feature_data(report: Report) -> dict[str, Any]:
     return {t.name: {"description": t.description, "heap": t.heap,
                      "features": {k: v for k, v in sorted(t.features.items())}}
             for t in report.targets}

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from boardkit.conformance.features import Feature, FeatureProbe, load_features
+from boardkit.conformance.features import CLASSROOM_MODULES, Feature, FeatureProbe, load_features
+from boardkit.conformance.reference import reference_outputs
 from boardkit.conformance.suite import ConformanceTest, suite_root
-from boardkit.conformance.targets import CPythonTarget, Outcome, Target
+from boardkit.conformance.targets.base import Outcome, Target
 
 STATUSES = ("pass", "fail", "unsupported", "error")
 BROKEN_LIMIT = 3   # consecutive link failures before a target is given up
@@ -18,6 +19,8 @@ BROKEN_LIMIT = 3   # consecutive link failures before a target is given up
 
 @dataclass
 class Result:
+    """One test on one target."""
+
     test: str
     target: str
     status: str                    # pass | fail | unsupported | error
@@ -28,22 +31,27 @@ class Result:
 
 @dataclass
 class TargetReport:
+    """One target's run: what it is, how long it took, what its features are."""
+
     name: str
     description: str
     seconds: float = 0.0
     features: dict[str, bool] = field(default_factory=dict)
     heap: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 @dataclass
 class Report:
+    """Every target's run of the suite."""
+
     targets: list[TargetReport] = field(default_factory=list)
     results: list[Result] = field(default_factory=list)
 
     def counts(self, target: str) -> dict[str, int]:
+        """How many tests had each status (pass, fail, unsupported, error) on `target`."""
         counts = dict.fromkeys(STATUSES, 0)
         for r in self.results:
             if r.target == target:
@@ -54,29 +62,27 @@ class Report:
     def failed(self) -> bool:
         return any(r.status in ("fail", "error") for r in self.results)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"targets": [dict(t.to_dict(), counts=self.counts(t.name)) for t in self.targets],
                 "results": [asdict(r) for r in self.results]}
 
 
 def normalise(text: str) -> str:
+    """Text as compared: no trailing blanks on lines, no leading or trailing empty lines."""
     return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip("\n").split("\n"))
 
 
 def diff(expected: str, actual: str) -> str:
+    """A unified diff, expected against actual."""
     lines = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "expected", "actual", lineterm="")
     return "\n".join(lines)
-
-
-def reference_outputs(tests: list[ConformanceTest], cpython: Target) -> dict[str, Outcome]:
-    """CPython's output for each test that has no .exp file (the expected output)."""
-    return {t.id: cpython.run(t.source) for t in tests if t.expected is None}
 
 
 def run_target(tests: list[ConformanceTest], target: Target, features: dict[str, Feature],
                reference: dict[str, Outcome], probe_everything: bool = False,
                on_result: Callable[[Result], None] | None = None, timeout: float = 10.0
                ) -> tuple[TargetReport, list[Result]]:
+    """Every test on one target, compared with its .exp file or CPython's reference output."""
     started = time.perf_counter()
     probe = FeatureProbe(features, lambda code: _as_pair(target.run(code, timeout)))
     results: list[Result] = []
@@ -89,8 +95,6 @@ def run_target(tests: list[ConformanceTest], target: Target, features: dict[str,
         if on_result:
             on_result(result)
     if probe_everything and broken < BROKEN_LIMIT:
-        from boardkit.conformance.matrix import CLASSROOM_MODULES
-
         probe.probe_all()
         for module in CLASSROOM_MODULES:
             probe.has(f"module:{module}")
@@ -110,17 +114,20 @@ def _run_one(test: ConformanceTest, target: Target, probe: FeatureProbe,
     missing = probe.missing(test.requires)
     if missing:
         return Result(test.id, target.name, "unsupported", "needs " + " ".join(missing), missing)
-    ref = None
     if test.expected is not None:
         expected = test.expected
     else:
+        # The reference is a separate script run (reference.py), the cpython target included:
+        # a test that fails there, or prints nothing, checks nothing on any target.
         ref = reference[test.id]
         if ref.error is not None:
             return Result(test.id, target.name, "error",
                           f"no expected output: CPython raised {ref.error} (add a .exp file or fix the test)")
+        if not normalise(ref.out):
+            return Result(test.id, target.name, "error",
+                          "no expected output: CPython printed nothing (a test must print what it checks)")
         expected = ref.out
-    # CPython as a target: its run for the expected output is the run (the same interpreter).
-    outcome = ref if test.expected is None and target.name == "cpython" else target.run(test.source, timeout)
+    outcome = target.run(test.source, timeout)
     seconds = round(time.perf_counter() - started, 3)
     if outcome.broken:
         return Result(test.id, target.name, "error", f"link: {outcome.error}", seconds=seconds)
@@ -138,15 +145,13 @@ def run_suite(tests: list[ConformanceTest], targets: list[Target], probe_everyth
               on_result: Callable[[Result], None] | None = None,
               on_target: Callable[[Target], None] | None = None,
               features_path: Path | None = None, timeout: float = 10.0) -> Report:
+    """The tests on each (open) target in turn; expected output from .exp files or CPython.
+
+    probe_everything: probe every feature and classroom module too (for the matrix).
+    on_result / on_target: called as each test finishes / each target starts.
+    """
     features = load_features(features_path or suite_root() / "features.toml")
-    cpython = next((t for t in targets if isinstance(t, CPythonTarget)), None)
-    own = cpython is None
-    cpython = cpython or CPythonTarget()
-    try:
-        reference = reference_outputs(tests, cpython)
-    finally:
-        if own:
-            cpython.close()
+    reference = reference_outputs(tests, timeout)
     report = Report()
     for target in targets:
         if on_target:

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from boardkit.errors import UsageError
-from boardkit.paths import repo_root
+from boardkit import paths
+from boardkit.errors import InvalidInput
 
 REQUIRES = re.compile(r"^#\s*requires:\s*(?P<features>.*)$")
 HEADER_LINES = 5  # a header lives in the first lines of a test
@@ -28,7 +28,7 @@ class ConformanceTest:
 
 
 def suite_root() -> Path:
-    return repo_root() / "tests" / "conformance"
+    return paths.conformance_dir()
 
 
 def parse_requires(source: str) -> tuple[str, ...]:
@@ -59,13 +59,13 @@ def load_suite(root: Path | None = None, patterns: list[str] | tuple[str, ...] =
     """
     root = root or suite_root()
     if not root.is_dir():
-        raise UsageError(f"no conformance suite at {root}", hint="run from a boardkit checkout")
+        raise InvalidInput(f"no conformance suite at {root}", hint="run from a boardkit checkout")
     tests = [load_test(p, root) for p in sorted(root.glob("*/*.py"))]
     if patterns:
         tests = [t for t in tests if any(_matches(t.id, p) for p in patterns)]
         if not tests:
-            raise UsageError(f"no test matches {' '.join(patterns)!r}",
-                             hint="ids look like strings/split; try -k strings")
+            raise InvalidInput(f"no test matches {' '.join(patterns)!r}",
+                               hint="ids look like strings/split; try -k strings")
     return tests
 
 

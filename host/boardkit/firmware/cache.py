@@ -26,8 +26,21 @@ from typing import Any
 from boardkit.boards import Board, Release, get_board, load_boards
 from boardkit.errors import FirmwareError, InvalidInput
 from boardkit.firmware.formats import check_image, format_for_suffix, image_format
-from boardkit.firmware.store import (CHUNK, MICROPYTHON_BASE, cache_dir, index_path, lock_path, lock_url, now,
-                                     read_index, read_lock, remember, resolve_url, sha256_of, write_json)
+from boardkit.firmware.store import (
+    CHUNK,
+    MICROPYTHON_BASE,
+    cache_dir,
+    index_path,
+    lock_path,
+    lock_url,
+    now,
+    read_index,
+    read_lock,
+    remember,
+    resolve_url,
+    sha256_of,
+    write_json,
+)
 
 __all__ = ["CachedImage", "MICROPYTHON_BASE", "add", "cache_dir", "fetch", "image_for", "list_cached",
            "lock_path", "resolve_url", "sha256_of"]
@@ -52,7 +65,7 @@ class CachedImage:
 
 # ---------------------------------------------------------------- the pin of a release
 
-def _pin(board: Board, release: Release, lock: dict) -> tuple[str | None, str | None]:
+def _pin(board: Board, release: Release, lock: dict[str, Any]) -> tuple[str | None, str | None]:
     """(expected sha256, where it comes from) or (None, None) for a URL never downloaded."""
     if release.sha256:
         return release.sha256, f"boards/{board.id}.toml"
@@ -62,7 +75,7 @@ def _pin(board: Board, release: Release, lock: dict) -> tuple[str | None, str | 
     return None, None
 
 
-def _cached_file(index: dict, sha: str | None, url: str) -> tuple[str, dict] | None:
+def _cached_file(index: dict[str, Any], sha: str | None, url: str) -> tuple[str, dict[str, Any]] | None:
     """The index entry for this release: by hash when the hash is known, else by URL."""
     if sha and sha in index:
         return sha, index[sha]
@@ -184,11 +197,11 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
 
 def _npm_runtime(board: Board, release: Release) -> CachedImage:
     """The WebAssembly runtime: installed by npm from firmware/wasm (npm checks its integrity)."""
-    from boardkit.paths import firmware_dir
+    from boardkit import wasm_runtime
 
     spec = release.url.removeprefix("npm:")
     name, _, version = spec.rpartition("@")
-    package = firmware_dir() / "wasm" / "node_modules" / name
+    package = wasm_runtime.ensure().package.parent.parent / name
     try:
         installed = json.loads((package / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError):
@@ -259,7 +272,7 @@ def _suffixes() -> str:
     return ", ".join(sorted(filter(None, (image_format(name).suffix for name in IMAGE_FORMATS.names()))))
 
 
-def _release_with_hash(board: Board | None, sha: str, lock: dict) -> tuple[Board | None, Release | None, str]:
+def _release_with_hash(board: Board | None, sha: str, lock: dict[str, Any]) -> tuple[Board | None, Release | None, str]:
     """The release this file is (by its pin or its URL's locked hash), so fetch() finds it.
 
     Without --board every board is searched: Debian's micro:bit hex is recognised by its pin.
@@ -278,7 +291,10 @@ def _release_with_hash(board: Board | None, sha: str, lock: dict) -> tuple[Board
 def list_cached() -> list[CachedImage]:
     """Every image in the cache (as the index describes it; hashes are checked when used)."""
     images = []
-    for sha, entry in sorted(read_index().items(), key=lambda kv: (kv[1].get("board") or "", kv[1].get("version") or "")):
+    def by_board(kv: tuple[str, dict[str, Any]]) -> tuple[str, str]:
+        return kv[1].get("board") or "", kv[1].get("version") or ""
+
+    for sha, entry in sorted(read_index().items(), key=by_board):
         path = cache_dir() / entry.get("file", "")
         if not path.is_file():
             continue

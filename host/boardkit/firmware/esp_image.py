@@ -9,15 +9,39 @@ partition tables (boardkit.firmware.esp_partitions), synthetic firmware for test
 from __future__ import annotations
 
 from boardkit.chips import chips_of_family
-from boardkit.firmware.esp_partitions import (APP_OFFSET, FS_SUBTYPES, PARTITION_MAGIC, PARTITION_MD5_MAGIC,
-                                              PARTITION_TABLE_OFFSET, PARTITION_TABLE_SIZE, SUBTYPE_FACTORY,
-                                              SUBTYPE_FAT, SUBTYPE_LITTLEFS, SUBTYPE_NVS, SUBTYPE_PHY,
-                                              SUBTYPE_SPIFFS, TYPE_APP, TYPE_DATA, Partition,
-                                              build_partition_table, micropython_partitions, read_partition_table,
-                                              vfs_partition)
+from boardkit.firmware.esp_partitions import (
+                                              APP_OFFSET,
+                                              FS_SUBTYPES,
+                                              PARTITION_MAGIC,
+                                              PARTITION_MD5_MAGIC,
+                                              PARTITION_TABLE_OFFSET,
+                                              PARTITION_TABLE_SIZE,
+                                              SUBTYPE_FACTORY,
+                                              SUBTYPE_FAT,
+                                              SUBTYPE_LITTLEFS,
+                                              SUBTYPE_NVS,
+                                              SUBTYPE_PHY,
+                                              SUBTYPE_SPIFFS,
+                                              TYPE_APP,
+                                              TYPE_DATA,
+                                              Partition,
+                                              build_partition_table,
+                                              micropython_partitions,
+                                              read_partition_table,
+                                              vfs_partition,
+)
 from boardkit.firmware.esp_synthetic import build_synthetic_firmware
-from boardkit.firmware.formats.esp import (ESP_APP_DESC_MAGIC, LFS_BLOCK_SIZE, LFS_SETTINGS, build_esp_kit,
-                                           build_littlefs, image_chip, merged_base, read_kit_files, read_littlefs)
+from boardkit.firmware.formats.esp import (
+                                              ESP_APP_DESC_MAGIC,
+                                              LFS_BLOCK_SIZE,
+                                              LFS_SETTINGS,
+                                              build_esp_kit,
+                                              build_littlefs,
+                                              image_chip,
+                                              merged_base,
+                                              read_kit_files,
+                                              read_littlefs,
+)
 
 __all__ = [
     "APP_OFFSET", "CHIPS", "ESP_APP_DESC_MAGIC", "FS_SUBTYPES", "LFS_BLOCK_SIZE", "LFS_SETTINGS", "PARTITION_MAGIC",

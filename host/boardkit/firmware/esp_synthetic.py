@@ -11,8 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from boardkit.errors import FirmwareError
-from boardkit.firmware.esp_partitions import (APP_OFFSET, PARTITION_TABLE_OFFSET, PARTITION_TABLE_SIZE,
-                                              build_partition_table, micropython_partitions)
+from boardkit.firmware.esp_partitions import (
+    APP_OFFSET,
+    PARTITION_TABLE_OFFSET,
+    PARTITION_TABLE_SIZE,
+    build_partition_table,
+    micropython_partitions,
+)
 from boardkit.firmware.formats.esp import ESP_APP_DESC_MAGIC, rom_class
 
 APP_DESC_FMT = "<II8s32s32s16s16s32s32sHHB3s72s"

@@ -101,7 +101,7 @@ def load_hex(hex_text: str) -> IntelHex:
 
 
 def _u32(ih: IntelHex, address: int) -> int:
-    return struct.unpack("<I", bytes(ih.tobinarray(start=address, size=4)))[0]
+    return int(struct.unpack("<I", bytes(ih.tobinarray(start=address, size=4)))[0])
 
 
 def _c_string(ih: IntelHex, address: int, limit: int = 120) -> str:

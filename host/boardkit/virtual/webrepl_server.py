@@ -21,6 +21,10 @@ import os
 import queue
 import socket
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from websockets.sync.server import ServerConnection
 
 PROMPT = b"Password: "
 CONNECTED = b"\r\nWebREPL connected\r\n>>> "
@@ -31,7 +35,7 @@ BUSY_GRACE_SECONDS = 2.0
 
 
 class WebReplServer:
-    def __init__(self, port: int, password: str, host: str = "127.0.0.1"):
+    def __init__(self, port: int, password: str, host: str = "127.0.0.1") -> None:
         from websockets.sync.server import serve
 
         self._password = password.encode()
@@ -79,7 +83,7 @@ class WebReplServer:
             pass
 
     # ------------------------------------------------------------------ per connection (threads)
-    def _handle(self, ws) -> None:
+    def _handle(self, ws: ServerConnection) -> None:
         from websockets.exceptions import ConnectionClosed
 
         # One client at a time, as on a board. A session that is just closing gets a
@@ -99,7 +103,7 @@ class WebReplServer:
         finally:
             self._busy.release()
 
-    def _login(self, ws) -> bool:
+    def _login(self, ws: ServerConnection) -> bool:
         ws.send(PROMPT, text=True)
         typed = b""
         while b"\r" not in typed and b"\n" not in typed:
@@ -114,7 +118,7 @@ class WebReplServer:
         ws.send(CONNECTED, text=True)
         return True
 
-    def _bridge(self, ws) -> None:
+    def _bridge(self, ws: ServerConnection) -> None:
         from websockets.exceptions import ConnectionClosed
 
         mine, theirs = socket.socketpair()

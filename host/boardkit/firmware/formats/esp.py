@@ -20,8 +20,12 @@ from typing import TYPE_CHECKING, Any
 from boardkit.chips import chips_of_family
 from boardkit.errors import FirmwareError
 from boardkit.firmware import littlefs
-from boardkit.firmware.esp_partitions import (PARTITION_MAGIC, PARTITION_TABLE_OFFSET, read_partition_table,
-                                              vfs_partition)
+from boardkit.firmware.esp_partitions import (
+    PARTITION_MAGIC,
+    PARTITION_TABLE_OFFSET,
+    read_partition_table,
+    vfs_partition,
+)
 from boardkit.firmware.formats import ImageFormat, ImageInfo
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ import shutil
 import threading
 from pathlib import Path
 
-from boardkit.conformance.targets import Outcome, Target
-from boardkit.errors import UsageError
-from boardkit.paths import repo_root
+from boardkit import wasm_runtime
+from boardkit.conformance.targets.base import Outcome, Target
+from boardkit.errors import InvalidInput
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>boardkit conformance</title>
 <script type="module">
@@ -45,13 +45,13 @@ window.boardkitReady = true;
 
 
 def runtime_dir() -> Path:
-    return repo_root() / "firmware" / "wasm" / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+    return wasm_runtime.ensure().package
 
 
 def chromium_path() -> str:
     found = os.environ.get("BOARDKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise UsageError("the browser target needs Chromium", hint="apt-get install chromium (or `make setup` as root)")
+        raise InvalidInput("the browser target needs Chromium", hint="apt-get install chromium (or `make setup` as root)")
     return found
 
 
@@ -59,7 +59,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".mjs": "text/javascript"}
 
-    def do_GET(self):  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path in ("/", "/index.html"):
             body = PAGE.encode()
             self.send_response(200)
@@ -70,21 +70,23 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
-    def log_message(self, *args) -> None:
+    def log_message(self, *args: object) -> None:
         pass
 
 
 class BrowserTarget(Target):
+    """One headless Chromium page running MicroPython's WebAssembly build."""
+
     name = "browser"
 
-    def __init__(self):
+    def __init__(self) -> None:
         runtime = runtime_dir()
         if not (runtime / "micropython.mjs").is_file():
-            raise UsageError("the WebAssembly runtime is not installed", hint="run `make setup`")
+            raise InvalidInput("the WebAssembly runtime is not installed", hint="run `make setup`")
         try:
             from playwright.sync_api import Error as PlaywrightError, sync_playwright
         except ImportError:
-            raise UsageError("the browser target needs Playwright", hint="pip install playwright") from None
+            raise InvalidInput("the browser target needs Playwright", hint="pip install playwright") from None
         self._error = PlaywrightError
         self._server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), functools.partial(_Handler, directory=str(runtime)))

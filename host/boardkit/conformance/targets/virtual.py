@@ -1,0 +1,39 @@
+"""A virtual board of its own, started for the run and stopped after it (base of `wasm`, `microbit`)."""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar, Self
+
+from boardkit import virtual
+from boardkit.conformance.targets.base import IMPLEMENTATIONS, Credentials
+from boardkit.conformance.targets.device import DeviceTarget
+
+
+class VirtualTarget(DeviceTarget):
+    """A fresh virtual board of `kind` (a boardkit.virtual kind), private to this run."""
+
+    kind: ClassVar[str] = ""
+    runtime: ClassVar[str] = "{machine}"   # how the description says it runs; {machine}: the board's
+
+    def __init__(self, kind: str | None = None) -> None:
+        kind = kind or self.kind
+        self._board = virtual.start(kind, name=f"conformance-{kind}-{os.getpid()}")
+        try:
+            super().__init__(self._board.port, name=kind)
+        except BaseException:
+            virtual.stop(self._board.name)
+            raise
+        caps = self.device.caps
+        runtime = self.runtime.format(machine=caps.machine)
+        self.description = (f"{IMPLEMENTATIONS.get(caps.implementation, caps.implementation)} "
+                            f"{caps.version_text} ({runtime})")
+
+    @classmethod
+    def open(cls, spec: str, *, credentials: Credentials | None = None) -> Self:
+        """Start a board of this class's kind (spec may be an alias; a virtual board needs no password)."""
+        return cls()
+
+    def close(self) -> None:
+        super().close()
+        virtual.stop(self._board.name)

@@ -1,0 +1,177 @@
+"""boardkit's helpers on the board (lib/bk_fs.py), sent piece by piece as calls need them.
+
+This is where a session survives a board's hard days, each recovery learnt on a real one:
+- out of memory on a small board (micro:bit v1, a few KB of heap): drop the helpers this
+  call does not need, then free the raw REPL's line buffer, then soft-reset (never while a
+  board file is open);
+- code garbled on the way (plain raw mode has no flow control, a busy board drops bytes):
+  our code never has a syntax error nor names what is not there, so those errors mean
+  "send it again"; a helper that lost bytes yet still parsed is defined again.
+A call that is run again calls its restart() first, so output collected from the failed
+run can be dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from boardkit import device_code
+from boardkit.device.errors import file_error
+from boardkit.device.probe import Capabilities, small_heap
+from boardkit.errors import CodeLost, RemoteError
+from boardkit.repl import OutputCallback, RawRepl
+
+GARBLED_RETRIES = 3
+GARBLED_TYPES = ("SyntaxError", "IndentationError", "NameError", "AttributeError")
+SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
+
+Restart = Callable[[], None]
+
+
+class Board(Protocol):
+    """What the helpers need of a session (Device is one)."""
+
+    repl: RawRepl
+
+    @property
+    def caps(self) -> Capabilities: ...
+
+    def exec(self, code: str | bytes, on_output: OutputCallback | None = None,
+             timeout: float | None = None) -> bytes: ...
+
+    def fresh_raw_repl(self) -> None: ...
+
+    def soft_reset(self) -> None: ...
+
+
+class HelperLoader:
+    """Runs calls into lib/bk_fs.py on one board, keeping track of what is defined there."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
+        self.file_open = False  # a board-side file is open (write_file): no soft reset now
+
+    def forget(self) -> None:
+        """The board lost our helpers (a soft reset): send them again when needed."""
+        self.loaded.clear()
+
+    def call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None,
+             restart: Restart | None = None) -> bytes:
+        """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
+
+        On a small board each piece goes in its own exec: the micro:bit cannot parse
+        much more than a few hundred bytes of source at once. A call that is run again (out
+        of memory, code garbled on the way) calls restart() first, so a caller collecting
+        its output through on_output can drop what the failed run printed.
+        """
+        board = self.board
+        try:
+            if not small_heap(board.caps):
+                return self._call_roomy(call, on_output)
+            # Out of memory even with only the helpers this call needs (_exec_small has dropped
+            # the others): first free the raw REPL's line buffer (globals, and an open file,
+            # stay); then, if no board file is open, a soft reset: a fresh heap, without the
+            # REPL's globals (as mpremote's every command does).
+            for recover in (board.fresh_raw_repl, board.soft_reset, None):
+                try:
+                    return self._call_small(call, on_output, restart)
+                except RemoteError as exc:
+                    if exc.exc_type != "MemoryError" or recover is None \
+                            or (recover == board.soft_reset and self.file_open):
+                        raise
+                recover()
+                if restart:
+                    restart()
+        except RemoteError as exc:
+            raise file_error(exc, path, board.caps.platform) from None
+        raise AssertionError("unreachable")
+
+    def exec_own(self, code: str, on_output: OutputCallback | None = None,
+                 restart: Restart | None = None) -> bytes:
+        """Exec boardkit's own code, resending it if it arrived garbled.
+
+        Plain raw mode (old firmware) has no flow control: a board too busy to empty its
+        receive buffer drops bytes. Our code never has a syntax error and checks its data,
+        so those errors mean "garbled on the way" and the code is sent again.
+        """
+        for attempt in range(GARBLED_RETRIES + 1):
+            if attempt and restart:
+                restart()
+            try:
+                return self.board.exec(code, on_output=on_output)
+            except CodeLost:
+                if attempt == GARBLED_RETRIES:
+                    raise
+            except RemoteError as exc:
+                # Our code names nothing that is not there: a NameError or AttributeError from
+                # it means a byte of a name was lost (seen on a micro:bit under heavy load).
+                if not self._garbled(exc) or attempt == GARBLED_RETRIES:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _pieces(self, call: str) -> tuple[list[tuple[str, str]], set[str]]:
+        """The lib/bk_fs.py pieces this session has not sent yet that `call` needs; all it needs."""
+        helpers = device_code.module("bk_fs")
+        used = [name for name in helpers.functions if name + "(" in call]
+        needed = helpers.closure(used)
+        missing = [fn for fn in needed if fn not in self.loaded]
+        pieces = ([] if "" in self.loaded else [("", helpers.prelude)]) + \
+            [(fn, helpers.functions[fn]) for fn in missing]
+        return pieces, set(needed)
+
+    def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
+        pieces, _ = self._pieces(call)
+        out = self.board.exec("".join(code for _, code in pieces) + call, on_output=on_output)
+        self.loaded.update(name for name, _ in pieces)
+        return out
+
+    def _call_small(self, call: str, on_output: OutputCallback | None, restart: Restart | None) -> bytes:
+        # A few KB of heap cannot hold every helper: drop the ones this call does not use
+        # when there are many, or when the board runs out of memory.
+        for attempt in range(2):
+            pieces, needed = self._pieces(call)
+            loaded = [fn for fn in self.loaded if fn]
+            missing = [name for name, _ in pieces if name]
+            if missing and len(loaded) + len(missing) > SMALL_BOARD_FUNCTIONS:
+                self._evict(needed)
+            for name, code in pieces:
+                self._exec_small(code, needed)
+                self.loaded.add(name)
+            try:
+                return self._exec_small(call, needed, on_output=on_output, restart=restart)
+            except RemoteError as exc:
+                if attempt or not self._garbled(exc):
+                    raise
+            # The call itself was sent again and still fails as garbled code does: a helper
+            # it uses lost a byte on the way yet still parsed (`_bk_f.write` as `_.write`).
+            # Define them again (and the prelude, unless that would drop an open file).
+            self.loaded.difference_update(needed if self.file_open else needed | {""})
+            if restart:
+                restart()
+        raise AssertionError("unreachable")
+
+    def _garbled(self, exc: RemoteError) -> bool:
+        """Is this how our own code fails when bytes of it were lost (plain raw mode only)?"""
+        return not self.board.repl.raw_paste and (exc.exc_type in GARBLED_TYPES or "bk: garbled" in exc.message)
+
+    def _exec_small(self, code: str, needed: set[str], on_output: OutputCallback | None = None,
+                    restart: Restart | None = None) -> bytes:
+        """Exec on a small board; out of memory, drop the helpers not needed now and retry once."""
+        try:
+            return self.exec_own(code, on_output=on_output, restart=restart)
+        except RemoteError as exc:
+            if exc.exc_type != "MemoryError" or not self._evict(needed):
+                raise
+        if restart:
+            restart()
+        return self.exec_own(code, on_output=on_output, restart=restart)
+
+    def _evict(self, keep: set[str]) -> bool:
+        """Delete our helper functions other than `keep` from the board; False if none."""
+        evict = [fn for fn in self.loaded if fn and fn not in keep]
+        if evict:
+            self.exec_own("".join(f"del {fn}\n" for fn in evict) + "import gc\ngc.collect()")
+            self.loaded.difference_update(evict)
+        return bool(evict)

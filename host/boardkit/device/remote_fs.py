@@ -1,0 +1,299 @@
+"""Files on the board: list, read, write (never losing the old file), remove, make folders.
+
+Every operation is a short call into lib/bk_fs.py (through HelperLoader) and adapts to the
+board's capabilities: folders or the micro:bit v1's flat filesystem, base64 or hex, rename
+or copy. Writes land under a temporary name (TMP_SUFFIX) and replace the old file only once
+complete and verified: a cut cable leaves the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import hashlib
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from boardkit.device.helpers import Board, HelperLoader
+from boardkit.device.probe import small_heap
+from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
+from boardkit.repl import OutputCallback
+
+Progress = Callable[[int, int], None]  # (done, total) in bytes
+Stat = tuple[str, int]                 # ("f", size) or ("d", 0)
+
+TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
+# The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
+MICROBIT_NAME_MAX = 120
+# Folders a port's runtime puts in the filesystem that are not the user's files.
+SYSTEM_FOLDERS: dict[str, tuple[str, ...]] = {"webassembly": ("/dev", "/proc")}
+
+
+@dataclass
+class FileEntry:
+    name: str
+    size: int          # bytes; -1 for a folder
+    path: str
+    hash: str | None = None  # listing_hash() of the file, where asked for (tree())
+
+    @property
+    def is_dir(self) -> bool:
+        return self.size < 0
+
+
+def content_hash(data: bytes, sha256: bool) -> str:
+    """The hash lib/bk_fs.py's _bk_hash computes on a board with (or without) hashlib."""
+    if sha256:
+        return "s:" + hashlib.sha256(data).hexdigest()
+    return "a:%08x" % zlib.adler32(data)
+
+
+def listing_hash(data: bytes, sha256: bool) -> str:
+    """The hash tree() reports: SHA-256 cut to 64 bits (plenty to see a change; the listing
+    crosses the link on every sync, at 115200 baud every byte counts). Writes are still
+    verified with the whole hash."""
+    return content_hash(data, sha256)[:18]
+
+
+class RemoteFiles:
+    """The filesystem of one board, reached through its session's helpers."""
+
+    def __init__(self, board: Board, helpers: HelperLoader) -> None:
+        self.board = board
+        self.helpers = helpers
+
+    def _call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None,
+              restart: Callable[[], None] | None = None) -> bytes:
+        return self.helpers.call(call, on_output=on_output, path=path, restart=restart)
+
+    def board_path(self, path: str) -> str:
+        """A path as this board spells it: absolute where it has folders, bare on a flat one."""
+        path = path.strip() or "/"
+        if not self.board.caps.has_folders:
+            return path.lstrip("/") or "/"
+        if not path.startswith("/"):
+            path = "/" + path
+        return path.rstrip("/") or "/"
+
+    def stat(self, path: str) -> Stat | None:
+        """("f", size) or ("d", 0) for what is at path; None when nothing is."""
+        path = self.board_path(path)
+        value = ast.literal_eval(self._call(f"print(repr(_bk_stat({path!r})))").decode().strip())
+        return (value[0], value[1]) if value else None
+
+    def listdir(self, path: str = "/") -> list[FileEntry]:
+        """What one folder holds (folders first), or the file itself when path is a file."""
+        path = self.board_path(path)
+        caps = self.board.caps
+        if not caps.has_folders and path.strip("/"):
+            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: there is no folder {path!r}",
+                                     hint="list the top level with `boardkit ls`")
+        kind = self.stat(path) if caps.has_folders else ("d", 0)
+        if kind is None:
+            raise RemoteFileError(f"{path}: no such file or folder on the board")
+        if kind[0] == "f":
+            return [FileEntry(path.rsplit("/", 1)[-1], kind[1], path)]
+        rows = ast.literal_eval(self._call(f"_bk_ls({path!r})").decode().strip())
+        entries = [FileEntry(name, size, _join(path, name)) for name, size in rows]
+        return sorted(entries, key=lambda e: (not e.is_dir, e.name))
+
+    def read_file(self, path: str, progress: Progress | None = None) -> bytes:
+        """A whole file's bytes."""
+        path = self.board_path(path)
+        found = self.stat(path)
+        if found is None:
+            raise RemoteFileError(f"{path}: no such file on the board")
+        if found[0] == "d":
+            raise RemoteFileError(f"{path} is a folder", hint="use `boardkit ls` to list it")
+        total = found[1]
+        caps = self.board.caps
+        chunk = 1536 if caps.binascii else 128
+        decode: Callable[[bytes], bytes] = base64.b64decode if caps.binascii else \
+            (lambda line: bytes.fromhex(line.decode()))
+        data = bytearray()
+        pending = bytearray()
+
+        def restart() -> None:   # the call runs again from the start: keep only the new run's output
+            data.clear()
+            pending.clear()
+
+        def take(out: bytes) -> None:
+            pending.extend(out)
+            *lines, rest = pending.split(b"\n")
+            pending[:] = rest
+            for line in lines:
+                if line.strip():
+                    data.extend(decode(bytes(line.strip())))
+            if progress:
+                progress(len(data), total)
+
+        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path, restart=restart)
+        take(b"\n")
+        return bytes(data)
+
+    def write_file(self, path: str, data: bytes, progress: Progress | None = None) -> None:
+        """Write a whole file. It lands under a temporary name first and replaces the old file
+        only when complete: renamed where the board can rename, else copied on the board
+        once the copy is sure to fit (a new file too big for that is written in place)."""
+        path = self.board_path(path)
+        self.check_name(path)
+        caps = self.board.caps
+        if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
+            raise RemoteFileError(f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
+                                  hint="remove files with `boardkit rm` first")
+        try:
+            size = self._write_via(path + TMP_SUFFIX, path, data, progress)
+        except RemoteFileError as exc:
+            if "bk: no room beside" in str(exc):
+                raise RemoteFileError(
+                    f"{path}: no room for the new file beside the old one ({len(data)} bytes); "
+                    f"the old {path} is kept",
+                    hint=f"this board cannot rename, so the new file is written whole before the old one "
+                         f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again") from None
+            if "bk: no room for copy" not in str(exc):
+                raise
+            # A new file (nothing to lose) too big to be written twice: written in place.
+            size = self._write_via(path, path, data, progress)
+        if size != len(data):
+            raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
+                                  hint="the board may be full; check with `boardkit info`")
+        if progress and not data:
+            progress(0, 0)
+
+    def _write_via(self, tmp: str, path: str, data: bytes, progress: Progress | None) -> int:
+        """Write data to tmp, check it, and put it in place as path; the size the board holds."""
+        caps = self.board.caps
+        self._call(f"_bk_open({tmp!r})", path=path)
+        self.helpers.file_open = True
+        try:
+            done = 0
+            for piece in _slices(data, caps.binascii, caps.mem_free):
+                check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
+                literal = repr(piece)
+                # Source text goes as a bytes literal (about 1.03x its size); binary data
+                # as base64 (1.33x) where the board can decode it. The shorter one wins.
+                encoded = base64.b64encode(piece).decode() if caps.binascii else ""
+                if encoded and len(encoded) + 2 < len(literal):
+                    self._call(f"_bk_w64({encoded!r},{check})", path=path)
+                else:
+                    self._call(f"_bk_wb({literal},{check})", path=path)
+                done += len(piece)
+                if progress:
+                    progress(done, len(data))
+            # Every piece was checked on arrival (length, sum, offset). Boards with room
+            # also hash the whole file before it replaces the old one; the micro:bit's
+            # heap cannot hold the hashing code beside the writing code.
+            check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
+            finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
+            return int(self._call(finish, path=path).decode().strip())
+        except RemoteFileError:
+            self._cleanup_tmp(tmp, path)   # written in place (tmp == path): a new file, half of it
+            raise
+        finally:
+            self.helpers.file_open = False
+
+    def _cleanup_tmp(self, tmp: str, path: str) -> None:
+        try:
+            self._call(f"_bk_f.close()\ntry:\n os.remove({tmp!r})\nexcept OSError:\n pass")
+        except BoardkitError:
+            pass
+
+    def tree(self, path: str = "/") -> list[FileEntry]:
+        """Everything below path, with sizes and content hashes, in one round trip."""
+        return self.listing(path)[1]
+
+    def listing(self, path: str = "/") -> tuple[tuple[str, int] | None, list[FileEntry]]:
+        """(what path is, as stat() says; everything below it), in one round trip."""
+        path = self.board_path(path)
+        lines = [line.strip() for line in self._call(f"_bk_list({path!r})", path=path).decode().splitlines()]
+        lines = [line for line in lines if line]
+        found = ast.literal_eval(lines[0]) if lines else None
+        if found is None:
+            return None, []
+        if found[0] == "f":
+            raise RemoteFileError(f"{path} is a file, not a folder")
+        hidden = SYSTEM_FOLDERS.get(self.board.caps.platform, ())
+        entries = []
+        for line in lines[1:]:
+            name, size, digest = ast.literal_eval(line)
+            if any(name == h or name.startswith(h + "/") for h in hidden):
+                continue
+            entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
+        return found, entries
+
+    def remove(self, path: str, recursive: bool = False) -> None:
+        """Remove a file or an empty folder; with recursive, a folder and all it holds."""
+        path = self.board_path(path)
+        if path.strip("/") == "":
+            raise RemoteFileError("the board's top folder cannot be removed",
+                                  hint="name the files or folders inside it")
+        found = self.stat(path)
+        if found is None:
+            raise RemoteFileError(f"{path}: no such file or folder on the board")
+        if found[0] == "f":
+            call = "os.remove"
+        else:
+            call = "_bk_rmtree" if recursive else "os.rmdir"
+        self._call(f"{call}({path!r})", path=path)
+
+    def mkdir(self, path: str) -> None:
+        """Make one folder (its parent must exist)."""
+        path = self.board_path(path)
+        if not self.board.caps.has_folders:
+            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: it cannot make folders",
+                                     hint="put files at the top level")
+        self.check_name(path)
+        if self.stat(path) is not None:
+            raise RemoteFileError(f"{path} already exists on the board")
+        self._call(f"os.mkdir({path!r})", path=path)
+
+    def check_name(self, path: str) -> None:
+        """Refuse names this board cannot store, before touching anything."""
+        name = path.rsplit("/", 1)[-1]
+        if not name or name in (".", ".."):
+            raise RemoteFileError(f"{path!r} is not a file name", hint="give a name like main.py")
+        if "\x00" in path:
+            raise RemoteFileError(f"{path!r}: names cannot contain NUL bytes")
+        if not self.board.caps.has_folders:
+            if "/" in path.strip("/"):
+                raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: {path!r} has a folder in it",
+                                         hint="put files at the top level, e.g. main.py")
+            longest = MICROBIT_NAME_MAX - len(TMP_SUFFIX)  # the temporary name must fit too
+            if len(path.strip("/").encode()) > longest:
+                raise RemoteFileError(f"{path!r} is too long for {self._name()} "
+                                      f"(at most {longest} bytes)", hint="use a shorter name")
+
+    def _name(self) -> str:
+        caps = self.board.caps
+        return f"this board ({caps.machine})" if caps.machine else "this board"
+
+
+def _slices(data: bytes, base64_ok: bool, mem_free: int) -> Iterator[bytes]:
+    """Cut data into pieces whose encoded form one exec can hold on this board.
+
+    The bound is on the encoded length (what the board must receive and parse): a bytes
+    literal of binary data is up to 4x its size, of source text barely more than 1x.
+    """
+    if mem_free < 32 * 1024:
+        budget = 320
+    elif mem_free < 64 * 1024:
+        budget = 1024
+    else:
+        budget = 16384
+    start = 0
+    while start < len(data):
+        end = min(len(data), start + budget)
+        while end - start > 1 and _encoded_size(data[start:end], base64_ok) > budget:
+            end = start + max(1, (end - start) * 3 // 4)
+        yield data[start:end]
+        start = end
+
+
+def _encoded_size(piece: bytes, base64_ok: bool) -> int:
+    literal = len(repr(piece))
+    return min(literal, (len(piece) + 2) // 3 * 4 + 2) if base64_ok else literal
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else folder.rstrip("/") + "/" + name

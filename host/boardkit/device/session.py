@@ -1,0 +1,130 @@
+"""Device: one board, reached over a Link, driven through the raw REPL.
+
+Capabilities are probed once per session (lazily, so `exec` does not pay for it) and
+every filesystem operation adapts to what the board has: modern MicroPython,
+CircuitPython, or the micro:bit v1's flat filesystem without os.stat.
+
+Device is the session (exec/eval, resets, its lifetime); what it does with files is
+RemoteFiles (remote_fs.py), through boardkit's helpers on the board (helpers.py).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from boardkit.device.errors import remote_error
+from boardkit.device.helpers import HelperLoader
+from boardkit.device.probe import Capabilities, probe
+from boardkit.device.remote_fs import FileEntry, Progress, RemoteFiles, Stat
+from boardkit.errors import BoardkitError
+from boardkit.links import Link
+from boardkit.repl import OutputCallback, RawRepl
+
+
+class Device:
+    """A board you can run code on and move files to and from."""
+
+    def __init__(self, link: Link, url: str, timeout: float = 10.0) -> None:
+        self.link = link
+        self.url = url
+        self.repl = RawRepl(link, timeout=timeout)
+        self._caps: Capabilities | None = None
+        self.helpers = HelperLoader(self)
+        self.files = RemoteFiles(self, self.helpers)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Tidy up our helpers, leave the board at its friendly REPL, release the port."""
+        try:
+            if self.helpers.loaded:
+                # Our helpers live in the REPL's globals; a small board needs that heap back.
+                self.helpers.call("_bk_clean()")
+            self.repl.exit()
+        except BoardkitError:
+            pass
+        finally:
+            self.link.close()
+
+    def __enter__(self) -> Device:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running code ----------------------------------------------------------------
+
+    def exec(self, code: str | bytes, on_output: OutputCallback | None = None,
+             timeout: float | None = None) -> bytes:
+        """Run code; stream its output; return stdout. Raises RemoteError if it raised."""
+        result = self.repl.exec(code, on_stdout=on_output, timeout=timeout)
+        if result.raised:
+            raise remote_error(result.stderr)
+        return result.stdout
+
+    def eval(self, expression: str) -> Any:
+        """Evaluate an expression on the board and return it as a Python value (literals only)."""
+        return ast.literal_eval(self.exec(f"print(repr({expression}))").decode().strip())
+
+    @property
+    def caps(self) -> Capabilities:
+        """What this board is and can do (probed on first use)."""
+        if self._caps is None:
+            self._caps = probe(self.helpers.exec_own, self.fresh_raw_repl)
+        return self._caps
+
+    # -- resets ----------------------------------------------------------------------
+
+    def fresh_raw_repl(self) -> None:
+        """Leave the raw REPL and enter it again: frees its line buffer, which stays as big as
+        the longest code it took (3 KB of code held 3 KB of a micro:bit's 9.5 KB heap)."""
+        self.repl.exit()
+        self.repl.enter()
+
+    def soft_reset(self) -> None:
+        """A fresh heap (the REPL's globals, our helpers with them, are gone)."""
+        self.repl.soft_reset()
+        self.helpers.forget()
+
+    # -- files (see RemoteFiles) -------------------------------------------------------
+
+    def board_path(self, path: str) -> str:
+        """A path as this board spells it: absolute where it has folders, bare on a flat one."""
+        return self.files.board_path(path)
+
+    def check_name(self, path: str) -> None:
+        """Refuse names this board cannot store, before touching anything."""
+        self.files.check_name(path)
+
+    def stat(self, path: str) -> Stat | None:
+        """("f", size) or ("d", 0) for what is at path; None when nothing is."""
+        return self.files.stat(path)
+
+    def listdir(self, path: str = "/") -> list[FileEntry]:
+        """What one folder holds (folders first), or the file itself when path is a file."""
+        return self.files.listdir(path)
+
+    def tree(self, path: str = "/") -> list[FileEntry]:
+        """Everything below path, with sizes and content hashes, in one round trip."""
+        return self.files.tree(path)
+
+    def listing(self, path: str = "/") -> tuple[Stat | None, list[FileEntry]]:
+        """(what path is, as stat() says; everything below it), in one round trip."""
+        return self.files.listing(path)
+
+    def read_file(self, path: str, progress: Progress | None = None) -> bytes:
+        """A whole file's bytes."""
+        return self.files.read_file(path, progress)
+
+    def write_file(self, path: str, data: bytes, progress: Progress | None = None) -> None:
+        """Write a whole file; the old one is replaced only once the new one is complete."""
+        self.files.write_file(path, data, progress)
+
+    def remove(self, path: str, recursive: bool = False) -> None:
+        """Remove a file or an empty folder; with recursive, a folder and all it holds."""
+        self.files.remove(path, recursive)
+
+    def mkdir(self, path: str) -> None:
+        """Make one folder (its parent must exist)."""
+        self.files.mkdir(path)
