@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from boardkit.boards import (Board, boards_dir, boards_for_usb, boards_markdown, get_board, load_board_file,
-                             load_boards)
-from boardkit.errors import UsageError
+from boardkit.boards import Board, boards_dir, boards_for_usb, boards_markdown, get_board, load_board_file, load_boards
+from boardkit.errors import InvalidInput
 from boardkit.paths import repo_root
 from cli_helpers import boardkit, one_line_error
 
@@ -60,16 +59,16 @@ def test_release_picks_newest_or_the_asked_version():
     assert board.release().version == "1.27.0"
     assert board.release(version="1.26.1").version == "1.26.1"
     assert board.release(version="v1.26.1").version == "1.26.1"
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(InvalidInput) as err:
         board.release(version="0.1")
     assert "available: 1.27.0, 1.26.1" in err.value.hint
-    with pytest.raises(UsageError, match="no circuitpython"):
+    with pytest.raises(InvalidInput, match="no circuitpython"):
         board.release("circuitpython")
     assert get_board("rpi_pico").release("circuitpython").format == "uf2"
 
 
 def test_unknown_board_lists_the_ids():
-    with pytest.raises(UsageError, match="unknown board 'esp64'") as err:
+    with pytest.raises(InvalidInput, match="unknown board 'esp64'") as err:
         get_board("esp64")
     assert "rpi_pico" in err.value.hint
 
@@ -147,7 +146,7 @@ BAD = [
     # (change, expected words in the one error)
     (("flash_size = 2097152", 'flash_size = "2 MB"'), "my_board.toml line 5: flash_size must be an integer"),
     (("ram_size = 270336", "ram_size = true"), "ram_size must be an integer"),
-    (('method = "uf2"', 'method = "jtag"'), "method must be one of esptool, daplink, uf2, virtual"),
+    (('method = "uf2"', 'method = "jtag"'), "method must be one of daplink, esptool, uf2, virtual"),
     (('id = "my_board"', 'id = "other_board"'), "must equal the file name"),
     (('id = "my_board"', 'id = "MyBoard"'), "must be snake_case"),
     (('usb = [["0x2e8a", "0x0005"]]', 'usb = [[11914, 5]]'), "usb ids must be pairs of hex strings"),
@@ -167,7 +166,7 @@ def test_bad_file_gives_one_clear_error(tmp_path, change, expected):
     old, new = change
     assert old in GOOD
     path = write(tmp_path, GOOD.replace(old, new, 1))
-    with pytest.raises(UsageError) as err:
+    with pytest.raises(InvalidInput) as err:
         load_boards(tmp_path)
     message = str(err.value)
     assert message.startswith("my_board.toml"), message
@@ -177,16 +176,16 @@ def test_bad_file_gives_one_clear_error(tmp_path, change, expected):
 
 def test_toml_syntax_error_names_the_line(tmp_path):
     write(tmp_path, GOOD.replace("ram_size = 270336", "ram_size = = 1"))
-    with pytest.raises(UsageError, match=r"my_board.toml: not valid TOML: .*line 6"):
+    with pytest.raises(InvalidInput, match=r"my_board.toml: not valid TOML: .*line 6"):
         load_board_file(tmp_path / "my_board.toml")
 
 
 def test_duplicate_release_and_no_release(tmp_path):
     write(tmp_path, GOOD + GOOD[GOOD.index("[[firmware]]"):])
-    with pytest.raises(UsageError, match="listed twice"):
+    with pytest.raises(InvalidInput, match="listed twice"):
         load_boards(tmp_path)
     write(tmp_path, GOOD[:GOOD.index("[[firmware]]")])
-    with pytest.raises(UsageError, match=r"at least one \[\[firmware\]\]"):
+    with pytest.raises(InvalidInput, match=r"at least one \[\[firmware\]\]"):
         load_boards(tmp_path)
 
 

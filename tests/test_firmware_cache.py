@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from boardkit.boards import Board, FsLayout, Release, get_board
-from boardkit.errors import FirmwareError, UsageError
+from boardkit.errors import FirmwareError, InvalidInput
 from boardkit.firmware import cache
 from boardkit.firmware.integrity import check_image
 from cli_helpers import boardkit, one_line_error
@@ -337,11 +337,11 @@ def test_add_the_debian_microbit_hex(home):
 
 
 def test_add_refuses_wrong_files(home, tmp_path):
-    with pytest.raises(UsageError, match="takes uf2"):
+    with pytest.raises(InvalidInput, match="takes uf2"):
         cache.add(write(tmp_path, "fw.hex", make_hex()), "rpi_pico")
     with pytest.raises(FirmwareError, match="built for esp32s3"):
         cache.add(write(tmp_path, "fw.bin", make_esp("esp32s3")), "esp32_generic")
-    with pytest.raises(UsageError, match="not a firmware image name"):
+    with pytest.raises(InvalidInput, match="not a firmware image name"):
         cache.add(write(tmp_path, "fw.txt", b"hello"))
     image = cache.add(write(tmp_path, "mine.uf2", make_uf2()), "rpi_pico")
     assert image.pinned_by == "added" and image.board == "rpi_pico" and image.version is None

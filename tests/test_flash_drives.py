@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from boardkit.errors import FirmwareError, FlashError, UsageError
+from boardkit.errors import FirmwareError, FlashError, InvalidInput
 from boardkit.firmware.uf2 import RP2040_FAMILY, to_uf2
 from boardkit.flash.drives import find_drives, flash_daplink, flash_uf2
 
@@ -126,7 +126,7 @@ def test_daplink_two_drives_need_drive_option(media, images):
     first, second = mount("MICROBIT"), mount("MICROBIT1")
     mount("MICROBIT-BACKUP")                                # not a DAPLink drive name
     assert find_drives("MICROBIT", mounts) == [first, second]
-    with pytest.raises(UsageError, match="2 MICROBIT drives are mounted") as info:
+    with pytest.raises(InvalidInput, match="2 MICROBIT drives are mounted") as info:
         flash_daplink(_board("daplink"), images[0], None, None, mounts_file=mounts)
     assert "--drive" in info.value.hint
     flash_daplink(_board("daplink"), images[0], second, None, mounts_file=mounts, wait=_consume)
@@ -208,7 +208,7 @@ def test_uf2_read_only_and_ambiguous(media, images):
     with pytest.raises(FlashError, match="read-only"):
         flash_uf2(_board("uf2"), images[1], None, None, mounts_file=mounts)
     mount("RPI-RP21")
-    with pytest.raises(UsageError, match="2 RPI-RP2 drives"):
+    with pytest.raises(InvalidInput, match="2 RPI-RP2 drives"):
         flash_uf2(_board("uf2"), images[1], None, None, mounts_file=mounts)
 
 

@@ -16,9 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boardkit import virtual
-from boardkit.errors import FirmwareError, UsageError, VirtualBoardError
-from boardkit.firmware.microbit_fs import (CHUNK_SIZE, DATA_PER_CHUNK, MAX_NAME_LENGTH, add_files_to_hex,
-                                           filesystem_capacity, fs_region, read_files_from_hex)
+from boardkit.errors import FirmwareError, InvalidInput, VirtualBoardError
+from boardkit.firmware.microbit_fs import (
+    CHUNK_SIZE,
+    DATA_PER_CHUNK,
+    MAX_NAME_LENGTH,
+    add_files_to_hex,
+    filesystem_capacity,
+    fs_region,
+    read_files_from_hex,
+)
 from boardkit.virtual.backends import MICROBIT_FIRMWARE
 from pty_helpers import enter_raw, raw_exec, read_until
 
@@ -108,18 +115,18 @@ def test_chunk_boundaries(size):
 def test_names_the_filesystem_cannot_hold():
     ok = "n" * MAX_NAME_LENGTH
     assert ok in read_files_from_hex(add_files_to_hex(FIRMWARE, {ok: b"1"}))
-    with pytest.raises(UsageError, match="at most 120 bytes"):
+    with pytest.raises(InvalidInput, match="at most 120 bytes"):
         add_files_to_hex(FIRMWARE, {"n" * (MAX_NAME_LENGTH + 1): b"1"})
-    with pytest.raises(UsageError, match="flat"):
+    with pytest.raises(InvalidInput, match="flat"):
         add_files_to_hex(FIRMWARE, {"lib/helper.py": b"1"})
-    with pytest.raises(UsageError, match="needs a name"):
+    with pytest.raises(InvalidInput, match="needs a name"):
         add_files_to_hex(FIRMWARE, {"": b"1"})
 
 
 @needs_firmware
 def test_too_many_bytes_are_refused_with_what_fits():
     capacity = filesystem_capacity(FIRMWARE)
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(InvalidInput) as info:
         add_files_to_hex(FIRMWARE, {"big.py": b"#" * capacity})
     message = str(info.value)
     assert "\n" not in message and f"only {capacity} bytes fit" in message and info.value.hint
@@ -242,7 +249,7 @@ def test_reflash_refuses_a_bad_image_and_keeps_the_board(tmp_path):
         with pytest.raises(FirmwareError):
             virtual.reflash("bad-mb", image=bogus)
         assert virtual.find("bad-mb").pid == board.pid
-        with pytest.raises(UsageError, match="fit"):
+        with pytest.raises(InvalidInput, match="fit"):
             virtual.reflash("bad-mb", files={"big.py": b"#" * 20000})
         assert virtual.find("bad-mb").pid == board.pid
     finally:

@@ -13,10 +13,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boardkit.errors import FirmwareError, UsageError
-from boardkit.firmware.uf2 import (BLOCK_SIZE, FLAG_FAMILY_ID, MAGIC_END, MAGIC_START0, MAGIC_START1,
-                                   RP2040_FAMILY, add_littlefs_to_uf2, flash_bytes, read_littlefs_files,
-                                   read_uf2, to_uf2, uf2_blocks, uf2_family)
+from boardkit.errors import FirmwareError, InvalidInput
+from boardkit.firmware.uf2 import (
+    BLOCK_SIZE,
+    FLAG_FAMILY_ID,
+    MAGIC_END,
+    MAGIC_START0,
+    MAGIC_START1,
+    RP2040_FAMILY,
+    add_littlefs_to_uf2,
+    flash_bytes,
+    read_littlefs_files,
+    read_uf2,
+    to_uf2,
+    uf2_blocks,
+    uf2_family,
+)
 
 FS_OFFSET = 0x100A0000      # boards/rpi_pico.toml: XIP address of the 1408 KB filesystem
 FS_SIZE = 0x160000
@@ -99,13 +111,13 @@ def test_offset_as_flash_offset_or_xip_address():
 
 def test_refusals():
     firmware = _firmware()
-    with pytest.raises(UsageError, match="do not fit"):
+    with pytest.raises(InvalidInput, match="do not fit"):
         add_littlefs_to_uf2(firmware, {"big.bin": bytes(64 * 1024)}, FS_OFFSET, 16 * 4096)
-    with pytest.raises(UsageError, match="not a file path"):
+    with pytest.raises(InvalidInput, match="not a file path"):
         add_littlefs_to_uf2(firmware, {"../x.py": b""}, FS_OFFSET, FS_SIZE)
     with pytest.raises(FirmwareError, match="inside the filesystem region"):
         add_littlefs_to_uf2(firmware, {"a.py": b""}, 0x10000000 + 0x8000, FS_SIZE)
-    with pytest.raises(UsageError, match="whole number"):
+    with pytest.raises(InvalidInput, match="whole number"):
         add_littlefs_to_uf2(firmware, {"a.py": b""}, FS_OFFSET, 5000)
     with pytest.raises(FirmwareError):
         add_littlefs_to_uf2(b"not a uf2", {"a.py": b""}, FS_OFFSET, FS_SIZE)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from boardkit.cli.common import Progress, emit_json, human_size
 from boardkit.errors import UsageError
 
+if TYPE_CHECKING:
+    from boardkit.firmware.cache import CachedImage
+
 
 @click.group()
-def firmware():
+def firmware() -> None:
     """Firmware images: list the cache, fetch a board's release, add a local file.
 
     Every image is checked against its SHA-256 before every use: the pin in boards/<id>.toml,
@@ -17,7 +22,7 @@ def firmware():
     """
 
 
-def _describe(image) -> str:
+def _describe(image: CachedImage) -> str:
     what = " ".join(x for x in (image.board, image.version) if x) or "image"
     return (f"{what}: {image.path} ({human_size(image.size)}, sha256 {image.sha256[:12]}…, "
             f"pinned by {image.pinned_by})")
@@ -25,7 +30,7 @@ def _describe(image) -> str:
 
 @firmware.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-def list_(as_json):
+def list_(as_json: bool) -> None:
     """List the images in the cache.
 
     \b
@@ -33,9 +38,10 @@ def list_(as_json):
       boardkit firmware list
       boardkit firmware list --json
     """
-    from boardkit.firmware.cache import cache_dir, list_cached
+    from boardkit.api.flashing import list_firmware
+    from boardkit.firmware.cache import cache_dir
 
-    images = list_cached()
+    images = list_firmware()
     if as_json:
         emit_json([image.to_dict() for image in images])
         return
@@ -61,7 +67,7 @@ def list_(as_json):
               show_default=True, help="Which firmware.")
 @click.option("--offline", is_flag=True, help="Use only the cache; never download.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def fetch(board_id, version, flavour, offline, as_json):
+def fetch(board_id: str | None, version: str | None, flavour: str, offline: bool, as_json: bool) -> None:
     """Download a board's firmware into the cache (or check the cached copy).
 
     \b
@@ -70,14 +76,13 @@ def fetch(board_id, version, flavour, offline, as_json):
       boardkit firmware fetch --board esp32_generic --version 1.26.1
       boardkit firmware fetch --board virtual_microbit --offline
     """
-    from boardkit.boards import get_board, load_boards
-    from boardkit.firmware.cache import image_for
+    from boardkit.api.flashing import fetch_firmware, list_boards, resolve_board
 
     if not board_id:
-        raise UsageError("which board? give --board ID", hint=f"boards: {', '.join(load_boards())}")
-    board = get_board(board_id)
+        raise UsageError("which board? give --board ID", hint=f"boards: {', '.join(b.id for b in list_boards())}")
+    board = resolve_board(board_id)
     with Progress(f"{board.id} {flavour} {version or ''}".strip()) as progress:
-        image = image_for(board, version=version, flavour=flavour, offline=offline, progress=progress)
+        image = fetch_firmware(board, version=version, flavour=flavour, offline=offline, progress=progress)
     if as_json:
         emit_json(image.to_dict())
     else:
@@ -88,7 +93,7 @@ def fetch(board_id, version, flavour, offline, as_json):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--board", "board_id", metavar="ID", help="The board it is for (checks it fits that board).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
-def add(file, board_id, as_json):
+def add(file: str, board_id: str | None, as_json: bool) -> None:
     """Add a local image (.bin, .hex, .uf2) to the cache and lock its hash.
 
     \b
@@ -98,9 +103,9 @@ def add(file, board_id, as_json):
     """
     from pathlib import Path
 
-    from boardkit.firmware.cache import add as add_image
+    from boardkit.api.flashing import add_firmware
 
-    image = add_image(Path(file), board_id)
+    image = add_firmware(Path(file), board_id)
     if as_json:
         emit_json(image.to_dict())
     else:

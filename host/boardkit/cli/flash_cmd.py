@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from boardkit.cli.common import Progress, emit_json, options
-from boardkit.errors import UsageError
 
 EPILOG = """\b
 Examples:
@@ -20,32 +19,6 @@ Examples:
   boardkit flash --board rpi_pico --drive /media/me/RPI-RP2
 Virtual boards are flashed by name (-p NAME): they restart on the image.
 """
-
-
-def resolve_board(board_id: str | None, port: str | None):
-    """--board, or the board the -p port is: a virtual board's kind, or its USB VID:PID."""
-    from boardkit.boards import boards_for_usb, get_board
-
-    if board_id:
-        return get_board(board_id)
-    if port:
-        from boardkit import virtual
-
-        found = virtual.find(port)
-        if found is not None:
-            return get_board(f"virtual_{found.kind}")
-        from boardkit.ports import serial_ports
-
-        for info in serial_ports(include_all=True):
-            if info.port == port and info.vid_pid:
-                vid, pid = (int(part, 16) for part in info.vid_pid.split(":"))
-                candidates = boards_for_usb(vid, pid)
-                if len(candidates) == 1:
-                    return candidates[0]
-                if candidates:
-                    raise UsageError(f"{port} could be {', '.join(b.id for b in candidates)}",
-                                     hint="say which with --board")
-    raise UsageError("which board is this?", hint="give --board ID (see `boardkit boards`)")
 
 
 @click.command(epilog=EPILOG)
@@ -61,55 +34,41 @@ def resolve_board(board_id: str | None, port: str | None):
               help="The board's port (the same as boardkit's -p, which may also go before `flash`).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def flash(ctx, image, board_id, version, kit_dir, erase, offline, drive, port_here, as_json):
+def flash(ctx: click.Context, image: Path | None, board_id: str | None, version: str | None,
+          kit_dir: Path | None, erase: bool, offline: bool, drive: Path | None, port_here: str | None,
+          as_json: bool) -> None:
     """Flash MicroPython (or a kit) onto a board: checks the image, writes it, verifies it,
     and waits for the board to come back running Python."""
-    from boardkit.flash import FlashTarget, firmware_image, flash_board
-
+    from boardkit.api import flashing
     from boardkit.ports import resolve
 
     port = port_here or options(ctx).get("port")
     if not port and not drive and board_id is None:
         port = resolve(None)   # the only board present; several: "choose one with -p"
-    board = resolve_board(board_id, port)
+    board = flashing.resolve_board(board_id, port)
     started = time.monotonic()
-    kit = None
-    if kit_dir is not None:   # a broken kit is said before any download
-        from boardkit.firmware.kit import collect_kit
-
-        kit = collect_kit(kit_dir, board)
-    with Progress("downloading firmware") as bar:   # the image is checked before any board is touched
-        firmware = firmware_image(board, version, image, offline=offline, progress=bar)
-    if not port and not drive and board.method in ("esptool", "virtual"):
-        port = resolve(None)
-    if board.method == "virtual" and port:
-        from boardkit import virtual
-
-        found = virtual.find(port)
-        port = found.name if found else port
-    target = FlashTarget(port=port, drive=drive, virtual_name=port if board.method == "virtual" else None)
-    kit_summary = None
     with tempfile.TemporaryDirectory(prefix="bk-kit-") as tmp:
-        files = None
-        if kit is not None:
-            from boardkit.firmware.kit import build_kit_image
-
-            data, suffix = build_kit_image(kit, board, firmware)
-            firmware = Path(tmp) / f"kit{suffix}"
-            firmware.write_bytes(data)
-            files = kit.files
-            kit_summary = {"files": sorted(kit.files), "compiled": kit.compiled, "note": kit.note}
-            if kit.note and not as_json:
-                click.echo(f"boardkit: note: {kit.note}", err=True)
+        kit = None
+        with Progress("downloading firmware") as bar:   # checked before any board is touched
+            if kit_dir is not None:
+                kit = flashing.build_kit(kit_dir, board, Path(tmp) / "kit", version=version, firmware=image,
+                                         offline=offline, progress=bar)
+                firmware = kit.image
+            else:
+                firmware = flashing.prepare_image(board, version=version, image=image, offline=offline,
+                                                  progress=bar)
+        if kit is not None and kit.note and not as_json:
+            click.echo(f"boardkit: note: {kit.note}", err=True)
+        target = flashing.flash_target(board, port, drive)
         with Progress(f"flashing {board.name}") as bar:
-            summary = flash_board(board, firmware, target, erase=erase, files=files, progress=bar)
-    summary = {"board": board.id, "image": str(image or firmware.name), "seconds": round(time.monotonic() - started, 2),
-               **summary}
-    if kit_summary:
-        summary["kit"] = kit_summary
+            result = flashing.flash(board, firmware, target, erase=erase, progress=bar)
+    summary = {**result.to_dict(), "image": str(image or firmware.name),
+               "seconds": round(time.monotonic() - started, 2)}
+    if kit is not None:
+        summary["kit"] = {"files": kit.files, "compiled": kit.compiled, "note": kit.note}
     if as_json:
         emit_json(summary)
     else:
         click.echo(f"flashed {board.name}" + (f" with kit {kit_dir}" if kit_dir else "") +
-                   f" in {summary['seconds']:.1f} s" + (" — it is running MicroPython" if summary.get("banner") else ""),
+                   f" in {summary['seconds']:.1f} s" + (" — it is running MicroPython" if result.banner else ""),
                    err=True)

@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from boardkit.cli.common import Progress, emit_json, human_size
-from boardkit.errors import UsageError
 
 
 @click.group()
-def kit():
+def kit() -> None:
     """Classroom kit images: firmware + lib/ modules (.mpy where possible) + lesson files."""
 
 
@@ -31,31 +30,19 @@ go with `boardkit flash --kit lesson3/`.
               help="A local firmware image instead of the pinned release.")
 @click.option("--offline", is_flag=True, help="Use only the firmware cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def build(kit_dir, board_id, output, version, firmware_path, offline, as_json):
+def build(kit_dir: Path, board_id: str, output: Path, version: str | None, firmware_path: Path | None,
+          offline: bool, as_json: bool) -> None:
     """Build KIT_DIR into one flashable image for a board."""
-    from boardkit.boards import get_board
-    from boardkit.firmware.kit import build_kit_image, collect_kit
-    from boardkit.flash import firmware_image
+    from boardkit.api.flashing import build_kit, resolve_board
 
-    board = get_board(board_id)
-    kit_files = collect_kit(kit_dir, board)   # checks the kit before any download
+    board = resolve_board(board_id)
     with Progress("downloading firmware") as bar:
-        firmware = firmware_image(board, version, firmware_path, offline=offline, progress=bar)
-    data, suffix = build_kit_image(kit_files, board, firmware)
-    if not output.suffix:
-        output = output.with_name(output.name + suffix)
-    elif output.suffix != suffix:
-        raise UsageError(f"a kit for {board.name} is a {suffix} file, not {output.suffix}",
-                         hint=f"use -o {output.with_suffix(suffix).name}")
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
-    summary = {"image": str(output), "board": board.id, "bytes": len(data), "files": sorted(kit_files.files),
-               "compiled": kit_files.compiled, "as_source": kit_files.as_source, "note": kit_files.note}
+        result = build_kit(kit_dir, board, output, version=version, firmware=firmware_path, offline=offline,
+                           progress=bar)
     if as_json:
-        emit_json(summary)
+        emit_json(result.to_dict())
         return
-    if kit_files.note:
-        click.echo(f"boardkit: note: {kit_files.note}", err=True)
-    click.echo(f"built {output} ({human_size(len(data))}): {len(kit_files.files)} file(s), "
-               f"{len(kit_files.compiled)} compiled to .mpy", err=True)
+    if result.note:
+        click.echo(f"boardkit: note: {result.note}", err=True)
+    click.echo(f"built {result.image} ({human_size(result.bytes)}): {len(result.files)} file(s), "
+               f"{len(result.compiled)} compiled to .mpy", err=True)

@@ -18,21 +18,34 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from boardkit.boards import Board, Release, get_board, load_boards
-from boardkit.errors import FirmwareError, UsageError
-from boardkit.firmware.integrity import check_image
+from boardkit.errors import FirmwareError, InvalidInput
+from boardkit.firmware.formats import check_image, format_for_suffix, image_format
+from boardkit.firmware.store import (
+    CHUNK,
+    MICROPYTHON_BASE,
+    cache_dir,
+    index_path,
+    lock_path,
+    lock_url,
+    now,
+    read_index,
+    read_lock,
+    remember,
+    resolve_url,
+    sha256_of,
+    write_json,
+)
+
+__all__ = ["CachedImage", "MICROPYTHON_BASE", "add", "cache_dir", "fetch", "image_for", "list_cached",
+           "lock_path", "resolve_url", "sha256_of"]
 
 Progress = Callable[[int, int], None]
-
-MICROPYTHON_BASE = "https://micropython.org/resources/firmware"
-EXTENSIONS = {"esp-bin": ".bin", "hex": ".hex", "uf2": ".uf2"}
-FORMAT_OF_SUFFIX = {".bin": "esp-bin", ".hex": "hex", ".uf2": "uf2"}
-CHUNK = 64 * 1024
 
 
 @dataclass
@@ -45,96 +58,14 @@ class CachedImage:
     url: str | None
     pinned_by: str      # "boards/<id>.toml" | "lock" | "added" | "firmware/wasm/package-lock.json"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"path": str(self.path), "sha256": self.sha256, "size": self.size, "board": self.board,
                 "version": self.version, "url": self.url, "pinned_by": self.pinned_by}
 
 
-# ---------------------------------------------------------------- where things live
-
-def cache_dir() -> Path:
-    home = os.environ.get("BOARDKIT_HOME")
-    if home:
-        return Path(home) / "cache" / "firmware"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("boardkit")) / "firmware"
-
-
-def lock_path() -> Path:
-    home = os.environ.get("BOARDKIT_HOME")
-    if home:
-        return Path(home) / "firmware.lock.json"
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("boardkit")) / "firmware.lock.json"
-
-
-def _index_path() -> Path:
-    return cache_dir() / "index.json"
-
-
-def _read_json(path: Path, what: str) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise FirmwareError(f"the {what} {path} is unreadable ({exc})",
-                            hint=f"fix or delete {path}") from None
-    if not isinstance(data, dict):
-        raise FirmwareError(f"the {what} {path} is not a JSON object", hint=f"fix or delete {path}")
-    return data
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Atomically: a temporary file in the same folder, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _read_lock() -> dict:
-    lock = _read_json(lock_path(), "lock file")
-    lock.setdefault("urls", {})
-    lock.setdefault("added", {})
-    return lock
-
-
-def _read_index() -> dict:
-    return _read_json(_index_path(), "cache index")
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def resolve_url(url: str) -> str:
-    """The URL to download from: BOARDKIT_FIRMWARE_MIRROR replaces micropython.org's firmware folder."""
-    mirror = os.environ.get("BOARDKIT_FIRMWARE_MIRROR")
-    if mirror and url.startswith(MICROPYTHON_BASE + "/"):
-        return mirror.rstrip("/") + url[len(MICROPYTHON_BASE):]
-    return url
-
-
 # ---------------------------------------------------------------- the pin of a release
 
-def _pin(board: Board, release: Release, lock: dict) -> tuple[str | None, str | None]:
+def _pin(board: Board, release: Release, lock: dict[str, Any]) -> tuple[str | None, str | None]:
     """(expected sha256, where it comes from) or (None, None) for a URL never downloaded."""
     if release.sha256:
         return release.sha256, f"boards/{board.id}.toml"
@@ -144,7 +75,7 @@ def _pin(board: Board, release: Release, lock: dict) -> tuple[str | None, str | 
     return None, None
 
 
-def _cached_file(index: dict, sha: str | None, url: str) -> tuple[str, dict] | None:
+def _cached_file(index: dict[str, Any], sha: str | None, url: str) -> tuple[str, dict[str, Any]] | None:
     """The index entry for this release: by hash when the hash is known, else by URL."""
     if sha and sha in index:
         return sha, index[sha]
@@ -160,9 +91,9 @@ def _verify_cached(path: Path, expected: str, pinned_by: str, label: str) -> Non
     got = sha256_of(path)
     if got != expected:
         path.unlink(missing_ok=True)
-        index = _read_index()
+        index = read_index()
         index.pop(expected, None)
-        _write_json(_index_path(), index)
+        write_json(index_path(), index)
         raise FirmwareError(
             f"cached {label} does not match its SHA-256 (expected {expected[:16]}…, got {got[:16]}…, "
             f"pinned by {pinned_by}); removed it",
@@ -174,11 +105,11 @@ def _verify_cached(path: Path, expected: str, pinned_by: str, label: str) -> Non
 def fetch(board: Board, release: Release, offline: bool = False, progress: Progress | None = None) -> CachedImage:
     """The image of this release, from the cache or downloaded; verified before it is returned."""
     label = f"{board.id} {release.flavour} {release.version}"
-    if release.format == "virtual":
+    if release.url.startswith("npm:"):
         return _npm_runtime(board, release)
-    lock = _read_lock()
+    lock = read_lock()
     expected, pinned_by = _pin(board, release, lock)
-    index = _read_index()
+    index = read_index()
     found = _cached_file(index, expected, release.url)
     if found:
         key, entry = found
@@ -188,12 +119,13 @@ def fetch(board: Board, release: Release, offline: bool = False, progress: Progr
                 # Cached, but its lock entry is gone (lock file deleted): the cache's own name is
                 # its hash; verify against that and lock it again.
                 expected, pinned_by = key, "lock"
-            _verify_cached(path, expected, pinned_by, label)
+            pinned = pinned_by or "lock"   # _pin gives a source with every hash
+            _verify_cached(path, expected, pinned, label)
             if release.sha256 is None and release.url not in lock["urls"]:
-                _lock_url(release.url, expected, path.stat().st_size)
-            _remember(key, path, release, board, pinned_by)
+                lock_url(release.url, expected, path.stat().st_size)
+            remember(key, path, release, board, pinned)
             return CachedImage(path=path, sha256=expected, size=path.stat().st_size, board=board.id,
-                               version=release.version, url=release.url, pinned_by=pinned_by)
+                               version=release.version, url=release.url, pinned_by=pinned)
     if offline and not release.url.startswith("file:"):  # a local file needs no network
         raise FirmwareError(f"{label} is not in the cache",
                             hint=f"drop --offline to download it, or `boardkit firmware add FILE --board {board.id}`")
@@ -249,41 +181,18 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
                      f"remove its entry from {lock_path()}" if pinned_by == "lock"
                      else "the file at the URL has changed or was tampered with; nothing was saved")
         check_image(tmp, release.format, board.chip, board.uf2_family)
-        path = folder / f"{got}{EXTENSIONS.get(release.format, '')}"
+        path = folder / f"{got}{image_format(release.format).suffix}"
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     if expected is None:
-        _lock_url(release.url, got, done)
+        lock_url(release.url, got, done)
         pinned_by = "lock"
-    _remember(got, path, release, board, pinned_by)
+    pinned = pinned_by or "lock"
+    remember(got, path, release, board, pinned)
     return CachedImage(path=path, sha256=got, size=done, board=board.id, version=release.version,
-                       url=release.url, pinned_by=pinned_by)
-
-
-def _lock_url(url: str, sha: str, size: int) -> None:
-    lock = _read_lock()
-    lock["urls"][url] = {"sha256": sha, "size": size, "locked": _now()}
-    _write_json(lock_path(), lock)
-
-
-def _remember(sha: str, path: Path, release: Release | None, board: Board | None, pinned_by: str,
-              source: str | None = None) -> None:
-    index = _read_index()
-    entry = index.get(sha, {})
-    urls = set(entry.get("urls", []))
-    if release is not None:
-        urls.add(release.url)
-    entry.update(file=path.name, size=path.stat().st_size, pinned_by=pinned_by, urls=sorted(urls))
-    if board is not None:
-        entry["board"] = board.id
-    if release is not None:
-        entry.update(version=release.version, flavour=release.flavour, format=release.format, url=release.url)
-    if source is not None:
-        entry["source"] = source
-    index[sha] = entry
-    _write_json(_index_path(), index)
+                       url=release.url, pinned_by=pinned)
 
 
 def _npm_runtime(board: Board, release: Release) -> CachedImage:
@@ -319,21 +228,22 @@ def add(path: Path, board_id: str | None = None) -> CachedImage:
     """Copy a local image into the cache, check it, and lock its hash so it counts as pinned."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"no such file: {path}", hint="give the path of a .bin, .hex or .uf2 image")
-    fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"{path.name}: not a firmware image name (.bin, .hex or .uf2)",
+        raise InvalidInput(f"no such file: {path}", hint=f"give the path of a {_suffixes()} image")
+    found = format_for_suffix(path.suffix)
+    if found is None:
+        raise InvalidInput(f"{path.name}: not a firmware image name ({_suffixes()})",
                          hint="rename it to the extension of its format")
+    fmt = found.name
     board = get_board(board_id) if board_id else None
     if board is not None and fmt not in {r.format for r in board.releases}:
-        raise UsageError(f"{path.name} is a {fmt} image; board '{board.id}' takes "
+        raise InvalidInput(f"{path.name} is a {fmt} image; board '{board.id}' takes "
                          f"{', '.join(sorted({r.format for r in board.releases}))}",
                          hint="check the file and the --board")
     check_image(path, fmt, board.chip if board else None, board.uf2_family if board else None)
     sha = sha256_of(path)
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{sha}{EXTENSIONS[fmt]}"
+    target = folder / f"{sha}{found.suffix}"
     fd, tmp_name = tempfile.mkstemp(prefix=".add.", suffix=".part", dir=folder)
     os.close(fd)
     try:
@@ -344,18 +254,25 @@ def add(path: Path, board_id: str | None = None) -> CachedImage:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    lock = _read_lock()
+    lock = read_lock()
     board, release, pinned_by = _release_with_hash(board, sha, lock)
     lock["added"][sha] = {"size": target.stat().st_size, "source": str(path.resolve()),
-                          "board": board.id if board else None, "added": _now()}
-    _write_json(lock_path(), lock)
-    _remember(sha, target, release, board, pinned_by, source=str(path.resolve()))
+                          "board": board.id if board else None, "added": now()}
+    write_json(lock_path(), lock)
+    remember(sha, target, release, board, pinned_by, source=str(path.resolve()))
     return CachedImage(path=target, sha256=sha, size=target.stat().st_size, board=board.id if board else None,
                        version=release.version if release else None, url=release.url if release else None,
                        pinned_by=pinned_by)
 
 
-def _release_with_hash(board: Board | None, sha: str, lock: dict) -> tuple[Board | None, Release | None, str]:
+def _suffixes() -> str:
+    """".bin, .hex, .uf2": the file suffixes of the registered image formats."""
+    from boardkit.firmware.formats import IMAGE_FORMATS
+
+    return ", ".join(sorted(filter(None, (image_format(name).suffix for name in IMAGE_FORMATS.names()))))
+
+
+def _release_with_hash(board: Board | None, sha: str, lock: dict[str, Any]) -> tuple[Board | None, Release | None, str]:
     """The release this file is (by its pin or its URL's locked hash), so fetch() finds it.
 
     Without --board every board is searched: Debian's micro:bit hex is recognised by its pin.
@@ -374,7 +291,10 @@ def _release_with_hash(board: Board | None, sha: str, lock: dict) -> tuple[Board
 def list_cached() -> list[CachedImage]:
     """Every image in the cache (as the index describes it; hashes are checked when used)."""
     images = []
-    for sha, entry in sorted(_read_index().items(), key=lambda kv: (kv[1].get("board") or "", kv[1].get("version") or "")):
+    def by_board(kv: tuple[str, dict[str, Any]]) -> tuple[str, str]:
+        return kv[1].get("board") or "", kv[1].get("version") or ""
+
+    for sha, entry in sorted(read_index().items(), key=by_board):
         path = cache_dir() / entry.get("file", "")
         if not path.is_file():
             continue

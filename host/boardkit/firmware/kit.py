@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from boardkit.boards import Board
-from boardkit.errors import FirmwareError, UsageError
+from boardkit.errors import FirmwareError, InvalidInput
+from boardkit.firmware.formats import image_format
 
 LIB_FOLDER = "lib"
 
@@ -41,10 +42,10 @@ def collect_kit(kit_dir: Path, board: Board) -> KitFiles:
     from boardkit.sync import scan_local
 
     if not kit_dir.is_dir():
-        raise UsageError(f"{kit_dir} is not a folder", hint="a kit is a folder of files for the board")
+        raise InvalidInput(f"{kit_dir} is not a folder", hint="a kit is a folder of files for the board")
     found = scan_local(kit_dir)
     if not found:
-        raise UsageError(f"{kit_dir} has no files to put on the board")
+        raise InvalidInput(f"{kit_dir} has no files to put on the board")
     flat = board.fs.kind == "microbit"
     kit = KitFiles()
     if board.mpy is None:
@@ -62,13 +63,13 @@ def collect_kit(kit_dir: Path, board: Board) -> KitFiles:
             kit.as_source.append(local.rel)
         if flat:
             if len(rel.parts) > 1 and not in_lib:
-                raise UsageError(f"{local.rel}: {board.name} has a flat filesystem (no folders)",
+                raise InvalidInput(f"{local.rel}: {board.name} has a flat filesystem (no folders)",
                                  hint="keep the kit flat for this board; lib/ modules are the exception")
             name = rel.name
         else:
             name = local.rel
         if name in kit.files:
-            raise UsageError(f"{local.rel}: two kit files would both be {name} on {board.name}")
+            raise InvalidInput(f"{local.rel}: two kit files would both be {name} on {board.name}")
         kit.files[name] = data
     return kit
 
@@ -97,42 +98,19 @@ def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
         _, err = proc.communicate(timeout=60)
         if proc.returncode != 0 or not out.is_file():
             message = err.decode(errors="replace").strip().splitlines()
-            raise UsageError(f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
+            raise InvalidInput(f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
                              hint="fix the module (it must also run on the board's MicroPython)")
         return out.read_bytes()
 
 
 def build_kit_image(kit: KitFiles, board: Board, firmware: Path) -> tuple[bytes, str]:
-    """(image bytes, file suffix) for this board: the firmware with the kit inside its filesystem."""
-    fmt = board.release().format
+    """(image bytes, file suffix) for this board: the firmware with the kit inside its filesystem.
+
+    The board's release format does the work (boardkit.firmware.formats: each format knows
+    how to put files into its images).
+    """
+    fmt = image_format(board.release().format)
     try:
-        if board.fs.kind == "microbit":
-            from boardkit.firmware.microbit_fs import add_files_to_hex
-
-            return add_files_to_hex(firmware.read_text(), kit.files).encode(), ".hex"
-        if board.method == "esptool":
-            from boardkit.firmware.esp_image import build_esp_kit
-
-            return build_esp_kit(firmware.read_bytes(), kit.files, board.chip, board.flash_size), ".bin"
-        if fmt == "uf2":
-            from boardkit.firmware.uf2 import add_littlefs_to_uf2
-
-            return add_littlefs_to_uf2(firmware.read_bytes(), kit.files, board.fs.offset, board.fs.size,
-                                       block_size=board.fs.block_size or 4096), ".uf2"
-        if board.virtual_kind == "wasm":
-            return _zip(kit.files), ".zip"
+        return fmt.build_kit(firmware, kit.files, board), fmt.kit_file_suffix()
     except (OSError, UnicodeDecodeError) as exc:
         raise FirmwareError(f"cannot read the firmware {firmware}: {exc}") from None
-    raise UsageError(f"kits for {board.name} are not supported yet ({board.method}, {board.fs.kind})")
-
-
-def _zip(files: dict[str, bytes]) -> bytes:
-    """The wasm board's image: its filesystem as a zip (the runtime itself is the pinned npm package)."""
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sorted(files.items()):
-            archive.writestr(name, data)
-    return buffer.getvalue()

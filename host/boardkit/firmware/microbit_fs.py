@@ -31,8 +31,12 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from boardkit.errors import FirmwareError, UsageError
+from boardkit.errors import FirmwareError, InvalidInput
+
+if TYPE_CHECKING:
+    from intelhex import IntelHex
 
 CHUNK_SIZE = 128
 DATA_PER_CHUNK = CHUNK_SIZE - 2
@@ -76,7 +80,7 @@ class FsRegion:
 
 # ---------------------------------------------------------------- reading the hex
 
-def load_hex(hex_text: str):
+def load_hex(hex_text: str) -> IntelHex:
     from intelhex import IntelHex
 
     if isinstance(hex_text, bytes):
@@ -96,16 +100,16 @@ def load_hex(hex_text: str):
     return ih
 
 
-def _u32(ih, address: int) -> int:
-    return struct.unpack("<I", bytes(ih.tobinarray(start=address, size=4)))[0]
+def _u32(ih: IntelHex, address: int) -> int:
+    return int(struct.unpack("<I", bytes(ih.tobinarray(start=address, size=4)))[0])
 
 
-def _c_string(ih, address: int, limit: int = 120) -> str:
+def _c_string(ih: IntelHex, address: int, limit: int = 120) -> str:
     raw = bytes(ih.tobinarray(start=address, size=limit))
     return raw.split(b"\x00", 1)[0].decode("ascii", "replace")
 
 
-def fs_region(ih) -> FsRegion:
+def fs_region(ih: IntelHex) -> FsRegion:
     """The filesystem region of a micro:bit V1 MicroPython image (an IntelHex), or FirmwareError."""
     magic = _u32(ih, UICR_INFO)
     beyond_v1 = any(FLASH_END < hi <= 0x10000000 for _lo, hi in ih.segments())
@@ -144,7 +148,7 @@ def fs_region(ih) -> FsRegion:
     return FsRegion(start=start, end=end, page_size=page_size, version=version)
 
 
-def _appended_script(ih) -> bool:
+def _appended_script(ih: IntelHex) -> bool:
     return bytes(ih.tobinarray(start=APPENDED_SCRIPT, size=2)) == b"MP"
 
 
@@ -154,16 +158,16 @@ def _check_names(files: dict[str, bytes]) -> dict[bytes, bytes]:
     encoded: dict[bytes, bytes] = {}
     for name, data in files.items():
         if not isinstance(name, str) or not name:
-            raise UsageError(f"{name!r}: a file on the micro:bit needs a name")
+            raise InvalidInput(f"{name!r}: a file on the micro:bit needs a name")
         if "/" in name or "\\" in name:
-            raise UsageError(f"{name}: the micro:bit filesystem is flat (no folders)",
+            raise InvalidInput(f"{name}: the micro:bit filesystem is flat (no folders)",
                              hint="put the file at the top level")
         raw = name.encode("utf-8")
         if len(raw) > MAX_NAME_LENGTH:
-            raise UsageError(f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
+            raise InvalidInput(f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
                              f"(this one is {len(raw)})", hint="use a shorter name")
         if not isinstance(data, (bytes, bytearray)):
-            raise UsageError(f"{name}: file content must be bytes")
+            raise InvalidInput(f"{name}: file content must be bytes")
         encoded[raw] = bytes(data)
     return encoded
 
@@ -207,7 +211,7 @@ def _build_region(region: FsRegion, files: dict[bytes, bytes]) -> bytes:
     return bytes(image)
 
 
-def _chunk_base(ih, region: FsRegion) -> int:
+def _chunk_base(ih: IntelHex, region: FsRegion) -> int:
     """Where chunk 1 is: at `start`, or one page up when the persistent page is the first one."""
     if ih[region.start] == MARK_PERSISTENT:
         return region.start + region.page_size
@@ -231,7 +235,7 @@ def read_files_from_hex(hex_text: str) -> dict[str, bytes]:
     return _read_files(ih, fs_region(ih))
 
 
-def _read_files(ih, region: FsRegion) -> dict[str, bytes]:
+def _read_files(ih: IntelHex, region: FsRegion) -> dict[str, bytes]:
     base = _chunk_base(ih, region)
     count = region.chunks
     raw = bytes(ih.tobinarray(start=base, size=count * CHUNK_SIZE))
@@ -285,7 +289,7 @@ def add_files_to_hex(firmware_hex: str, files: dict[str, bytes]) -> str:
     merged.update(wanted)
     needed = sum(_stream(name, data)[1] for name, data in merged.items())
     if needed > region.chunks:
-        raise UsageError(f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
+        raise InvalidInput(f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
                          f"({needed} chunks of {DATA_PER_CHUNK} bytes, names included) but only "
                          f"{region.capacity} bytes fit ({region.chunks} chunks)",
                          hint="leave some files out, or make them smaller (strip comments)")
@@ -296,6 +300,6 @@ def add_files_to_hex(firmware_hex: str, files: dict[str, bytes]) -> str:
     return out.getvalue()
 
 
-def _has_region_data(ih, region: FsRegion) -> bool:
+def _has_region_data(ih: IntelHex, region: FsRegion) -> bool:
     return any(lo < region.end + region.page_size and hi > region.start
                for lo, hi in ih.segments())

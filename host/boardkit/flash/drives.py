@@ -19,30 +19,34 @@ for the drive: wait(drive, file, timeout) returns once the board has taken the f
 from __future__ import annotations
 
 import os
-import struct
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from boardkit.errors import FirmwareError, FlashError, UsageError
+from boardkit.errors import FirmwareError, FlashError, InvalidInput
+from boardkit.flash.banner import confirm_banner
+from boardkit.flash.base import Flasher, FlashTarget, Progress
 from boardkit.mounts import find_drives, mounts
 
-Progress = Callable[[int, int], None]
+if TYPE_CHECKING:
+    from boardkit.boards import Board
+
+__all__ = ["DaplinkFlasher", "Uf2Flasher", "confirm_banner", "copy_to_drive", "enter_bootloader", "find_drives",
+           "flash_daplink", "flash_uf2", "resolve_drive", "wait_consumed", "wait_gone"]
+
 Wait = Callable[[Path, Path, float], None]
 
 COPY_CHUNK = 64 * 1024
-BANNER = b"MicroPython"
-PROMPT = b">>> "
-HOW_TO_GET_DRIVE = {
-    "daplink": "plug the micro:bit in; a {label} drive should appear (check the USB cable carries data)",
-    "uf2": "hold BOOTSEL while plugging the Pico in; a {label} drive should appear",
-}
+DAPLINK_DRIVE_HINT = "plug the micro:bit in; a {label} drive should appear (check the USB cable carries data)"
+UF2_DRIVE_HINT = "hold BOOTSEL while plugging the Pico in; a {label} drive should appear"
 
 
-def _read_only(drive: Path, mounts_file) -> bool:
+def _read_only(drive: Path, mounts_file: str | Path | None) -> bool:
     if not os.access(drive, os.W_OK):
         return True
-    best, options = None, set()
+    best: Path | None = None
+    options: set[str] = set()
     for point, opts in mounts(mounts_file or "/proc/mounts"):
         if drive == point or point in drive.parents:
             if best is None or len(point.parts) > len(best.parts):
@@ -50,20 +54,23 @@ def _read_only(drive: Path, mounts_file) -> bool:
     return "ro" in options
 
 
-def resolve_drive(label: str, method: str, drive: Path | None, mounts_file=None) -> Path:
-    """The drive to copy to: the one given, or the only one mounted with that label."""
+def resolve_drive(label: str, hint: str, drive: Path | None, mounts_file: str | Path | None = None) -> Path:
+    """The drive to copy to: the one given, or the only one mounted with that label.
+
+    hint: how to make the drive appear (said when there is none).
+    """
     if drive is not None:
         drive = Path(drive)
         if not drive.is_dir():
-            raise FlashError(f"no drive at {drive}", hint=HOW_TO_GET_DRIVE[method].format(label=label))
+            raise FlashError(f"no drive at {drive}", hint=hint.format(label=label))
         checked = drive
     else:
         found = find_drives(label, mounts_file)
         if not found:
-            raise FlashError(f"no {label} drive found", hint=HOW_TO_GET_DRIVE[method].format(label=label))
+            raise FlashError(f"no {label} drive found", hint=hint.format(label=label))
         if len(found) > 1:
-            raise UsageError(f"{len(found)} {label} drives are mounted ({', '.join(map(str, found))})",
-                             hint="say which with --drive PATH")
+            raise InvalidInput(f"{len(found)} {label} drives are mounted ({', '.join(map(str, found))})",
+                               hint="say which with --drive PATH")
         checked = found[0]
     if _read_only(checked, mounts_file):
         raise FlashError(f"the {label} drive {checked} is read-only",
@@ -73,30 +80,21 @@ def resolve_drive(label: str, method: str, drive: Path | None, mounts_file=None)
 
 # ---------------------------------------------------------------- images
 
-def _check_format(path: Path, method: str, board) -> bytes:
+def read_drive_image(path: Path, fmt_name: str, label: str, board: Board) -> bytes:
+    """The image's bytes, if they look like the one format this drive takes (a quick look:
+    the interface chip checks the rest, and says so on the drive)."""
+    from boardkit.firmware.formats import identify, image_format
+
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-    from boardkit.firmware.uf2 import MAGIC_START0, MAGIC_START1
-
-    is_uf2 = len(data) >= 512 and data[:8] == struct.pack("<II", MAGIC_START0, MAGIC_START1)
-    is_hex = data[:1] == b":"
-    if method == "daplink" and not is_hex:
-        what = "a UF2 image" if is_uf2 else "not an Intel HEX file"
-        raise FirmwareError(f"{Path(path).name} is {what}; the {board.drive_label or 'MICROBIT'} drive takes a .hex",
-                            hint=f"use the .hex firmware for {board.name}")
-    if method == "uf2":
-        if not is_uf2:
-            what = "an Intel HEX file" if is_hex else "not a UF2 image"
-            raise FirmwareError(f"{Path(path).name} is {what}; the {board.drive_label or 'RPI-RP2'} drive takes a .uf2",
-                                hint=f"use the .uf2 firmware for {board.name}")
-        from boardkit.firmware.uf2 import uf2_family
-
-        family = uf2_family(data)
-        if board.uf2_family is not None and family is not None and family != board.uf2_family:
-            raise FirmwareError(f"{Path(path).name} is for UF2 family {family:#010x}, not {board.name}'s "
-                                f"{board.uf2_family:#010x}", hint="use the firmware built for this board")
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    fmt = image_format(fmt_name)
+    if not fmt.matches(data):
+        other = identify(data)
+        what = other.title if other is not None else f"not {fmt.title}"
+        raise FirmwareError(f"{Path(path).name} is {what}; the {label} drive takes a {fmt.suffix}",
+                            hint=f"use the {fmt.suffix} firmware for {board.name}")
     return data
 
 
@@ -139,7 +137,7 @@ def wait_consumed(drive: Path, target: Path, timeout: float) -> None:
                      hint="unplug and replug the board, then flash again")
 
 
-def wait_gone(drive: Path, target: Path, timeout: float, mounts_file=None) -> None:
+def wait_gone(drive: Path, target: Path, timeout: float, mounts_file: str | Path | None = None) -> None:
     """RP2040: wait until the boot ROM has rebooted (its drive unmounted, or the file gone)."""
     def mounted() -> bool:
         return drive in [point for point, _ in mounts(mounts_file or "/proc/mounts")]
@@ -156,72 +154,16 @@ def wait_gone(drive: Path, target: Path, timeout: float, mounts_file=None) -> No
                      hint="check the .uf2 is complete and for this board; unplug and replug, then flash again")
 
 
-def confirm_banner(port: str, timeout: float = 10.0) -> str:
-    """Wait for MicroPython on the port; return its banner line ("MicroPython v1.9.2 ...").
-
-    Listens first, poking with CR-LF. A board busy running main.py gets Ctrl-C, Ctrl-B (the
-    friendly REPL prints its banner) and then Ctrl-D, which soft-resets it so main.py runs again.
-    """
-    import serial
-
-    deadline = time.monotonic() + timeout
-    interrupt_at = time.monotonic() + min(timeout / 3, 2.0)
-    seen, link, interrupted, asked = b"", None, False, False
-    try:
-        while time.monotonic() < deadline:
-            if link is None:
-                try:  # USB boards re-enumerate after flashing: reopen until the port is back
-                    link = serial.serial_for_url(port, 115200, timeout=0.1)
-                    link.write(b"\r\n")
-                except (serial.SerialException, OSError, ValueError):
-                    link = None
-                    time.sleep(0.2)
-                    continue
-            try:
-                seen += link.read(512)
-                if PROMPT in seen and not asked:
-                    link.write(b"\x02")          # at the prompt: Ctrl-B prints the banner
-                    asked = True
-                elif not interrupted and not asked and time.monotonic() >= interrupt_at:
-                    link.write(b"\r\x03\x03")
-                    interrupted = True
-            except (serial.SerialException, OSError):
-                link = None
-                continue
-            line = _banner_line(seen)
-            if line and seen.rstrip().endswith(b">>>"):
-                if interrupted:
-                    link.write(b"\x04")          # soft reset: main.py runs again
-                return line
-    finally:
-        if link is not None:
-            try:
-                link.close()
-            except Exception:
-                pass
-    tail = seen.decode("utf-8", "replace").strip()[-120:]
-    raise FlashError(f"the image was written, but MicroPython did not answer on {port} within {timeout:g} s"
-                     + (f" (it printed: {tail!r})" if tail else " (it printed nothing)"),
-                     hint="press the board's reset button; if there is still no >>> prompt, flash it again")
-
-
-def _banner_line(seen: bytes) -> str | None:
-    for line in reversed(seen.splitlines()):
-        if line.startswith(BANNER) or b"MicroPython v" in line:
-            return line.decode("utf-8", "replace").strip()
-    return None
-
-
 # ---------------------------------------------------------------- the two methods
 
-def flash_daplink(board, hex_path: Path, drive: Path | None, port: str | None, progress: Progress | None = None,
-                  timeout: float = 30, *, wait: Wait | None = None, mounts_file=None,
-                  banner_timeout: float = 10.0) -> dict:
+def flash_daplink(board: Board, hex_path: Path, drive: Path | None, port: str | None,
+                  progress: Progress | None = None, timeout: float = 30, *, wait: Wait | None = None,
+                  mounts_file: str | Path | None = None, banner_timeout: float = 10.0) -> dict[str, Any]:
     """Copy a .hex onto the micro:bit's MICROBIT drive, wait for it to remount, check the banner."""
     label = board.drive_label or "MICROBIT"
     started = time.monotonic()
-    data = _check_format(hex_path, "daplink", board)
-    target_drive = resolve_drive(label, "daplink", drive, mounts_file)
+    data = read_drive_image(hex_path, "hex", label, board)
+    target_drive = resolve_drive(label, DAPLINK_DRIVE_HINT, drive, mounts_file)
     target = target_drive / Path(hex_path).name
     copy_to_drive(data, target, progress)
     (wait or wait_consumed)(target_drive, target, timeout)
@@ -230,18 +172,25 @@ def flash_daplink(board, hex_path: Path, drive: Path | None, port: str | None, p
             "seconds": round(time.monotonic() - started, 2), "banner": banner}
 
 
-def flash_uf2(board, uf2_path: Path, drive: Path | None, port: str | None, touch: bool = True,
+def flash_uf2(board: Board, uf2_path: Path, drive: Path | None, port: str | None, touch: bool = True,
               progress: Progress | None = None, timeout: float = 30, *, wait: Wait | None = None,
-              mounts_file=None, bootloader_wait: float = 10.0, banner_timeout: float = 15.0) -> dict:
+              mounts_file: str | Path | None = None, bootloader_wait: float = 10.0,
+              banner_timeout: float = 15.0) -> dict[str, Any]:
     """Copy a .uf2 onto the RP2040's RPI-RP2 drive (getting the board into its boot ROM first if
     it runs MicroPython on `port`), wait for it to reboot, check the banner."""
+    from boardkit.firmware.formats.uf2 import uf2_family
+
     label = board.drive_label or "RPI-RP2"
     started = time.monotonic()
-    data = _check_format(uf2_path, "uf2", board)
+    data = read_drive_image(uf2_path, "uf2", label, board)
+    family = uf2_family(data)
+    if board.uf2_family is not None and family is not None and family != board.uf2_family:
+        raise FirmwareError(f"{Path(uf2_path).name} is for UF2 family {family:#010x}, not {board.name}'s "
+                            f"{board.uf2_family:#010x}", hint="use the firmware built for this board")
     entered = None
     if drive is None and not find_drives(label, mounts_file) and port and touch:
         entered = enter_bootloader(port, label, bootloader_wait, mounts_file)
-    target_drive = resolve_drive(label, "uf2", drive, mounts_file)
+    target_drive = resolve_drive(label, UF2_DRIVE_HINT, drive, mounts_file)
     target = target_drive / Path(uf2_path).name
     copy_to_drive(data, target, progress)
     if wait is not None:
@@ -253,7 +202,7 @@ def flash_uf2(board, uf2_path: Path, drive: Path | None, port: str | None, touch
             "seconds": round(time.monotonic() - started, 2), "banner": banner}
 
 
-def enter_bootloader(port: str, label: str, wait: float, mounts_file=None) -> str:
+def enter_bootloader(port: str, label: str, wait: float, mounts_file: str | Path | None = None) -> str:
     """Put a running board into its UF2 boot ROM: the 1200-baud touch (open the port at
     1200 baud and close it), then, if no drive appears, machine.bootloader() over the REPL.
     Returns which one worked."""
@@ -275,4 +224,39 @@ def enter_bootloader(port: str, label: str, wait: float, mounts_file=None) -> st
                 return how
             time.sleep(0.1)
     raise FlashError(f"no {label} drive appeared after asking the board on {port} to enter its bootloader",
-                     hint=HOW_TO_GET_DRIVE["uf2"].format(label=label))
+                     hint=UF2_DRIVE_HINT.format(label=label))
+
+
+# ---------------------------------------------------------------- the flashers
+
+class DaplinkFlasher(Flasher):
+    """The micro:bit's DAPLink interface: a .hex copied onto its MICROBIT drive."""
+
+    method = "daplink"
+    formats = ("hex",)
+    needs = "drive"
+    board_fields = {"drive_label": "the name of the drive it shows"}
+
+    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
+              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """Copy the .hex onto the drive; wait for DAPLink to take it; check the banner on the port."""
+        if image is None:
+            raise InvalidInput(f"flashing {board.name} needs a .hex image")
+        return flash_daplink(board, image, target.drive, target.port, progress=progress)
+
+
+class Uf2Flasher(Flasher):
+    """A UF2 bootloader's drive (the RP2040 boot ROM's RPI-RP2): a .uf2 copied onto it."""
+
+    method = "uf2"
+    formats = ("uf2",)
+    needs = "drive"
+    board_fields = {"drive_label": "the name of the drive it shows",
+                    "uf2_family": "e.g. 0xe48bff56 for the RP2040"}
+
+    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
+              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """Get the board into its boot ROM if needed, copy the .uf2, wait for the reboot, check the banner."""
+        if image is None:
+            raise InvalidInput(f"flashing {board.name} needs a .uf2 image")
+        return flash_uf2(board, image, target.drive, target.port, progress=progress)

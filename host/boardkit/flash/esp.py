@@ -12,26 +12,27 @@ never printed; progress arrives through `progress(done, total)` in image bytes.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import hashlib
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from boardkit.chips import chip_label, chips_of_family
 from boardkit.errors import FirmwareError, FlashError
+from boardkit.flash.base import Flasher, FlashTarget, Progress
+from boardkit.flash.esptool_log import EsptoolSink
 
-Progress = Callable[[int, int], None]
+if TYPE_CHECKING:
+    from boardkit.boards import Board
 
-CHIP_NAMES = {"esp32": "ESP32", "esp32s3": "ESP32-S3", "esp32c3": "ESP32-C3"}
 DOWNLOAD_MODE_HINT = "put the board in download mode: hold BOOT, tap RESET, release BOOT"
 BANNER_MARKERS = (b"MicroPython", b">>> ")
 ROM_BAUD = 115200
 
 
-def flash_esp(board, image: Path, port: str, *, offset: int | None = None, erase: bool = False,
+def flash_esp(board: Board, image: Path | bytes, port: str, *, offset: int | None = None, erase: bool = False,
               baud: int = 460800, progress: Progress | None = None, wait_banner: float = 10.0,
-              stub: bool = True) -> dict:
+              stub: bool = True) -> dict[str, Any]:
     """Write `image` to an ESP32-family board on `port`; return a summary for --json.
 
     Raises FirmwareError for an image that cannot be for this board (before the port is
@@ -49,16 +50,16 @@ def flash_esp(board, image: Path, port: str, *, offset: int | None = None, erase
             hint="pick the image built for this board's flash size")
 
     regions = [{"offset": offset, "size": len(data), "md5": hashlib.md5(data).hexdigest()}]
-    sink = _EsptoolSink(progress, len(data))
+    sink = EsptoolSink(progress, len(data))
     with sink.active():
         esp = _connect(board, port, sink)
         try:
             chip = _detected_chip(esp)
             if chip != board.chip:
                 raise FlashError(
-                    f"the board is an {CHIP_NAMES.get(chip, chip)} but this image is for "
-                    f"{CHIP_NAMES.get(board.chip, board.chip)}",
-                    hint=f"pick the board that matches (boardkit boards), or the {CHIP_NAMES.get(chip, chip)} firmware")
+                    f"the board is an {chip_label(chip)} but this image is for "
+                    f"{chip_label(board.chip)}",
+                    hint=f"pick the board that matches (boardkit boards), or the {chip_label(chip)} firmware")
             esp = _write(esp, data, offset, erase=erase, baud=baud, stub=stub, sink=sink)
             for region in regions:
                 _verify_md5(esp, region)
@@ -76,57 +77,58 @@ def flash_esp(board, image: Path, port: str, *, offset: int | None = None, erase
 
 # ---------------------------------------------------------------- before the port
 
-def _check_image(board, data: bytes, name: str, offset: int | None) -> int:
+def _check_image(board: Board, data: bytes, name: str, offset: int | None) -> int:
     """Refuse an image for another chip; work out where it goes. Returns the flash offset."""
-    from boardkit.firmware import esp_image
+    from boardkit.firmware import esp_partitions
+    from boardkit.firmware.formats import esp as esp_format
 
     if len(data) < 24 or data[0] != 0xE9:
         raise FirmwareError(f"{name} is not an ESP32 firmware image (no 0xE9 image header)",
                             hint="use the .bin made for this board (see `boardkit firmware`)")
-    built_for = esp_image.image_chip(data)
+    built_for = esp_format.image_chip(data)
     if built_for is None:
         raise FirmwareError(f"{name} has an unknown chip id in its header",
                             hint="it is corrupt or not for an ESP32-family chip; download it again")
     if built_for != board.chip:
         raise FirmwareError(
-            f"{name} is built for {CHIP_NAMES[built_for]}, but {board.name} is an {CHIP_NAMES.get(board.chip, board.chip)}",
+            f"{name} is built for {chip_label(built_for)}, but {board.name} is an {chip_label(board.chip)}",
             hint="pick the firmware made for this board (see `boardkit boards`)")
-    base = esp_image.merged_base(board.chip)
+    base = esp_format.merged_base(board.chip)
     merged = _has_partition_table(data, base)
     if offset is None:
-        return base if merged or not _is_app_image(data) else esp_image.APP_OFFSET
+        return base if merged or not _is_app_image(data) else esp_partitions.APP_OFFSET
     if merged and offset != base:
-        raise FirmwareError(f"{name} is a merged image: it must go to {base:#x} on the {CHIP_NAMES[board.chip]}, "
+        raise FirmwareError(f"{name} is a merged image: it must go to {base:#x} on the {chip_label(board.chip)}, "
                             f"not {offset:#x}", hint="leave the offset out, or fix the board file's firmware offset")
     return offset
 
 
 def _has_partition_table(data: bytes, base: int) -> bool:
-    from boardkit.firmware import esp_image
+    from boardkit.firmware import esp_partitions
 
-    at = esp_image.PARTITION_TABLE_OFFSET - base
-    return data[at:at + 2] == esp_image.PARTITION_MAGIC
+    at = esp_partitions.PARTITION_TABLE_OFFSET - base
+    return data[at:at + 2] == esp_partitions.PARTITION_MAGIC
 
 
 def _is_app_image(data: bytes) -> bool:
     import struct
 
-    from boardkit.firmware import esp_image
+    from boardkit.firmware.formats.esp import ESP_APP_DESC_MAGIC
 
     # An app's first segment starts with its esp_app_desc_t (after the 24-byte header and 8-byte segment header).
-    return len(data) > 36 and struct.unpack_from("<I", data, 32)[0] == esp_image.ESP_APP_DESC_MAGIC
+    return len(data) > 36 and struct.unpack_from("<I", data, 32)[0] == ESP_APP_DESC_MAGIC
 
 
 # ---------------------------------------------------------------- esptool
 
-def _fatal_types():
+def _fatal_types() -> tuple[type[BaseException], ...]:
     import serial
     from esptool.util import FatalError
 
     return (FatalError, serial.SerialException, OSError)
 
 
-def _connect(board, port: str, sink: _EsptoolSink):
+def _connect(board: Board, port: str, sink: EsptoolSink) -> Any:
     from esptool import cmds
 
     try:
@@ -139,14 +141,14 @@ def _connect(board, port: str, sink: _EsptoolSink):
         raise FlashError(f"no ESP bootloader answered on {port}", hint=DOWNLOAD_MODE_HINT) from None
 
 
-def _detected_chip(esp) -> str:
-    for chip, label in CHIP_NAMES.items():
-        if esp.CHIP_NAME == label:
+def _detected_chip(esp: Any) -> str:
+    for chip in chips_of_family("esp"):
+        if esp.CHIP_NAME == chip_label(chip):
             return chip
-    return esp.CHIP_NAME.lower().replace("-", "")
+    return str(esp.CHIP_NAME).lower().replace("-", "")
 
 
-def _write(esp, data: bytes, offset: int, *, erase: bool, baud: int, stub: bool, sink: _EsptoolSink):
+def _write(esp: Any, data: bytes, offset: int, *, erase: bool, baud: int, stub: bool, sink: EsptoolSink) -> Any:
     from esptool import cmds
 
     step = "upload the flasher stub"
@@ -181,7 +183,7 @@ def _write(esp, data: bytes, offset: int, *, erase: bool, baud: int, stub: bool,
     return esp
 
 
-def _verify_md5(esp, region: dict) -> None:
+def _verify_md5(esp: Any, region: dict[str, Any]) -> None:
     """Our own check, independent of esptool's: ask the chip for the region's MD5."""
     try:
         got = esp.flash_md5sum(region["offset"], region["size"])
@@ -194,7 +196,7 @@ def _verify_md5(esp, region: dict) -> None:
                          hint="flash again; if it keeps failing, try a lower baud rate or another cable")
 
 
-def _hard_reset(esp) -> None:
+def _hard_reset(esp: Any) -> None:
     from esptool import cmds
 
     try:
@@ -249,98 +251,18 @@ def _one_line(exc: BaseException) -> str:
     return text.split(" For troubleshooting")[0][:300]
 
 
-# ---------------------------------------------------------------- esptool's logger
+class EsptoolFlasher(Flasher):
+    """The ESP32 family over its serial port, through esptool's Python API."""
 
-_current_sink: contextvars.ContextVar = contextvars.ContextVar("boardkit_esptool_sink", default=None)
-_install_lock = threading.Lock()
-_installed = None
+    method = "esptool"
+    formats = ("esp-bin",)
+    needs = "port"
+    target_hint = "give -p /dev/ttyUSB0 (or COM3)"
 
-
-class _EsptoolSink:
-    """Where esptool's messages and progress go while one flash_esp call runs."""
-
-    def __init__(self, progress: Progress | None, total: int):
-        self.progress = progress
-        self.total = total
-        self.lines: list[str] = []
-        self.writing = False
-
-    @contextlib.contextmanager
-    def active(self):
-        _install_logger()
-        token = _current_sink.set(self)
-        try:
-            yield self
-        finally:
-            _current_sink.reset(token)
-
-    def on_progress(self, current: int, total: int) -> None:
-        if self.progress is not None and self.writing and total > 0:
-            self.progress(min(self.total, round(current * self.total / total)), self.total)
-
-
-def _install_logger() -> None:
-    """Route esptool's log through a logger that hands each call's output to its sink.
-
-    Installed once per process; outside flash_esp it forwards to the logger esptool had.
-    """
-    global _installed
-    with _install_lock:
-        if _installed is not None:
-            return
-        from esp_pylib.logger import EspLog, EspLogBase
-
-        previous = EspLog.instance
-
-        class BoardkitEsptoolLog(EspLogBase):
-            def _sink(self):
-                return _current_sink.get()
-
-            def _text(self, *args, **kwargs):
-                sink = self._sink()
-                if sink is None:
-                    return False
-                sink.lines.append(" ".join(str(a) for a in args))
-                return True
-
-            def print(self, *args, **kwargs):
-                if not self._text(*args) and previous is not None:
-                    previous.print(*args, **kwargs)
-
-            def err(self, *args, suggestion=None):
-                if not self._text(*args) and previous is not None:
-                    previous.err(*args, suggestion=suggestion)
-
-            def warn(self, *args, suggestion=None):
-                if not self._text(*args) and previous is not None:
-                    previous.warn(*args, suggestion=suggestion)
-
-            def note(self, *args):
-                if not self._text(*args) and previous is not None:
-                    previous.note(*args)
-
-            def hint(self, *args):
-                if not self._text(*args) and previous is not None:
-                    previous.hint(*args)
-
-            def debug(self, *args):
-                if not self._text(*args) and previous is not None:
-                    previous.debug(*args)
-
-            def stage(self, finish=False):
-                if self._sink() is None and previous is not None:
-                    previous.stage(finish)
-
-            def set_verbosity(self, mode):
-                if previous is not None:
-                    previous.set_verbosity(mode)
-
-            def progress_bar(self, cur_iter, total_iters, prefix="", suffix="", bar_length=30):
-                sink = self._sink()
-                if sink is not None:
-                    sink.on_progress(cur_iter, total_iters)
-                elif previous is not None:
-                    previous.progress_bar(cur_iter, total_iters, prefix, suffix, bar_length)
-
-        EspLog.set_logger(BoardkitEsptoolLog())
-        _installed = True
+    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
+              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+        """Write the image (the .bin goes to the release's offset), verify, wait for the banner."""
+        if image is None or target.port is None:
+            raise FlashError(f"flashing {board.name} needs an image and a port", hint=self.target_hint)
+        offset = board.release().offset if Path(image).suffix == ".bin" else None
+        return flash_esp(board, Path(image), target.port, offset=offset, erase=erase, progress=progress)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from boardkit.errors import BoardkitError, RemoteError, UsageError
+from boardkit.errors import BoardkitError, InvalidInput, RemoteError
 from boardkit.fleet import labels
 from boardkit.fleet.collect import collect_seat
 from boardkit.fleet.runner import SeatContext
@@ -207,7 +207,7 @@ def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
 class FlashPlan:
     board: object                    # boardkit.boards.Board
     image: Path
-    files: dict[str, bytes] | None   # the kit's files (virtual boards load them)
+    files: dict[str, bytes] | None   # unused: a kit image holds its files (kept for callers)
     kit: dict | None                 # the marker entry, when a kit was built
     note: str = ""
 
@@ -218,8 +218,7 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
 
     A board type whose image cannot be had maps to its error (its seats fail with it).
     """
-    from boardkit.boards import get_board
-    from boardkit.flash import firmware_image
+    from boardkit.api.flashing import build_kit, prepare_image, resolve_board
 
     plans: dict[str, FlashPlan | BoardkitError] = {}
     item = None
@@ -229,19 +228,14 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
         item = labels.entry(kit_dir.resolve().name, {f.rel: f.path.read_bytes() for f in scan_local(kit_dir)})
     for board_id in dict.fromkeys(board_ids):
         try:
-            board = get_board(board_id)
-            firmware = firmware_image(board, version, image, offline=offline)
+            board = resolve_board(board_id)
             if kit_dir is None:
-                plans[board_id] = FlashPlan(board, firmware, None, None)
+                plans[board_id] = FlashPlan(board, prepare_image(board, version=version, image=image,
+                                                                 offline=offline), None, None)
                 continue
-            from boardkit.firmware.kit import build_kit_image, collect_kit
-
-            kit = collect_kit(kit_dir, board)
-            kit.files[labels.KIT_FILE] = labels.marker_bytes({"kit": item})
-            data, suffix = build_kit_image(kit, board, firmware)
-            path = workdir / f"{board_id}-kit{suffix}"
-            path.write_bytes(data)
-            plans[board_id] = FlashPlan(board, path, dict(kit.files), item, kit.note)
+            built = build_kit(kit_dir, board, workdir / f"{board_id}-kit", version=version, firmware=image,
+                              offline=offline, extra_files={labels.KIT_FILE: labels.marker_bytes({"kit": item})})
+            plans[board_id] = FlashPlan(board, built.image, None, item, built.note)
         except BoardkitError as exc:
             plans[board_id] = exc
     return plans
@@ -250,19 +244,21 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
 def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
     """Flash each seat's board with its type's image, then put its seat label back."""
     def task(ctx: SeatContext) -> dict:
-        from boardkit.flash import FlashTarget, flash_board
+        from boardkit.api.flashing import FlashTarget, flash as flash_image
+        from boardkit.flash import get_flasher
 
         plan = plans[ctx.seat.board]
         if isinstance(plan, BoardkitError):
             raise plan
         board = plan.board
-        name = ctx.virtual_name if board.method == "virtual" else None
-        if board.method == "virtual" and name is None:
-            raise UsageError(f"{ctx.url} is a virtual board on another computer: it can only be flashed there",
-                             hint="run `boardkit fleet flash` on that computer, or `fleet sync` from here")
+        by_name = get_flasher(board.method).needs == "virtual"
+        name = ctx.virtual_name if by_name else None
+        if by_name and name is None:
+            raise InvalidInput(f"{ctx.url} is a virtual board on another computer: it can only be flashed there",
+                               hint="run `boardkit fleet flash` on that computer, or `fleet sync` from here")
         ctx.update("flashing")
-        summary = flash_board(board, plan.image, FlashTarget(port=ctx.url, virtual_name=name), files=plan.files,
-                              progress=lambda done, total: ctx.update("flashing", done, total))
+        result = flash_image(board, plan.image, FlashTarget(port=ctx.url, virtual_name=name),
+                             progress=lambda done, total: ctx.update("flashing", done, total))
         url = ctx.url
         if name is not None:  # a virtual board restarts on its image: its port may be new
             from boardkit import virtual
@@ -276,7 +272,7 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
             labels.write_label(device, ctx.seat.name)
         what = f"kit {plan.kit['name']} ({plan.kit['version']})" if plan.kit else "firmware"
         return {"summary": f"flashed {what}", "board": board.id, "kit": plan.kit,
-                **{k: v for k, v in (summary or {}).items() if k not in ("summary", "kit")}}
+                **{k: v for k, v in result.to_dict().items() if k not in ("summary", "kit", "board")}}
 
     return task
 
