@@ -70,7 +70,7 @@ def module(name: str) -> DeviceModule:
     tree = ast.parse(text)
     prelude, functions = [], {}
     for node in tree.body:
-        segment = ast.get_source_segment(text, node)
+        segment = ast.get_source_segment(text, node) or ""
         if isinstance(node, ast.FunctionDef):
             functions[node.name] = _shrink(segment)
         else:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 
-def mounts(mounts_file: str | os.PathLike) -> list[tuple[Path, set[str]]]:
+def mounts(mounts_file: str | os.PathLike[str]) -> list[tuple[Path, set[str]]]:
     """(mount point, options) from /proc/mounts (or a file like it)."""
     try:
         lines = Path(mounts_file).read_text().splitlines()
@@ -26,7 +26,7 @@ def mounts(mounts_file: str | os.PathLike) -> list[tuple[Path, set[str]]]:
     return found
 
 
-def find_drives(label: str, mounts_file: str | os.PathLike | None = None) -> list[Path]:
+def find_drives(label: str, mounts_file: str | os.PathLike[str] | None = None) -> list[Path]:
     """Mounted drives whose name is `label` (Linux mounts them as .../LABEL, LABEL1, ...)."""
     found: list[Path] = []
     if mounts_file is None and sys.platform == "win32":  # pragma: no cover - Windows only
@@ -48,7 +48,8 @@ def _windows_drives(label: str) -> list[Path]:  # pragma: no cover - Windows onl
     buffer = ctypes.create_unicode_buffer(64)
     for letter in string.ascii_uppercase:
         root = f"{letter}:\\"
-        if ctypes.windll.kernel32.GetVolumeInformationW(root, buffer, 64, None, None, None, None, 0):
+        if getattr(ctypes, "windll").kernel32.GetVolumeInformationW(  # noqa: B009 - Windows only
+            root, buffer, 64, None, None, None, None, 0):
             if buffer.value == label:
                 found.append(Path(root))
     return found

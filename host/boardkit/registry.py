@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from boardkit.errors import InvalidInput
 
@@ -82,7 +82,7 @@ class Registry(Generic[T]):
                 self._specs[entry.name] = entry.value
 
 
-def _load(spec: str):  # -> whatever the spec names
+def _load(spec: str) -> Any:  # whatever the spec names
     module_name, _, attribute = spec.partition(":")
     obj = importlib.import_module(module_name)
     for part in filter(None, attribute.split(".")):

@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from boardkit.virtual.kinds import backend
 from boardkit.virtual.kinds.base import READY_MARKER, Backend
-from boardkit.virtual.kinds.microbit import MICROBIT_FIRMWARE
+from boardkit.system_packages import MICROBIT_FIRMWARE
 
 __all__ = ["MICROBIT_FIRMWARE", "READY_MARKER", "Backend", "backend"]

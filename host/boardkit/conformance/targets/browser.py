@@ -12,6 +12,7 @@ import http.server
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from boardkit import wasm_runtime
@@ -114,7 +115,8 @@ class BrowserTarget(Target):
         return Outcome(reply["out"], reply["error"])
 
     def close(self) -> None:
-        for step in (lambda: self._browser.close(), lambda: self._pw.stop(), self._server.shutdown):
+        steps: tuple[Callable[[], object], ...] = (self._browser.close, self._pw.stop, self._server.shutdown)
+        for step in steps:
             try:
                 step()
             except Exception:  # noqa: BLE001 - closing down: nothing more to do about it
