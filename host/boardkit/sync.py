@@ -13,10 +13,11 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from collections.abc import Sequence
 from typing import Callable, Protocol
 
 from boardkit.device import TMP_SUFFIX, Device, listing_hash
-from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard, UsageError
+from boardkit.errors import InvalidInput, RemoteFileError, SyncError, UnsupportedOnBoard
 
 IGNORE_FILE = ".boardkitignore"
 DEFAULT_IGNORES = [".git/", "__pycache__/", "*.pyc", ".DS_Store", IGNORE_FILE, "*" + TMP_SUFFIX,
@@ -69,7 +70,7 @@ class SyncResult:
 
 # -- local side ------------------------------------------------------------------------
 
-def ignore_matcher(root: Path, excludes: list[str] = ()) -> Callable[[str, bool], bool]:
+def ignore_matcher(root: Path, excludes: Sequence[str] = ()) -> Callable[[str, bool], bool]:
     """A predicate (relative path, is folder) -> ignored, from .boardkitignore + defaults."""
     import pathspec  # gitignore semantics, done right
 
@@ -95,17 +96,22 @@ def push_arguments(names: list[str], sync_command: str = "boardkit sync") -> tup
     remote_dir = "/"
     if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
         remote_dir = names.pop().removeprefix(":") or "/"
+    return local_files(names, sync_command), remote_dir
+
+
+def local_files(names: list[str | Path], sync_command: str = "boardkit sync") -> list[LocalFile]:
+    """These local files, each to be sent under its own name; InvalidInput for a missing one or a folder."""
     files = []
     for name in names:
         path = Path(name)
         if not path.is_file():
-            raise UsageError(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
-                             hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
+            raise InvalidInput(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
+                               hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
         files.append(LocalFile(path.name, path, path.stat().st_size))
-    return files, remote_dir
+    return files
 
 
-def scan_local(root: Path, excludes: list[str] = ()) -> list[LocalFile]:
+def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
     """The files under root that a sync would send, skipping ignored ones and symlinks out."""
     if not root.is_dir():
         raise SyncError(f"{root} is not a folder", hint="give the folder that holds your project")

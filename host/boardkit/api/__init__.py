@@ -1,21 +1,43 @@
-"""The typed entry points: what the CLI (and any program) calls."""
+"""boardkit's public API: typed functions that do the work; the CLI, fleet and studio call them.
 
-from __future__ import annotations
+    from boardkit import api
+    with api.connect("/dev/ttyACM0") as device:
+        api.exec_code(device, "print(1 + 1)", on_output=print)
+        api.sync(device, Path("lesson1"), progress=lambda f, nf, b, nb: ...)
 
-from boardkit import ports
-from boardkit.device import Device
-from boardkit.links import open_link
+session.py   connect, info, exec_code / run, reset, hard_reset
+files.py     put, get, cat, ls, rm, mkdir, cp
+transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
+"""
 
+from boardkit.api.files import Copied, cat, cp, entry_dict, get, ls, mkdir, put, read_local, rm
+from boardkit.api.session import (BoardInfo, RunResult, connect, exec_code, hard_reset, info, read_program,
+                                  reset, run)
+from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
-def connect(url: str | None = None, timeout: float = 10.0, password: str | None = None) -> Device:
-    """Open a session with a board.
-
-    url: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, ws://host:8266
-    (WebREPL), a virtual board's name, or None for the only board present.
-    password: the WebREPL password for ws:// URLs; None looks in BOARDKIT_WEBREPL_PASSWORD,
-    then boardkit's config file (see boardkit.webrepl_auth). Ignored by other links.
-    """
-    resolved = ports.resolve(url)
-    options = {"password": password} if password is not None else {}
-    link = open_link(resolved, **options)
-    return Device(link, resolved, timeout=timeout)
+__all__ = [
+    "BoardInfo",
+    "Copied",
+    "RunResult",
+    "TransferResult",
+    "cat",
+    "circuitpy_drive",
+    "connect",
+    "cp",
+    "entry_dict",
+    "exec_code",
+    "get",
+    "hard_reset",
+    "info",
+    "ls",
+    "mkdir",
+    "pull",
+    "push",
+    "put",
+    "read_local",
+    "read_program",
+    "reset",
+    "rm",
+    "run",
+    "sync",
+]
