@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 # public name -> the module that defines it (imported on first use)
 _LAZY: dict[str, str] = {
     **{name: "boardkit.api" for name in (
-        "connect", "info", "exec_code", "run", "reset", "hard_reset",
+        "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
         "put", "get", "cat", "ls", "rm", "mkdir", "cp",
         "push", "pull",
         "BoardInfo", "RunResult", "Copied", "TransferResult")},

@@ -305,17 +305,28 @@ def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
     return target
 
 
-def plan_pull(device: Device, remote_dir: str, root: Path) -> tuple[list, list[str]]:
-    """[(board entry, local path)] to fetch, and the board paths already equal locally."""
+def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable[[str], bool] | None = None,
+              on_refused: Callable[[str], None] | None = None) -> tuple[list, list[str]]:
+    """[(board entry, local path)] to fetch, and the board paths already equal locally.
+
+    leave_alone(board path): files not to fetch. A board name that would land outside root
+    raises SyncError, or with on_refused is passed to it and skipped.
+    """
     remote_dir = device.board_path(remote_dir)
     found, entries = device.listing(remote_dir)
     if found is None:
         raise RemoteFileError(f"{remote_dir}: no such folder on the board")
     fetch, same = [], []
     for e in entries:
-        if e.is_dir or e.name.endswith(TMP_SUFFIX):
+        if e.is_dir or e.name.endswith(TMP_SUFFIX) or (leave_alone is not None and leave_alone(e.path)):
             continue
-        target = safe_local_path(root, remote_dir, e.path)
+        try:
+            target = safe_local_path(root, remote_dir, e.path)
+        except SyncError:
+            if on_refused is None:
+                raise
+            on_refused(e.path)
+            continue
         if target.is_file() and target.stat().st_size == e.size \
                 and listing_hash(target.read_bytes(), device.caps.sha256) == e.hash:
             same.append(e.path)

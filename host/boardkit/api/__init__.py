@@ -5,13 +5,13 @@
         api.exec_code(device, "print(1 + 1)", on_output=print)
         api.sync(device, Path("lesson1"), progress=lambda f, nf, b, nb: ...)
 
-session.py   connect, info, exec_code / run, reset, hard_reset
+session.py   devices, connect, info, exec_code / run, reset, hard_reset
 files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
 """
 
-from boardkit.api.files import Copied, cat, cp, entry_dict, get, ls, mkdir, put, read_local, rm
-from boardkit.api.session import (BoardInfo, RunResult, connect, exec_code, hard_reset, info, read_program,
+from boardkit.api.files import Copied, cat, cp, cp_direction, entry_dict, get, ls, mkdir, put, read_local, rm
+from boardkit.api.session import (BoardInfo, RunResult, connect, devices, exec_code, hard_reset, info, read_program,
                                   reset, run)
 from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
@@ -24,6 +24,9 @@ __all__ = [
     "circuitpy_drive",
     "connect",
     "cp",
+    "cp_direction",
+    "devices",
+    "devices",
     "entry_dict",
     "exec_code",
     "get",

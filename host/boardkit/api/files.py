@@ -102,11 +102,18 @@ def cp(device: Device, source: str, dest: str, *, progress: ByteProgress | None 
 
     cp(d, "main.py", ":") puts main.py at the top; cp(d, ":data.csv", ".") gets it here.
     """
+    if cp_direction(source, dest) == "put":
+        return put(device, Path(source), dest[1:] or None, progress=progress)
+    return get(device, source[1:], Path(dest), progress=progress)
+
+
+def cp_direction(source: str, dest: str) -> str:
+    """"put" (to the board) or "get" (from it) for cp's arguments; InvalidInput unless one side has ":"."""
     on_board = [side.startswith(":") for side in (source, dest)]
     if on_board == [False, True]:
-        return put(device, Path(source), dest[1:] or None, progress=progress)
+        return "put"
     if on_board == [True, False]:
-        return get(device, source[1:], Path(dest), progress=progress)
+        return "get"
     raise InvalidInput(f"cp {source} {dest}: mark exactly one side as the board's with ':'",
                        hint="e.g. `boardkit cp main.py :main.py` or `boardkit cp :main.py .`")
 

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,14 @@ from boardkit.device import Capabilities, Device
 from boardkit.errors import InvalidInput
 from boardkit.links import CredentialsProvider, open_link
 from boardkit.repl import OutputCallback
+
+
+def devices(include_all: bool = False) -> list[ports.PortInfo]:
+    """The boards present: USB serial ports that look like boards, and running virtual boards.
+
+    include_all: also serial ports that do not look like boards.
+    """
+    return ports.all_ports(include_all=include_all)
 
 
 def connect(url: str | None = None, timeout: float = 10.0, password: str | None = None,
@@ -51,19 +59,21 @@ class BoardInfo:
     port: str
     capabilities: Capabilities
     seat: str | None = None            # the seat label `fleet scan` / `fleet label` wrote, if any
+    marker: dict[str, Any] = field(default_factory=dict)  # the kit marker: {"kit": ..., "lesson": ...}
     interrupted_program: bool = False  # a program was running and had to be stopped to ask
 
     def to_dict(self) -> dict[str, Any]:
-        return {"port": self.port, **self.capabilities.to_dict(), "seat": self.seat}
+        return {"port": self.port, **self.capabilities.to_dict(), "seat": self.seat,
+                "kit": self.marker.get("kit"), "lesson": self.marker.get("lesson")}
 
 
 def info(device: Device) -> BoardInfo:
-    """Probe the board: implementation, version, machine, memory, filesystem, seat label."""
-    from boardkit.fleet.labels import read_label
+    """Probe the board: implementation, version, machine, memory, filesystem, seat label, kit."""
+    from boardkit.fleet.labels import read_markers
 
     caps = device.caps
-    seat = read_label(device)
-    return BoardInfo(device.url, caps, seat, device.repl.interrupted_program)
+    seat, marker = read_markers(device)
+    return BoardInfo(device.url, caps, seat, marker, device.repl.interrupted_program)
 
 
 @dataclass

@@ -125,15 +125,18 @@ def sync(device: Device | None, source: Path, remote_dir: str = "/", *, delete: 
 
 
 def pull(device: Device, remote_dir: str, local: Path, *, dry_run: bool = False,
+         leave_alone: Callable[[str], bool] | None = None, on_refused: Callable[[str], None] | None = None,
          progress: SyncProgress | None = None) -> TransferResult:
     """Copy the board folder remote_dir into the local folder, fetching only what differs.
 
-    A name the board reports that would land outside local is refused (SyncError).
+    leave_alone(board path): files not to fetch. A name the board reports that would land
+    outside local is refused: SyncError, or with on_refused(board path) skipped (the rest
+    are fetched). A file whose bytes do not match the board's hash raises SyncError.
     """
     root = Path(local)
     if root.exists() and not root.is_dir():
         raise InvalidInput(f"{root} is not a folder")
-    fetch, same = sync_plan.plan_pull(device, remote_dir, root)
+    fetch, same = sync_plan.plan_pull(device, remote_dir, root, leave_alone=leave_alone, on_refused=on_refused)
     if dry_run:
         rows = [{"action": "fetch", "path": e.path, "to": str(t), "bytes": e.size} for e, t in fetch]
         return TransferResult(plan=rows + [{"action": "same", "path": p} for p in same])
