@@ -11,9 +11,24 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from boardkit.errors import (AuthError, BoardHung, BoardkitError, DeviceError, InvalidInput, LinkError,
-                             LinkTimeout, NoMicroPython, PortBusy, PortNotFound, RemoteError, RemoteFileError,
-                             ReplError, SyncError, UnsupportedOnBoard, VirtualBoardError)
+from boardkit.errors import (
+    AuthError,
+    BoardHung,
+    BoardkitError,
+    DeviceError,
+    InvalidInput,
+    LinkError,
+    LinkTimeout,
+    NoMicroPython,
+    PortBusy,
+    PortNotFound,
+    RemoteError,
+    RemoteFileError,
+    ReplError,
+    SyncError,
+    UnsupportedOnBoard,
+    VirtualBoardError,
+)
 
 __version__ = "0.1.0"
 
@@ -30,11 +45,16 @@ _LAZY: dict[str, str] = {
     "open_link": "boardkit.links",
 }
 
-_ERRORS = ["BoardkitError", "LinkError", "AuthError", "PortNotFound", "PortBusy", "LinkTimeout", "ReplError",
-           "NoMicroPython", "BoardHung", "DeviceError", "RemoteError", "RemoteFileError", "UnsupportedOnBoard",
-           "SyncError", "VirtualBoardError", "InvalidInput"]
-
-__all__ = [*_LAZY, *_ERRORS]
+__all__ = [
+    # boardkit.api (loaded on first use)
+    "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
+    "put", "get", "cat", "ls", "rm", "mkdir", "cp", "push", "pull",
+    "BoardInfo", "RunResult", "Copied", "TransferResult", "api", "Device", "CredentialsProvider", "open_link",
+    # errors
+    "BoardkitError", "LinkError", "AuthError", "PortNotFound", "PortBusy", "LinkTimeout", "ReplError",
+    "NoMicroPython", "BoardHung", "DeviceError", "RemoteError", "RemoteFileError", "UnsupportedOnBoard",
+    "SyncError", "VirtualBoardError", "InvalidInput",
+]
 
 
 def __getattr__(name: str) -> Any:

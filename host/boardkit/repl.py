@@ -205,7 +205,7 @@ class RawRepl:
         if control is not None:
             line = code.count(b"\n", 0, control) + 1
             raise InvalidInput(f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
-                            "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
+                               "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
         for attempt in (1, 2):
             for start in range(0, len(code), PLAIN_RAW_SLICE):
                 self.link.write(code[start:start + PLAIN_RAW_SLICE])

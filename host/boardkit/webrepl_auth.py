@@ -92,7 +92,7 @@ def config_password(url: str, path: Path | None = None) -> str | None:
     for key in _url_keys(url):
         entry = table.get(key)
         if isinstance(entry, dict) and isinstance(entry.get("password"), str):
-            return entry["password"]
+            return str(entry["password"])
     default = table.get("password")
     return default if isinstance(default, str) else None
 

@@ -10,9 +10,31 @@ files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
 """
 
-from boardkit.api.files import Copied, cat, cp, cp_direction, entry_dict, get, ls, mkdir, put, read_local, rm
-from boardkit.api.session import (BoardInfo, RunResult, connect, devices, exec_code, hard_reset, info, read_program,
-                                  reset, run)
+from boardkit.api.files import (
+                                  Copied,
+                                  cat,
+                                  cp,
+                                  cp_direction,
+                                  entry_dict,
+                                  get,
+                                  ls,
+                                  mkdir,
+                                  put,
+                                  read_local,
+                                  rm,
+)
+from boardkit.api.session import (
+                                  BoardInfo,
+                                  RunResult,
+                                  connect,
+                                  devices,
+                                  exec_code,
+                                  hard_reset,
+                                  info,
+                                  read_program,
+                                  reset,
+                                  run,
+)
 from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
 __all__ = [
@@ -25,7 +47,6 @@ __all__ = [
     "connect",
     "cp",
     "cp_direction",
-    "devices",
     "devices",
     "entry_dict",
     "exec_code",

@@ -135,9 +135,14 @@ class Progress:
         if self._bar is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            from rich.progress import (BarColumn, DownloadColumn, Progress as RichProgress,
-                                       TextColumn, TransferSpeedColumn)
             from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                TextColumn,
+                TransferSpeedColumn,
+            )
+            from rich.progress import Progress as RichProgress
             self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                                      TransferSpeedColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
@@ -153,7 +158,7 @@ class Progress:
         if self._bar is not None:
             self._bar.stop()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:

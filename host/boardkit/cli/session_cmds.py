@@ -8,8 +8,16 @@ from pathlib import Path
 import click
 
 from boardkit import api
-from boardkit.cli.common import (ProgramOutput, credentials, emit_json, human_size, note_if_unencrypted,
-                                 note_interrupted, open_device, options)
+from boardkit.cli.common import (
+    ProgramOutput,
+    credentials,
+    emit_json,
+    human_size,
+    note_if_unencrypted,
+    note_interrupted,
+    open_device,
+    options,
+)
 from boardkit.errors import RemoteError
 
 MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
