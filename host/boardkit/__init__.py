@@ -37,7 +37,7 @@ _LAZY: dict[str, str] = {
     **{name: "boardkit.api" for name in (
         "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
         "put", "get", "cat", "ls", "rm", "mkdir", "cp",
-        "push", "pull",
+        "push", "pull", "run_suite", "check", "SuiteReport", "CheckReport",
         "BoardInfo", "RunResult", "Copied", "TransferResult")},
     "api": "boardkit.api",
     "Device": "boardkit.device",
@@ -48,7 +48,8 @@ _LAZY: dict[str, str] = {
 __all__ = [
     # boardkit.api (loaded on first use)
     "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
-    "put", "get", "cat", "ls", "rm", "mkdir", "cp", "push", "pull",
+    "put", "get", "cat", "ls", "rm", "mkdir", "cp", "push", "pull", "run_suite", "check",
+    "SuiteReport", "CheckReport",
     "BoardInfo", "RunResult", "Copied", "TransferResult", "api", "Device", "CredentialsProvider", "open_link",
     # errors
     "BoardkitError", "LinkError", "AuthError", "PortNotFound", "PortBusy", "LinkTimeout", "ReplError",

@@ -8,6 +8,7 @@
 session.py   devices, connect, info, exec_code / run, reset, hard_reset
 files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
+testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
 """
 
 from boardkit.api.files import (
@@ -35,14 +36,18 @@ from boardkit.api.session import (
                                   reset,
                                   run,
 )
+from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
 from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
 __all__ = [
     "BoardInfo",
+    "CheckReport",
     "Copied",
     "RunResult",
+    "SuiteReport",
     "TransferResult",
     "cat",
+    "check",
     "circuitpy_drive",
     "connect",
     "cp",
@@ -63,5 +68,6 @@ __all__ = [
     "reset",
     "rm",
     "run",
+    "run_suite",
     "sync",
 ]

@@ -42,18 +42,6 @@ def open_device(ctx: click.Context) -> Iterator[Device]:
         device.close()
 
 
-def webrepl_target(ctx: click.Context) -> tuple[str | None, str | None]:
-    """-p as given, and for a ws:// URL its WebREPL password, asked now.
-
-    Kept for callers not yet passing credentials(ctx) down (the test command); new code
-    should hand credentials(ctx) to the API instead.
-    """
-    port = options(ctx).get("port")
-    if not (port and port.lower().startswith("ws://")):
-        return port, None
-    return port, credentials(ctx)(port)
-
-
 _noted_unencrypted = False
 
 
