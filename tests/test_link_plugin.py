@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import serial
+
 from boardkit.errors import AuthError, LinkError
 from boardkit.links import LINKS, CredentialsProvider, LinkScheme
 from cli_helpers import boardkit, one_line_error

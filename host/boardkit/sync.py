@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from collections.abc import Sequence
-from typing import Callable, Protocol
+from typing import Protocol
 
 from boardkit.device import TMP_SUFFIX, Device, listing_hash
 from boardkit.errors import InvalidInput, RemoteFileError, SyncError, UnsupportedOnBoard
@@ -99,7 +99,7 @@ def push_arguments(names: list[str], sync_command: str = "boardkit sync") -> tup
     return local_files(names, sync_command), remote_dir
 
 
-def local_files(names: list[str | Path], sync_command: str = "boardkit sync") -> list[LocalFile]:
+def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync") -> list[LocalFile]:
     """These local files, each to be sent under its own name; InvalidInput for a missing one or a folder."""
     files = []
     for name in names:

@@ -151,7 +151,8 @@ def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no
 @fleet.command()
 @seat_options
 @click.pass_context
-def status(ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def status(ctx: click.Context,
+           roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Each board: reachable or not, firmware and version, free memory and space, its label,
     and the kit and lesson on it."""
     from boardkit.fleet import ops
@@ -162,7 +163,8 @@ def status(ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed
 @fleet.command()
 @seat_options
 @click.pass_context
-def label(ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def label(ctx: click.Context,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Write each seat's name onto its board (boardkit_seat.txt; `boardkit info` shows it)."""
     from boardkit.fleet import ops
 
@@ -190,7 +192,8 @@ def sync_(ctx: click.Context, lesson: Path, remote_dir: str, delete: bool, exclu
 @click.argument("paths", nargs=-1, required=True)
 @seat_options
 @click.pass_context
-def push(ctx: click.Context, paths: tuple[str, ...], roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def push(ctx: click.Context, paths: tuple[str, ...],
+         roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
     from boardkit.fleet import ops
     from boardkit.sync import push_arguments
@@ -209,7 +212,8 @@ MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
 @MAX_TIME
 @seat_options
 @click.pass_context
-def run(ctx: click.Context, file: Path, max_time: float | None, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def run(ctx: click.Context, file: Path, max_time: float | None,
+        roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Run a local Python FILE on every board; show each board's output."""
     from boardkit.fleet import ops
 
@@ -223,7 +227,8 @@ def run(ctx: click.Context, file: Path, max_time: float | None, roster: Path, on
 @MAX_TIME
 @seat_options
 @click.pass_context
-def exec_(ctx: click.Context, code: str, max_time: float | None, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def exec_(ctx: click.Context, code: str, max_time: float | None,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Run CODE (a line of Python) on every board; show each board's output."""
     from boardkit.fleet import ops
 
@@ -239,7 +244,8 @@ def exec_(ctx: click.Context, code: str, max_time: float | None, roster: Path, o
                                             "(default: a new OUT/SEAT-YYYYmmdd-HHMMSS/ beside it).")
 @seat_options
 @click.pass_context
-def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool,
+            roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Bring each pupil's work home: every board's files (under REMOTE_DIR) into OUT/SEAT/.
 
     Nothing is ever written outside OUT/SEAT/: a file name that would land elsewhere is refused
@@ -258,7 +264,8 @@ def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool, ros
 @click.option("--hard", is_flag=True, help="Reset the whole chip (virtual boards: restart the emulator).")
 @seat_options
 @click.pass_context
-def reset(ctx: click.Context, hard: bool, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def reset(ctx: click.Context, hard: bool,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Soft-reset every board (a fresh Python heap), or --hard reset it."""
     from boardkit.fleet import ops
 
