@@ -38,6 +38,7 @@ _LAZY: dict[str, str] = {
         "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
         "put", "get", "cat", "ls", "rm", "mkdir", "cp",
         "push", "pull", "run_suite", "check", "SuiteReport", "CheckReport",
+        "resolve_board", "prepare_image", "build_kit", "FlashResult", "FlashTarget", "KitResult",
         "BoardInfo", "RunResult", "Copied", "TransferResult")},
     "api": "boardkit.api",
     "Device": "boardkit.device",
@@ -49,7 +50,8 @@ __all__ = [
     # boardkit.api (loaded on first use)
     "devices", "connect", "info", "exec_code", "run", "reset", "hard_reset",
     "put", "get", "cat", "ls", "rm", "mkdir", "cp", "push", "pull", "run_suite", "check",
-    "SuiteReport", "CheckReport",
+    "SuiteReport", "CheckReport", "resolve_board", "prepare_image", "build_kit", "FlashResult", "FlashTarget",
+    "KitResult",
     "BoardInfo", "RunResult", "Copied", "TransferResult", "api", "Device", "CredentialsProvider", "open_link",
     # errors
     "BoardkitError", "LinkError", "AuthError", "PortNotFound", "PortBusy", "LinkTimeout", "ReplError",

@@ -8,34 +8,15 @@
 session.py   devices, connect, info, exec_code / run, reset, hard_reset
 files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
+flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
 testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
 """
 
-from boardkit.api.files import (
-                                  Copied,
-                                  cat,
-                                  cp,
-                                  cp_direction,
-                                  entry_dict,
-                                  get,
-                                  ls,
-                                  mkdir,
-                                  put,
-                                  read_local,
-                                  rm,
-)
-from boardkit.api.session import (
-                                  BoardInfo,
-                                  RunResult,
-                                  connect,
-                                  devices,
-                                  exec_code,
-                                  hard_reset,
-                                  info,
-                                  read_program,
-                                  reset,
-                                  run,
-)
+from boardkit.api.files import Copied, cat, cp, cp_direction, entry_dict, get, ls, mkdir, put, read_local, rm
+from boardkit.api.flashing import (FlashResult, FlashTarget, KitResult, add_firmware, build_kit, fetch_firmware,
+                                   flash, flash_target, list_boards, list_firmware, prepare_image, resolve_board)
+from boardkit.api.session import (BoardInfo, RunResult, connect, devices, exec_code, hard_reset, info,
+                                  read_program, reset, run)
 from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
 from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
@@ -43,9 +24,14 @@ __all__ = [
     "BoardInfo",
     "CheckReport",
     "Copied",
+    "FlashResult",
+    "FlashTarget",
+    "KitResult",
     "RunResult",
     "SuiteReport",
     "TransferResult",
+    "add_firmware",
+    "build_kit",
     "cat",
     "check",
     "circuitpy_drive",
@@ -55,17 +41,24 @@ __all__ = [
     "devices",
     "entry_dict",
     "exec_code",
+    "fetch_firmware",
+    "flash",
+    "flash_target",
     "get",
     "hard_reset",
     "info",
+    "list_boards",
+    "list_firmware",
     "ls",
     "mkdir",
+    "prepare_image",
     "pull",
     "push",
     "put",
     "read_local",
     "read_program",
     "reset",
+    "resolve_board",
     "rm",
     "run",
     "run_suite",
