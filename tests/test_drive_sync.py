@@ -62,3 +62,34 @@ def test_circuitpy_mounts_are_found(tmp_path):
                       "/dev/sdd1 /media/teacher/MICROBIT vfat rw 0 0\n")
     assert drives.find_circuitpy(str(mounts)) == [Path("/media/teacher/CIRCUITPY"),
                                                  Path("/media/teacher/CIRCUITPY1")]
+
+
+def test_api_routes_a_circuitpython_board_through_its_mounted_drive(wasm_board, tmp_path, monkeypatch):
+    """push and sync choose the drive themselves, so every caller (CLI, fleet) gets it.
+
+    The wasm board is real MicroPython; only its reported implementation is changed to
+    CircuitPython's, and a folder stands in for the one mounted CIRCUITPY drive.
+    """
+    import dataclasses
+
+    from boardkit import api
+
+    src, drive = project(tmp_path / "src"), tmp_path / "CIRCUITPY"
+    drive.mkdir()
+    notes: list[str] = []
+    with api.connect(wasm_board.name) as board:
+        monkeypatch.setattr(drives, "find_circuitpy", lambda mounts_file=None: [drive])
+        assert api.circuitpy_drive(board) is None  # MicroPython: always the REPL
+        board._caps = dataclasses.replace(board.caps, implementation="circuitpython")
+        assert api.circuitpy_drive(board) == drive
+        before = [(e.path, e.size) for e in board.tree("/")]
+        done = api.sync(board, src, on_note=notes.append)
+        assert done.drive == str(drive) and done.sent == 2
+        assert (drive / "lib" / "util.py").read_text() == "X = 1\n"
+        assert notes and str(drive) in notes[0]
+        assert [(e.path, e.size) for e in board.tree("/")] == before  # nothing went through the REPL
+        pushed = api.push(board, [src / "notes.txt"], "/lib")
+        assert pushed.drive == str(drive / "lib") and (drive / "lib" / "notes.txt").exists()
+        # Two drives mounted: which is this board's cannot be told, so the REPL is used.
+        monkeypatch.setattr(drives, "find_circuitpy", lambda mounts_file=None: [drive, tmp_path])
+        assert api.circuitpy_drive(board) is None

@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import asdict, dataclass
 
-from boardkit.errors import PortNotFound, UsageError
+from boardkit.errors import InvalidInput, PortNotFound
 
 # USB vendor ids of boards and of the USB-serial bridges boards use; anything else
 # on a USB port is still listed, but only these count when picking "the" board.
@@ -84,10 +84,10 @@ def resolve(port: str | None) -> str:
     if len(candidates) == 1:
         return candidates[0].port
     if not candidates:
-        raise UsageError("no board found",
+        raise InvalidInput("no board found",
                          hint="plug one in and give -p PORT, or start a virtual board: boardkit virtual start wasm")
     listing = ", ".join(c.virtual_name or c.port for c in candidates)
-    raise UsageError(f"{len(candidates)} boards present ({listing})",
+    raise InvalidInput(f"{len(candidates)} boards present ({listing})",
                      hint="choose one with -p PORT (see `boardkit devices`)")
 
 

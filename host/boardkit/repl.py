@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from boardkit.errors import BoardHung, CodeLost, LinkTimeout, NoMicroPython, ReplError, UsageError
+from boardkit.errors import BoardHung, CodeLost, InvalidInput, LinkTimeout, NoMicroPython, ReplError
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 RAW_PROMPT = RAW_BANNER + b">"
@@ -204,8 +204,8 @@ class RawRepl:
         control = next((i for i, b in enumerate(code) if 1 <= b <= 4), None)
         if control is not None:
             line = code.count(b"\n", 0, control) + 1
-            raise UsageError(f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
-                            "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
+            raise InvalidInput(f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
+                               "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
         for attempt in (1, 2):
             for start in range(0, len(code), PLAIN_RAW_SLICE):
                 self.link.write(code[start:start + PLAIN_RAW_SLICE])

@@ -6,23 +6,24 @@ import time
 
 from boardkit import ports, virtual
 from boardkit.errors import BoardkitError
-from boardkit.links import open_link
+from boardkit.links import CredentialsProvider, open_link
 from boardkit.repl import RawRepl
 
 
-def hard_reset(port: str | None, password: str | None = None) -> str:
+def hard_reset(port: str | None, credentials: CredentialsProvider | None = None) -> str:
     """Reset the board named by port (or the only one); return how it was done.
 
     Virtual boards restart their emulator. Real boards get machine.reset() (or
     microbit.reset()) when they still listen; otherwise the RTS/DTR lines are pulsed,
-    which resets ESP32-style boards wired for auto-reset.
+    which resets ESP32-style boards wired for auto-reset. credentials: for a link that asks
+    for a password (WebREPL).
     """
     url = ports.resolve(port)
     board = virtual.find(url)
     if board is not None:
         virtual.hard_reset(board.name)
         return f"restarted virtual board {board.name}"
-    link = open_link(url, **({"password": password} if password is not None else {}))
+    link = open_link(url, credentials=credentials)
     try:
         repl = RawRepl(link, answer_timeout=2.0)
         try:
@@ -45,6 +46,3 @@ def hard_reset(port: str | None, password: str | None = None) -> str:
                             hint="press its reset button or unplug it")
     finally:
         link.close()
-
-
-

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Protocol
+from typing import Protocol
 
 from boardkit.device import TMP_SUFFIX, Device, listing_hash
-from boardkit.errors import RemoteFileError, SyncError, UnsupportedOnBoard, UsageError
+from boardkit.errors import InvalidInput, RemoteFileError, SyncError, UnsupportedOnBoard
 
 IGNORE_FILE = ".boardkitignore"
 DEFAULT_IGNORES = [".git/", "__pycache__/", "*.pyc", ".DS_Store", IGNORE_FILE, "*" + TMP_SUFFIX,
@@ -69,7 +70,7 @@ class SyncResult:
 
 # -- local side ------------------------------------------------------------------------
 
-def ignore_matcher(root: Path, excludes: list[str] = ()) -> Callable[[str, bool], bool]:
+def ignore_matcher(root: Path, excludes: Sequence[str] = ()) -> Callable[[str, bool], bool]:
     """A predicate (relative path, is folder) -> ignored, from .boardkitignore + defaults."""
     import pathspec  # gitignore semantics, done right
 
@@ -95,17 +96,22 @@ def push_arguments(names: list[str], sync_command: str = "boardkit sync") -> tup
     remote_dir = "/"
     if len(names) > 1 and (names[-1].startswith(":") or not Path(names[-1]).is_file()):
         remote_dir = names.pop().removeprefix(":") or "/"
+    return local_files(names, sync_command), remote_dir
+
+
+def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync") -> list[LocalFile]:
+    """These local files, each to be sent under its own name; InvalidInput for a missing one or a folder."""
     files = []
     for name in names:
         path = Path(name)
         if not path.is_file():
-            raise UsageError(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
-                             hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
+            raise InvalidInput(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
+                               hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
         files.append(LocalFile(path.name, path, path.stat().st_size))
-    return files, remote_dir
+    return files
 
 
-def scan_local(root: Path, excludes: list[str] = ()) -> list[LocalFile]:
+def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
     """The files under root that a sync would send, skipping ignored ones and symlinks out."""
     if not root.is_dir():
         raise SyncError(f"{root} is not a folder", hint="give the folder that holds your project")
@@ -299,17 +305,28 @@ def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
     return target
 
 
-def plan_pull(device: Device, remote_dir: str, root: Path) -> tuple[list, list[str]]:
-    """[(board entry, local path)] to fetch, and the board paths already equal locally."""
+def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable[[str], bool] | None = None,
+              on_refused: Callable[[str], None] | None = None) -> tuple[list, list[str]]:
+    """[(board entry, local path)] to fetch, and the board paths already equal locally.
+
+    leave_alone(board path): files not to fetch. A board name that would land outside root
+    raises SyncError, or with on_refused is passed to it and skipped.
+    """
     remote_dir = device.board_path(remote_dir)
     found, entries = device.listing(remote_dir)
     if found is None:
         raise RemoteFileError(f"{remote_dir}: no such folder on the board")
     fetch, same = [], []
     for e in entries:
-        if e.is_dir or e.name.endswith(TMP_SUFFIX):
+        if e.is_dir or e.name.endswith(TMP_SUFFIX) or (leave_alone is not None and leave_alone(e.path)):
             continue
-        target = safe_local_path(root, remote_dir, e.path)
+        try:
+            target = safe_local_path(root, remote_dir, e.path)
+        except SyncError:
+            if on_refused is None:
+                raise
+            on_refused(e.path)
+            continue
         if target.is_file() and target.stat().st_size == e.size \
                 and listing_hash(target.read_bytes(), device.caps.sha256) == e.hash:
             same.append(e.path)

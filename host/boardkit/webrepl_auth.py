@@ -14,16 +14,25 @@ In this order:
 
   4. the CLI only: an interactive prompt when stdin is a terminal.
 
+Links never look for a password themselves: they take a `CredentialsProvider` (see
+boardkit.links) and call it when the board asks. This module makes the providers:
+`fixed_password` (a password the caller has), `stored_credentials` (the environment, then
+the config file: what the library uses by default) and `cli_credentials` (all four steps).
+
 Nothing here prints, logs or puts a password into an error message.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from boardkit.errors import AuthError, UsageError
+from boardkit.errors import AuthError, InvalidInput
+from boardkit.links import CredentialsProvider
+from boardkit.links.webrepl_link import PASSWORD_HINT, display_url
 
 ENV_PASSWORD = "BOARDKIT_WEBREPL_PASSWORD"
 ENV_CONFIG = "BOARDKIT_CONFIG"
@@ -31,10 +40,12 @@ UNENCRYPTED_NOTE = "boardkit: note: WebREPL is unencrypted; use it only on a net
 
 
 def is_webrepl(url: str | None) -> bool:
-    return bool(url) and url.lower().startswith("ws://")
+    """True for a ws:// URL (a link that may ask for a password)."""
+    return bool(url) and str(url).lower().startswith("ws://")
 
 
 def config_path() -> Path:
+    """boardkit's config file: $BOARDKIT_CONFIG, else the platform's user config folder."""
     override = os.environ.get(ENV_CONFIG)
     if override:
         return Path(override)
@@ -43,7 +54,7 @@ def config_path() -> Path:
     return platformdirs.user_config_path("boardkit") / "config.toml"
 
 
-def _load_config(path: Path) -> dict:
+def _load_config(path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
@@ -52,10 +63,10 @@ def _load_config(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise UsageError(f"cannot read boardkit's config file {path}: {exc.strerror or exc}",
+        raise InvalidInput(f"cannot read boardkit's config file {path}: {exc.strerror or exc}",
                          hint=f"fix its permissions, or point {ENV_CONFIG} elsewhere") from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"boardkit's config file {path} is not valid TOML ({exc})",
+        raise InvalidInput(f"boardkit's config file {path} is not valid TOML ({exc})",
                          hint="fix the file (see docs/webrepl.md for the format)") from None
 
 
@@ -81,7 +92,7 @@ def config_password(url: str, path: Path | None = None) -> str | None:
     for key in _url_keys(url):
         entry = table.get(key)
         if isinstance(entry, dict) and isinstance(entry.get("password"), str):
-            return entry["password"]
+            return str(entry["password"])
     default = table.get("password")
     return default if isinstance(default, str) else None
 
@@ -95,15 +106,13 @@ def stored_password(url: str) -> str | None:
 
 
 def password_for(url: str, password_env: str | None = None, interactive: bool | None = None,
-                 ask=None) -> str:
+                 ask: Callable[[str], str] | None = None) -> str:
     """The password for a ws:// URL as the CLI finds it (see the module docstring).
 
     password_env: the NAME of an environment variable holding the password (--password-env).
     interactive: may we prompt? (default: stdin is a terminal). ask: the prompt function
     (default getpass.getpass).
     """
-    from boardkit.links.webrepl_link import PASSWORD_HINT, display_url
-
     shown = display_url(url)
     if password_env:
         value = os.environ.get(password_env)
@@ -125,3 +134,35 @@ def password_for(url: str, password_env: str | None = None, interactive: bool | 
             ask = getpass.getpass
         return ask(f"WebREPL password for {shown}: ")
     raise AuthError(f"no WebREPL password for {shown}", hint=PASSWORD_HINT)
+
+
+def fixed_password(password: str) -> CredentialsProvider:
+    """A provider that gives this password for any URL (what connect(password=...) uses)."""
+    def provide(url: str) -> str:
+        return password
+
+    return provide
+
+
+def stored_credentials(url: str) -> str:
+    """A provider: BOARDKIT_WEBREPL_PASSWORD, else the config file; AuthError when neither has one."""
+    found = stored_password(url)
+    if found is None:
+        raise AuthError(f"no WebREPL password for {display_url(url)}", hint=PASSWORD_HINT)
+    return found
+
+
+def cli_credentials(password_env: str | None = None, interactive: bool | None = None,
+                    ask: Callable[[str], str] | None = None) -> CredentialsProvider:
+    """The CLI's provider: --password-env VAR, the environment, the config file, then a prompt.
+
+    Each URL is asked about once per process (a command opening the board twice prompts once).
+    """
+    known: dict[str, str] = {}
+
+    def provide(url: str) -> str:
+        if url not in known:
+            known[url] = password_for(url, password_env, interactive=interactive, ask=ask)
+        return known[url]
+
+    return provide

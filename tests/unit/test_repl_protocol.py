@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from boardkit.errors import BoardHung, BoardkitError, CodeLost, LinkTimeout, NoMicroPython, UsageError
+from boardkit.errors import BoardHung, BoardkitError, CodeLost, InvalidInput, LinkTimeout, NoMicroPython
 from boardkit.repl import RawRepl
 from fake_board import BANNER, FakeLink, ScriptedBoard
 
@@ -44,7 +44,7 @@ def test_plain_raw_refuses_code_holding_raw_repl_commands():
     repl, board, link = make(raw_paste=False)
     repl.exec("x = 1")
     written_before = len(link.written)
-    with pytest.raises(UsageError, match=r"control byte 0x02 \(line 2\)"):
+    with pytest.raises(InvalidInput, match=r"control byte 0x02 \(line 2\)"):
         repl.exec("a = 1\nb = '\x02'\n")
     assert b"b = " not in link.written[written_before:]  # nothing of it was sent
     assert repl.exec("y = 2").stdout == b"ran 5\r\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from boardkit import webrepl_auth
-from boardkit.errors import AuthError, UsageError
+from boardkit.errors import AuthError, InvalidInput
 from boardkit.links.webrepl_link import _incomplete_tail, display_url
 
 URL = "ws://192.168.4.1:8266"
@@ -84,9 +84,9 @@ def test_prompt_only_when_interactive(monkeypatch):
     assert len(asked) == 1
 
 
-def test_bad_config_is_a_usage_error_without_the_password(monkeypatch, tmp_path):
+def test_bad_config_is_invalid_input_without_the_password(monkeypatch, tmp_path):
     write_config(monkeypatch, tmp_path, '[webrepl]\npassword = "hunter2\n')
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(InvalidInput) as info:
         webrepl_auth.password_for(URL, interactive=False)
     assert "hunter2" not in str(info.value) + (info.value.hint or "")
 

@@ -1,21 +1,66 @@
-"""The typed entry points: what the CLI (and any program) calls."""
+"""boardkit's public API: typed functions that do the work; the CLI, fleet and studio call them.
 
-from __future__ import annotations
+    from boardkit import api
+    with api.connect("/dev/ttyACM0") as device:
+        api.exec_code(device, "print(1 + 1)", on_output=print)
+        api.sync(device, Path("lesson1"), progress=lambda f, nf, b, nb: ...)
 
-from boardkit import ports
-from boardkit.device import Device
-from boardkit.links import open_link
+session.py   devices, connect, info, exec_code / run, reset, hard_reset
+files.py     put, get, cat, ls, rm, mkdir, cp
+transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
+flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
+testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
+"""
 
+from boardkit.api.files import Copied, cat, cp, cp_direction, entry_dict, get, ls, mkdir, put, read_local, rm
+from boardkit.api.flashing import (FlashResult, FlashTarget, KitResult, add_firmware, build_kit, fetch_firmware,
+                                   flash, flash_target, list_boards, list_firmware, prepare_image, resolve_board)
+from boardkit.api.session import (BoardInfo, RunResult, connect, devices, exec_code, hard_reset, info,
+                                  read_program, reset, run)
+from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
+from boardkit.api.transfer import TransferResult, circuitpy_drive, pull, push, sync
 
-def connect(url: str | None = None, timeout: float = 10.0, password: str | None = None) -> Device:
-    """Open a session with a board.
-
-    url: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, ws://host:8266
-    (WebREPL), a virtual board's name, or None for the only board present.
-    password: the WebREPL password for ws:// URLs; None looks in BOARDKIT_WEBREPL_PASSWORD,
-    then boardkit's config file (see boardkit.webrepl_auth). Ignored by other links.
-    """
-    resolved = ports.resolve(url)
-    options = {"password": password} if password is not None else {}
-    link = open_link(resolved, **options)
-    return Device(link, resolved, timeout=timeout)
+__all__ = [
+    "BoardInfo",
+    "CheckReport",
+    "Copied",
+    "FlashResult",
+    "FlashTarget",
+    "KitResult",
+    "RunResult",
+    "SuiteReport",
+    "TransferResult",
+    "add_firmware",
+    "build_kit",
+    "cat",
+    "check",
+    "circuitpy_drive",
+    "connect",
+    "cp",
+    "cp_direction",
+    "devices",
+    "entry_dict",
+    "exec_code",
+    "fetch_firmware",
+    "flash",
+    "flash_target",
+    "get",
+    "hard_reset",
+    "info",
+    "list_boards",
+    "list_firmware",
+    "ls",
+    "mkdir",
+    "prepare_image",
+    "pull",
+    "push",
+    "put",
+    "read_local",
+    "read_program",
+    "reset",
+    "resolve_board",
+    "rm",
+    "run",
+    "run_suite",
+    "sync",
+]

@@ -6,45 +6,51 @@ import contextlib
 import json
 import sys
 import time
+from collections.abc import Iterator
+from typing import IO, Any
 
 import click
 
-from boardkit.api import connect
 from boardkit.device import Device
+from boardkit.links import CredentialsProvider
 
 
-def options(ctx: click.Context) -> dict:
+def options(ctx: click.Context) -> dict[str, Any]:
+    """The options given before the command (-p, --timeout, --password-env, --debug)."""
     return ctx.find_root().obj or {}
 
 
+def credentials(ctx: click.Context) -> CredentialsProvider:
+    """Where a link that asks for a password gets it: --password-env, the environment, the
+    config file, then a prompt (see boardkit.webrepl_auth). Asked only when a board asks."""
+    from boardkit.webrepl_auth import cli_credentials
+
+    return cli_credentials(options(ctx).get("password_env"))
+
+
 @contextlib.contextmanager
-def open_device(ctx: click.Context):
+def open_device(ctx: click.Context) -> Iterator[Device]:
     """The board for this command: -p, or the only one present."""
+    from boardkit.api import connect
+
     opts = options(ctx)
-    url, password = webrepl_target(ctx)
-    device: Device = connect(url, timeout=opts.get("timeout", 10.0), password=password)
-    if password is not None:
-        note_unencrypted()
+    device = connect(opts.get("port"), timeout=opts.get("timeout", 10.0), credentials=credentials(ctx))
+    note_if_unencrypted(device.url)
     try:
         yield device
     finally:
         device.close()
 
 
-def webrepl_target(ctx: click.Context) -> tuple[str | None, str | None]:
-    """-p as given, and for a ws:// URL its WebREPL password (--password-env, env, config, prompt).
-
-    Call note_unencrypted() once the connection is up.
-    """
-    port = options(ctx).get("port")
-    if not (port and port.lower().startswith("ws://")):
-        return port, None
-    from boardkit import webrepl_auth
-
-    return port, webrepl_auth.password_for(port, options(ctx).get("password_env"))
-
-
 _noted_unencrypted = False
+
+
+def note_if_unencrypted(url: str) -> None:
+    """Say once per process that a ws:// connection is unencrypted."""
+    from boardkit.webrepl_auth import is_webrepl
+
+    if is_webrepl(url):
+        note_unencrypted()
 
 
 def note_unencrypted() -> None:
@@ -58,11 +64,18 @@ def note_unencrypted() -> None:
 
 
 def note_interrupted(device: Device) -> None:
+    """Say so when the board was running a program that had to be stopped."""
     if device.repl.interrupted_program:
         click.echo("boardkit: note: the board was running a program; stopped it with Ctrl-C", err=True)
 
 
-def emit_json(data) -> None:
+def note(text: str) -> None:
+    """A note from the library (an on_note callback): one line on stderr."""
+    click.echo(f"boardkit: note: {text}", err=True)
+
+
+def emit_json(data: Any) -> None:
+    """Print data as indented JSON on stdout."""
     click.echo(json.dumps(data, indent=2, default=str))
 
 
@@ -73,7 +86,7 @@ class ProgramOutput:
     chunks split anywhere (a TCP link splits them differently from a USB one).
     """
 
-    def __init__(self, stream=None):
+    def __init__(self, stream: IO[bytes] | None = None) -> None:
         self.stream = stream or sys.stdout.buffer
         self._held_cr = False
 
@@ -96,13 +109,13 @@ class ProgramOutput:
 class Progress:
     """A byte progress bar on stderr that only appears when the job takes over a second."""
 
-    def __init__(self, description: str, quiet: bool = False, delay: float = 1.0):
+    def __init__(self, description: str, quiet: bool = False, delay: float = 1.0) -> None:
         self.description = description
         self.quiet = quiet or not sys.stderr.isatty()
         self.delay = delay
         self._started = time.monotonic()
-        self._bar = None
-        self._task = None
+        self._bar: Any = None
+        self._task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.quiet:
@@ -110,9 +123,14 @@ class Progress:
         if self._bar is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            from rich.progress import (BarColumn, DownloadColumn, Progress as RichProgress,
-                                       TextColumn, TransferSpeedColumn)
             from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                TextColumn,
+                TransferSpeedColumn,
+            )
+            from rich.progress import Progress as RichProgress
             self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                                      TransferSpeedColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()
@@ -128,14 +146,15 @@ class Progress:
         if self._bar is not None:
             self._bar.stop()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 def human_size(n: int) -> str:
+    """1536 -> '1.5 KB'; a negative size (a folder) -> ''."""
     if n < 0:
         return ""
     if n < 1024:

@@ -1,17 +1,17 @@
-"""`boardkit devices`: what is plugged in, and which virtual boards are running."""
+"""`boardkit devices`: what is plugged in, and which virtual boards are running (boardkit.api.devices)."""
 
 from __future__ import annotations
 
 import click
 
-from boardkit import ports
+from boardkit import api
 from boardkit.cli.common import emit_json
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--all", "include_all", is_flag=True, help="Also list serial ports that do not look like boards.")
-def devices(as_json, include_all):
+def devices(as_json: bool, include_all: bool) -> None:
     """List boards: USB serial ports and running virtual boards.
 
     \b
@@ -19,7 +19,7 @@ def devices(as_json, include_all):
       boardkit devices
       boardkit devices --json
     """
-    found = ports.all_ports(include_all=include_all)
+    found = api.devices(include_all=include_all)
     if as_json:
         emit_json([p.to_dict() for p in found])
         return

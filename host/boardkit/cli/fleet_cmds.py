@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from boardkit.cli.common import emit_json, options
 from boardkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from boardkit.fleet import FleetReport, Roster, Seat
+    from boardkit.fleet.ops import Task
 
 EPILOG = """\b
 Examples:
@@ -24,17 +30,17 @@ Examples:
 
 
 @click.group(epilog=EPILOG)
-def fleet():
+def fleet() -> None:
     """Drive a classroom of boards at once: every seat in classroom.toml (or --only some),
     concurrently; one failed board never stops the others; exit 1 if any failed."""
 
 
-def _roster_option(f):
+def _roster_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default="classroom.toml",
                         envvar="BOARDKIT_ROSTER", show_default=True, help="The classroom roster.")(f)
 
 
-def seat_options(f):
+def seat_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options every fleet command that works on seats takes."""
     @_roster_option
     @click.option("--only", multiple=True, metavar="SEAT[,SEAT...]", help="Only these seats (repeatable).")
@@ -42,13 +48,14 @@ def seat_options(f):
     @click.option("--workers", type=click.IntRange(1, 256), metavar="N", help="At most N boards at once.")
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
     @functools.wraps(f)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         return f(*args, **kwargs)
 
     return wrapper
 
 
-def _run(ctx: click.Context, command: str, task_factory, roster, only, retry_failed, workers, as_json,
+def _run(ctx: click.Context, command: str, task_factory: Callable[[list[Seat]], Task], roster: Path,
+         only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool,
          show_output: bool = False) -> None:
     """Choose the seats, run the task on them under a live view, print the summary, save the state."""
     from boardkit.fleet.runner import failed_last_time, run_fleet, save_state
@@ -81,7 +88,7 @@ def _run(ctx: click.Context, command: str, task_factory, roster, only, retry_fai
         ctx.exit(1)
 
 
-def _load(roster: Path):
+def _load(roster: Path) -> Roster:
     from boardkit.fleet import RosterError, load_roster
 
     try:
@@ -102,7 +109,8 @@ def _load(roster: Path):
 @click.option("--virtual-only", is_flag=True, help="Only virtual boards (ignore USB serial ports).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.pass_context
-def scan(ctx, roster, prefix, board_id, no_label, virtual_only, as_json):
+def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no_label: bool, virtual_only: bool,
+         as_json: bool) -> None:
     """Add the boards attached (USB and virtual) to the roster, and label each new one.
 
     Boards already in the roster are left alone; a board carrying a seat label keeps its
@@ -143,7 +151,8 @@ def scan(ctx, roster, prefix, board_id, no_label, virtual_only, as_json):
 @fleet.command()
 @seat_options
 @click.pass_context
-def status(ctx, roster, only, retry_failed, workers, as_json):
+def status(ctx: click.Context,
+           roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Each board: reachable or not, firmware and version, free memory and space, its label,
     and the kit and lesson on it."""
     from boardkit.fleet import ops
@@ -154,7 +163,8 @@ def status(ctx, roster, only, retry_failed, workers, as_json):
 @fleet.command()
 @seat_options
 @click.pass_context
-def label(ctx, roster, only, retry_failed, workers, as_json):
+def label(ctx: click.Context,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Write each seat's name onto its board (boardkit_seat.txt; `boardkit info` shows it)."""
     from boardkit.fleet import ops
 
@@ -168,7 +178,8 @@ def label(ctx, roster, only, retry_failed, workers, as_json):
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
 @seat_options
 @click.pass_context
-def sync_(ctx, lesson, remote_dir, delete, exclude, roster, only, retry_failed, workers, as_json):
+def sync_(ctx: click.Context, lesson: Path, remote_dir: str, delete: bool, exclude: tuple[str, ...],
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
     is sent, atomically and verified; the lesson's name and version are recorded on the board."""
     from boardkit.fleet import ops
@@ -181,7 +192,8 @@ def sync_(ctx, lesson, remote_dir, delete, exclude, roster, only, retry_failed, 
 @click.argument("paths", nargs=-1, required=True)
 @seat_options
 @click.pass_context
-def push(ctx, paths, roster, only, retry_failed, workers, as_json):
+def push(ctx: click.Context, paths: tuple[str, ...],
+         roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
     from boardkit.fleet import ops
     from boardkit.sync import push_arguments
@@ -200,7 +212,8 @@ MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
 @MAX_TIME
 @seat_options
 @click.pass_context
-def run(ctx, file, max_time, roster, only, retry_failed, workers, as_json):
+def run(ctx: click.Context, file: Path, max_time: float | None,
+        roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Run a local Python FILE on every board; show each board's output."""
     from boardkit.fleet import ops
 
@@ -214,7 +227,8 @@ def run(ctx, file, max_time, roster, only, retry_failed, workers, as_json):
 @MAX_TIME
 @seat_options
 @click.pass_context
-def exec_(ctx, code, max_time, roster, only, retry_failed, workers, as_json):
+def exec_(ctx: click.Context, code: str, max_time: float | None,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Run CODE (a line of Python) on every board; show each board's output."""
     from boardkit.fleet import ops
 
@@ -230,7 +244,8 @@ def exec_(ctx, code, max_time, roster, only, retry_failed, workers, as_json):
                                             "(default: a new OUT/SEAT-YYYYmmdd-HHMMSS/ beside it).")
 @seat_options
 @click.pass_context
-def collect(ctx, remote_dir, out_dir, force, roster, only, retry_failed, workers, as_json):
+def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool,
+            roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Bring each pupil's work home: every board's files (under REMOTE_DIR) into OUT/SEAT/.
 
     Nothing is ever written outside OUT/SEAT/: a file name that would land elsewhere is refused
@@ -249,7 +264,8 @@ def collect(ctx, remote_dir, out_dir, force, roster, only, retry_failed, workers
 @click.option("--hard", is_flag=True, help="Reset the whole chip (virtual boards: restart the emulator).")
 @seat_options
 @click.pass_context
-def reset(ctx, hard, roster, only, retry_failed, workers, as_json):
+def reset(ctx: click.Context, hard: bool,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Soft-reset every board (a fresh Python heap), or --hard reset it."""
     from boardkit.fleet import ops
 
@@ -287,7 +303,7 @@ def flash(ctx, kit_dir, version, image, offline, roster, only, retry_failed, wor
 
 # -- output --------------------------------------------------------------------------------------
 
-def _print_outputs(report) -> None:
+def _print_outputs(report: FleetReport) -> None:
     for result in report.results:
         text = result.data.get("output", "")
         trace = result.data.get("traceback", "")
@@ -300,7 +316,7 @@ def _print_outputs(report) -> None:
             click.echo(trace.rstrip("\n"))
 
 
-def _print_summary(report) -> None:
+def _print_summary(report: FleetReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -323,11 +339,11 @@ def _print_summary(report) -> None:
 class FleetView:
     """One live line per board on stderr (only on a terminal): state, what it is doing, a bar."""
 
-    def __init__(self, title: str, seats: list[str], quiet: bool = False):
+    def __init__(self, title: str, seats: list[str], quiet: bool = False) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
         self.title = title
         self.seats = seats
-        self._progress = None
+        self._progress: Any = None
         self._tasks: dict[str, int] = {}
 
     def __enter__(self) -> FleetView:
@@ -349,7 +365,7 @@ class FleetView:
             self._tasks[seat] = self._progress.add_task("waiting", total=None, seat=seat[:14], mark="·")
         return self._tasks[seat]
 
-    def update(self, seat: str, state: str, text: str, done, total) -> None:
+    def update(self, seat: str, state: str, text: str, done: int | None, total: int | None) -> None:
         if self._progress is None:
             return
         task = self._task(seat)
@@ -361,6 +377,6 @@ class FleetView:
             fields.update(completed=1, total=1)
         self._progress.update(task, **fields)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()

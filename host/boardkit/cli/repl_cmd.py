@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from boardkit.cli.common import note_unencrypted, webrepl_target
+from boardkit.cli.common import credentials, note_if_unencrypted, options
 from boardkit.links import open_link
 from boardkit.ports import resolve
 from boardkit.terminal import Terminal
@@ -12,7 +12,7 @@ from boardkit.terminal import Terminal
 
 @click.command()
 @click.pass_context
-def repl(ctx):
+def repl(ctx: click.Context) -> None:
     """Open the board's interactive Python prompt.
 
     Everything you type goes to the board — Ctrl-C stops a running program,
@@ -24,11 +24,10 @@ def repl(ctx):
       boardkit -p microbit1 repl
       boardkit -p ws://192.168.4.1:8266 repl
     """
-    port, password = webrepl_target(ctx)
-    url = resolve(port)
-    link = open_link(url, **({"password": password} if password is not None else {}))
-    if password is not None:
-        note_unencrypted()
+    # The terminal talks to the link itself (no raw REPL), so it opens one, not a Device.
+    url = resolve(options(ctx).get("port"))
+    link = open_link(url, credentials=credentials(ctx))
+    note_if_unencrypted(url)
     try:
         click.echo(f"Connected to {link.url}. Ctrl-] to leave.", err=True)
         Terminal(link).run()

@@ -1,4 +1,4 @@
-"""Commands that run code: info, exec, run, reset."""
+"""Commands that run code: info, exec, run, reset (each: parse, call boardkit.api, render)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ from pathlib import Path
 
 import click
 
-from boardkit.cli.common import emit_json, human_size, note_interrupted, open_device, ProgramOutput
-from boardkit.errors import RemoteError, UsageError
+from boardkit import api
+from boardkit.cli.common import (
+    ProgramOutput,
+    credentials,
+    emit_json,
+    human_size,
+    note_if_unencrypted,
+    note_interrupted,
+    open_device,
+    options,
+)
+from boardkit.errors import RemoteError
 
 MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
                         help="Stop the program (Ctrl-C) if it runs longer than this.")
@@ -17,7 +27,7 @@ MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
-def info(ctx, as_json):
+def info(ctx: click.Context, as_json: bool) -> None:
     """Show what the board is: implementation, version, machine, memory, filesystem.
 
     \b
@@ -26,29 +36,32 @@ def info(ctx, as_json):
       boardkit -p microbit1 info --json
     """
     with open_device(ctx) as device:
-        caps = device.caps
+        found = api.info(device)
         note_interrupted(device)
-        from boardkit.fleet.labels import read_label
-
-        seat = read_label(device)  # a classroom board's seat label (fleet scan), if it has one
-        data = {"port": device.url, **caps.to_dict(), "seat": seat}
     if as_json:
-        emit_json(data)
+        emit_json(found.to_dict())
         return
+    _show_info(found)
+
+
+def _show_info(found: api.BoardInfo) -> None:
     from rich.console import Console
     from rich.table import Table
+
+    caps = found.capabilities
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column()
-    table.add_row("port", device.url)
-    if seat:
-        table.add_row("seat", seat)
+    table.add_row("port", found.port)
+    if found.seat:
+        table.add_row("seat", found.seat)
     table.add_row("implementation", f"{caps.implementation} {caps.version_text}")
     table.add_row("machine", caps.machine)
     table.add_row("platform", caps.platform)
     if caps.release:
         table.add_row("release", caps.release)
-    table.add_row("free memory", f"{human_size(caps.mem_free)}" + (f" of {human_size(caps.mem_total)}" if caps.mem_total else ""))
+    table.add_row("free memory", f"{human_size(caps.mem_free)}"
+                  + (f" of {human_size(caps.mem_total)}" if caps.mem_total else ""))
     if caps.fs_space:
         table.add_row("free space", f"{human_size(caps.fs_space[0])} of {human_size(caps.fs_space[1])}")
     table.add_row("folders", "yes" if caps.has_folders else "no (flat filesystem)")
@@ -56,12 +69,13 @@ def info(ctx, as_json):
     Console().print(table)
 
 
-def _run(ctx, code: str | bytes, max_time: float | None) -> None:
+def _run(ctx: click.Context, code: str | bytes, max_time: float | None) -> None:
+    """Run code on the board, its output streaming to stdout; exit 1 with its traceback if it raised."""
     with open_device(ctx) as device:
+        output = ProgramOutput()
         try:
-            output = ProgramOutput()
             try:
-                device.exec(code, on_output=output, timeout=max_time)
+                api.exec_code(device, code, on_output=output, max_time=max_time)
             finally:
                 output.close()
         except RemoteError as exc:
@@ -78,7 +92,7 @@ def _run(ctx, code: str | bytes, max_time: float | None) -> None:
 @click.argument("code")
 @MAX_TIME
 @click.pass_context
-def exec_(ctx, code, max_time):
+def exec_(ctx: click.Context, code: str, max_time: float | None) -> None:
     """Run CODE (a line of Python) on the board and print its output.
 
     Exits 1 if the code raised an exception (its traceback goes to stderr).
@@ -96,7 +110,7 @@ def exec_(ctx, code, max_time):
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @MAX_TIME
 @click.pass_context
-def run(ctx, file: Path, max_time):
+def run(ctx: click.Context, file: Path, max_time: float | None) -> None:
     """Run a local Python FILE on the board (without copying it), streaming its output.
 
     FILE "-" reads the program from standard input. Exits 1 if the program raised an exception.
@@ -107,14 +121,7 @@ def run(ctx, file: Path, max_time):
       boardkit -p /dev/ttyACM0 run examples/hello.py
       generate_test.py | boardkit run -
     """
-    try:
-        code = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {file}") from None
-    except IsADirectoryError:
-        raise UsageError(f"{file} is a folder, not a program") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {file}: {exc.strerror}") from None
+    code = sys.stdin.buffer.read() if str(file) == "-" else api.read_program(file)
     _run(ctx, code, max_time)
 
 
@@ -122,7 +129,7 @@ def run(ctx, file: Path, max_time):
 @click.option("--hard", is_flag=True, help="Reset the whole chip, like the reset button "
                                              "(virtual boards: restart the emulator).")
 @click.pass_context
-def reset(ctx, hard):
+def reset(ctx: click.Context, hard: bool) -> None:
     """Soft-reset the board (fresh Python heap), or --hard reset it.
 
     \b
@@ -131,18 +138,11 @@ def reset(ctx, hard):
       boardkit reset --hard      # also unsticks a board that ignores Ctrl-C
     """
     if hard:
-        from boardkit import resets
-
-        from boardkit.cli.common import webrepl_target
-
-        port, password = webrepl_target(ctx)
-        how = resets.hard_reset(port, password=password)
-        if password is not None:
-            from boardkit.cli.common import note_unencrypted
-
-            note_unencrypted()
+        port = options(ctx).get("port")
+        how = api.hard_reset(port, credentials=credentials(ctx))
+        note_if_unencrypted(port or "")
         click.echo(f"hard reset ({how})", err=True)
         return
     with open_device(ctx) as device:
-        device.soft_reset()
+        api.reset(device)
     click.echo("soft reset", err=True)

@@ -1,20 +1,29 @@
-"""push and sync: send what changed, atomically and verified."""
+"""push and sync: send what changed, atomically and verified (parse, call boardkit.api, render).
+
+Whether a CircuitPython board is written through its CIRCUITPY drive is boardkit.api's choice.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from boardkit import drives, sync
-from boardkit.cli.common import Progress, emit_json, open_device
+from boardkit import api
+from boardkit.cli.common import Progress, emit_json, note, open_device
+from boardkit.device import Device
 from boardkit.errors import UsageError
+from boardkit.sync import SyncProgress, push_arguments
 
 
-def _report(run, as_json: bool, verb: str) -> None:
-    """Run `run(progress)` under a progress bar, then print the summary line or JSON."""
+def _report(transfer: Callable[[SyncProgress], api.TransferResult], as_json: bool, verb: str) -> None:
+    """Run transfer(progress) under a progress bar, then print the summary line, the plan, or JSON."""
     with Progress("", quiet=as_json) as bar:
-        result: sync.SyncResult = run(bar.files)
+        result = transfer(bar.files)
+    if result.plan is not None:
+        _show_rows(result.plan, as_json)
+        return
     if as_json:
         emit_json(result.to_dict())
         return
@@ -27,7 +36,7 @@ def _report(run, as_json: bool, verb: str) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def push(ctx, paths, as_json):
+def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Copy FILE... to the board, into REMOTE_DIR (the last argument, if it is not a local file;
     a leading ":" makes it plainly the board's, as in mpremote).
 
@@ -40,10 +49,10 @@ def push(ctx, paths, as_json):
       boardkit push lib/util.py lib/net.py /lib
       boardkit push main.py :/
     """
-    files, remote_dir = sync.push_arguments(paths)
+    files, remote_dir = push_arguments(list(paths))
     with open_device(ctx) as device:
-        plan = sync.plan_push(device, files, remote_dir)
-        _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "pushed")
+        _report(lambda progress: api.push(device, [f.path for f in files], remote_dir, progress=progress,
+                                          on_note=note), as_json, "pushed")
 
 
 @click.command("sync")
@@ -58,12 +67,14 @@ def push(ctx, paths, as_json):
                    "instead of through the REPL.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (or the plan, with --dry-run).")
 @click.pass_context
-def sync_(ctx, source, target, pull, delete, dry_run, exclude, drive, as_json):
+def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delete: bool, dry_run: bool,
+          exclude: tuple[str, ...], drive: Path | None, as_json: bool) -> None:
     """Make the board's folder match LOCAL_DIR (SOURCE), or with --pull copy a board folder here.
 
     Only what differs is sent: one round trip asks the board for the size and hash of
     everything it holds. .boardkitignore (gitignore syntax) and --exclude leave files out;
-    .git, __pycache__, *.pyc and .DS_Store are always left out.
+    .git, __pycache__, *.pyc and .DS_Store are always left out. A CircuitPython board whose
+    CIRCUITPY drive is mounted is written through the drive.
 
     \b
     Examples:
@@ -74,50 +85,23 @@ def sync_(ctx, source, target, pull, delete, dry_run, exclude, drive, as_json):
       boardkit sync lesson1/ --drive /media/me/CIRCUITPY
     """
     if pull:
-        _pull(ctx, source, target, dry_run, as_json)
+        if not target:
+            raise UsageError("--pull needs a local folder", hint="boardkit sync --pull / backup/")
+        with open_device(ctx) as device:
+            _report(lambda progress: api.pull(device, source, Path(target), dry_run=dry_run, progress=progress),
+                    as_json, "fetched")
         return
-    root = Path(source)
-    files = sync.scan_local(root, list(exclude))
-    protected = sync.ignore_matcher(root, list(exclude))
-    if drive is not None:
-        _sync_drive(files, drive / (target or "").strip("/"), delete, protected, dry_run, as_json)
+    remote_dir = target or "/"
+
+    def carry_out(device: Device | None, progress: SyncProgress) -> api.TransferResult:
+        return api.sync(device, Path(source), remote_dir, delete=delete, excludes=list(exclude), drive=drive,
+                        dry_run=dry_run, progress=progress, on_note=note)
+
+    if drive is not None:  # a folder standing in for the drive: no board needed
+        _report(lambda progress: carry_out(None, progress), as_json, "sent")
         return
     with open_device(ctx) as device:
-        mounted = drives.find_circuitpy() if device.caps.implementation == "circuitpython" else []
-        if len(mounted) != 1:
-            plan = sync.plan_push(device, files, target or "/", delete=delete, protected=protected)
-            if dry_run:
-                _show_rows(plan.describe(), as_json)
-                return
-            _report(lambda progress: sync.apply_push(device, plan, progress=progress), as_json, "sent")
-            return
-    # The REPL's view of the filesystem is read-only while the drive is mounted: use the drive.
-    click.echo(f"boardkit: note: writing through the CIRCUITPY drive at {mounted[0]}", err=True)
-    _sync_drive(files, mounted[0] / (target or "").strip("/"), delete, protected, dry_run, as_json)
-
-
-def _pull(ctx, remote_dir: str, local: str | None, dry_run: bool, as_json: bool) -> None:
-    if not local:
-        raise UsageError("--pull needs a local folder", hint="boardkit sync --pull / backup/")
-    root = Path(local)
-    if root.exists() and not root.is_dir():
-        raise UsageError(f"{root} is not a folder")
-    with open_device(ctx) as device:
-        fetch, same = sync.plan_pull(device, remote_dir, root)
-        if dry_run:
-            rows = [{"action": "fetch", "path": e.path, "to": str(t), "bytes": e.size} for e, t in fetch]
-            _show_rows(rows + [{"action": "same", "path": p} for p in same], as_json)
-            return
-        root.mkdir(parents=True, exist_ok=True)
-        _report(lambda progress: sync.apply_pull(device, fetch, same, progress=progress), as_json, "fetched")
-
-
-def _sync_drive(files, drive: Path, delete: bool, protected, dry_run: bool, as_json: bool) -> None:
-    plan = drives.plan_drive(files, drive, delete=delete, protected=protected)
-    if dry_run:
-        _show_rows(plan.describe(), as_json)
-        return
-    _report(lambda progress: drives.apply_drive(plan, drive, progress=progress), as_json, "sent")
+        _report(lambda progress: carry_out(device, progress), as_json, "sent")
 
 
 def _show_rows(rows: list[dict], as_json: bool) -> None:

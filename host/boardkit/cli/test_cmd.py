@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from boardkit.cli.common import emit_json, options, webrepl_target
+from boardkit.cli.common import credentials, emit_json, options
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -67,13 +67,8 @@ def test(ctx: click.Context, targets: tuple[str, ...], patterns: tuple[str, ...]
 
 
 def _credentials(ctx: click.Context) -> Credentials | None:
-    """A WebREPL password provider when -p is a ws:// URL (as the CLI finds passwords), else None.
-
-    TODO(merge): with the api branch, hand boardkit.cli.common.credentials(ctx) down instead,
-    which asks only when a board asks (and for -t ws://... too).
-    """
-    _port, password = webrepl_target(ctx)
-    return None if password is None else (lambda url: password)
+    """The CLI's WebREPL password provider (asked only when a board asks; -t ws://... too)."""
+    return credentials(ctx)
 
 
 class _TestProgress:
@@ -87,7 +82,13 @@ class _TestProgress:
     def _ensure(self) -> Progress | None:
         if self._bar is None and not self.quiet:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
             self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=Console(stderr=True), transient=True)
             self._bar.start()

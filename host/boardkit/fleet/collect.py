@@ -14,17 +14,22 @@ unless force is given (then files in OUT/SEAT/ are replaced by the board's, othe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from boardkit.device import TMP_SUFFIX, listing_hash
-from boardkit.errors import RemoteFileError, SyncError
+from boardkit.api.transfer import TransferResult, pull
+from boardkit.device import Device
+from boardkit.errors import SyncError
 from boardkit.fleet.labels import MARKER_FILES
 from boardkit.fleet.roster import seat_name_problem
+from boardkit.fleet.runner import SeatContext
 
 READ_ATTEMPTS = 3
 
 
 class CollectRefused(SyncError):
     """Some names were refused; the other files were collected (see .data)."""
+
+    data: dict[str, Any]
 
 
 def seat_folder(out_root: Path, seat: str, force: bool, stamp: str) -> Path:
@@ -47,46 +52,24 @@ def seat_folder(out_root: Path, seat: str, force: bool, stamp: str) -> Path:
 
 
 def _holds_files(folder: Path) -> bool:
+    """Is something there already (files, or a link or file in the folder's place)?"""
     return folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir())))
 
 
-def plan_collect(device, remote_dir: str, folder: Path) -> tuple[list, list[str], list[str]]:
-    """(fetch [(entry, local path)], same [board paths], refused [board paths]) for one board."""
-    remote_dir = device.board_path(remote_dir)
-    found, entries = device.listing(remote_dir)
-    if found is None:
-        raise RemoteFileError(f"{remote_dir}: no such folder on the board")
-    from boardkit.sync import safe_local_path
-
-    fetch, same, refused = [], [], []
-    for entry in entries:
-        if entry.is_dir or entry.path.endswith(TMP_SUFFIX) or entry.path.lstrip("/") in MARKER_FILES:
-            continue
-        try:
-            target = safe_local_path(folder, remote_dir, entry.path)
-        except SyncError:
-            refused.append(entry.path)
-            continue
-        if target.is_file() and target.stat().st_size == entry.size \
-                and listing_hash(target.read_bytes(), device.caps.sha256) == entry.hash:
-            same.append(entry.path)
-        else:
-            fetch.append((entry, target))
-    return fetch, same, refused
-
-
-def collect_seat(ctx, out_root: Path, remote_dir: str, force: bool, stamp: str) -> dict:
-    from boardkit.sync import apply_pull
-
+def collect_seat(ctx: SeatContext, out_root: Path, remote_dir: str, force: bool, stamp: str) -> dict[str, Any]:
+    """One seat's board files (under remote_dir, its labels left out) into its folder of out_root."""
     folder = seat_folder(out_root, ctx.seat.name, force, stamp)
-    def progress(files_done, files_total, done, total):
+
+    def progress(files_done: int, files_total: int, done: int, total: int) -> None:
         ctx.update(f"fetching {min(files_done + 1, files_total)}/{files_total}", done, total)
 
-    def work(device):
+    def work(device: Device) -> tuple[TransferResult, list[str]]:
         ctx.update("listing")
-        fetch, same, refused = plan_collect(device, remote_dir, folder)
+        refused: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
-        return apply_pull(device, fetch, same, progress=progress), refused
+        done = pull(device, remote_dir, folder, leave_alone=lambda path: path.lstrip("/") in MARKER_FILES,
+                    on_refused=refused.append, progress=progress)
+        return done, refused
 
     for attempt in range(READ_ATTEMPTS):
         try:
@@ -98,7 +81,7 @@ def collect_seat(ctx, out_root: Path, remote_dir: str, force: bool, stamp: str) 
             if "changed on the board while it was read" not in str(exc) or attempt == READ_ATTEMPTS - 1:
                 raise
             ctx.update("a file arrived damaged: reading again")
-    data = {"folder": str(folder), "files": result.sent + result.skipped, **result.to_dict()}
+    data: dict[str, Any] = {"folder": str(folder), "files": result.sent + result.skipped, **result.to_dict()}
     summary = f"{result.sent + result.skipped} file(s), {result.bytes} bytes -> {folder}"
     if refused:
         error = CollectRefused(f"refused {len(refused)} file name(s) that would land outside {folder}: "

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from boardkit import api
+from boardkit.device import Device
 from boardkit.errors import BoardkitError, InvalidInput, RemoteError
 from boardkit.fleet import labels
 from boardkit.fleet.collect import collect_seat
 from boardkit.fleet.runner import SeatContext
+from boardkit.sync import LocalFile, SyncProgress
 
-Task = Callable[[SeatContext], dict]
+Task = Callable[[SeatContext], dict[str, Any]]
 
 
 def _size(n: int | None) -> str:
@@ -29,12 +33,13 @@ def _size(n: int | None) -> str:
 
 def status() -> Task:
     """Reachable? firmware and version, free memory and space, the seat label, kit and lesson."""
-    def task(ctx: SeatContext) -> dict:
-        def ask(device):
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def ask(device: Device) -> api.BoardInfo:
             ctx.update("asking")
-            return (device.caps, *labels.read_markers(device))
+            return api.info(device)
 
-        caps, label, marker = ctx.session(ask)
+        found = ctx.session(ask)
+        caps, label, marker = found.capabilities, found.seat, found.marker
         data = {"reachable": True, "url": ctx.url, "implementation": caps.implementation,
                 "version": caps.version_text, "machine": caps.machine, "mem_free": caps.mem_free,
                 "fs_free": caps.fs_space[0] if caps.fs_space else None,
@@ -60,8 +65,8 @@ def status() -> Task:
 
 def label() -> Task:
     """Write each seat's name to its board (boardkit_seat.txt), where it is not there already."""
-    def task(ctx: SeatContext) -> dict:
-        def work(device):
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def work(device: Device) -> str | None:
             had = labels.read_markers(device)[0]
             if had != ctx.seat.name:
                 ctx.update("labelling")
@@ -77,23 +82,23 @@ def label() -> Task:
 
 # -- sync and push --------------------------------------------------------------------------------
 
-def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: list[str] = ()) -> Task:
-    """Make each board's folder match lesson_dir; record the lesson in the kit marker."""
-    from boardkit import sync as sync_mod
+def _is_marker(rel: str, is_dir: bool = False) -> bool:
+    return rel.lstrip("/") in labels.MARKER_FILES
 
-    files = [f for f in sync_mod.scan_local(lesson_dir, list(excludes)) if f.rel not in labels.MARKER_FILES]
-    ignored = sync_mod.ignore_matcher(lesson_dir, list(excludes))
 
-    def protected(rel: str, is_dir: bool) -> bool:
-        return rel in labels.MARKER_FILES or ignored(rel, is_dir)
+def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: Sequence[str] = ()) -> Task:
+    """Make each board's folder match lesson_dir (boardkit.api.sync, so a CircuitPython board
+    with its drive mounted is written through the drive); record the lesson in the kit marker."""
+    from boardkit.sync import scan_local
 
+    files = [f for f in scan_local(lesson_dir, list(excludes)) if not _is_marker(f.rel)]
     lesson = labels.entry(lesson_dir.resolve().name, {f.rel: f.path.read_bytes() for f in files})
 
-    def task(ctx: SeatContext) -> dict:
-        def work(device):
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def work(device: Device) -> api.TransferResult:
             ctx.update("planning")
-            plan = sync_mod.plan_push(device, files, remote_dir, delete=delete, protected=protected)
-            done = sync_mod.apply_push(device, plan, progress=_file_progress(ctx, "sending"))
+            done = api.sync(device, lesson_dir, remote_dir, delete=delete, excludes=list(excludes),
+                            leave_alone=_is_marker, progress=_file_progress(ctx, "sending"), on_note=ctx.update)
             _record(device, ctx, "lesson", lesson)
             return done
 
@@ -103,15 +108,13 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
     return task
 
 
-def push(files: list, remote_dir: str = "/") -> Task:
-    """Copy these files (sync.LocalFile, see sync.push_arguments) to every board (only those that differ)."""
-    from boardkit import sync as sync_mod
-
-    def task(ctx: SeatContext) -> dict:
-        def work(device):
+def push(files: list[LocalFile], remote_dir: str = "/") -> Task:
+    """Copy these files (see sync.push_arguments) to every board (only those that differ)."""
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def work(device: Device) -> api.TransferResult:
             ctx.update("planning")
-            plan = sync_mod.plan_push(device, files, remote_dir)
-            return sync_mod.apply_push(device, plan, progress=_file_progress(ctx, "sending"))
+            return api.push(device, [f.path for f in files], remote_dir, progress=_file_progress(ctx, "sending"),
+                            on_note=ctx.update)
 
         result = ctx.session(work)
         return {"summary": _sent(result), **result.to_dict()}
@@ -119,32 +122,40 @@ def push(files: list, remote_dir: str = "/") -> Task:
     return task
 
 
-def _file_progress(ctx: SeatContext, verb: str):
+def _file_progress(ctx: SeatContext, verb: str) -> SyncProgress:
     def progress(files_done: int, files_total: int, done: int, total: int) -> None:
         ctx.update(f"{verb} {min(files_done + 1, files_total)}/{files_total}", done, total)
 
     return progress
 
 
-def _sent(result) -> str:
+def _sent(result: api.TransferResult) -> str:
     return f"sent {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged" + \
         (f"; {result.deleted} deleted" if result.deleted else "")
 
 
-def _record(device, ctx: SeatContext, key: str, item: dict) -> None:
-    """Put item under key in the board's kit marker, unless it says so already."""
+def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) -> None:
+    """Put item under key in the board's kit marker, unless it says so already.
+
+    A CircuitPython board whose drive is mounted cannot write through its REPL: the marker
+    goes through the drive, as the files did.
+    """
     _, marker = labels.read_markers(device)
     old = marker.get(key) if isinstance(marker.get(key), dict) else {}
     if (old.get("name"), old.get("version")) != (item["name"], item["version"]):
         ctx.update("recording the " + key)
-        labels.write_kit_marker(device, {**marker, key: item})
+        drive = api.circuitpy_drive(device)
+        if drive is not None:
+            (drive / labels.KIT_FILE).write_bytes(labels.marker_bytes({**marker, key: item}))
+        else:
+            labels.write_kit_marker(device, {**marker, key: item})
 
 
 # -- run and exec -----------------------------------------------------------------------------------
 
 def run_code(code: bytes | str, max_time: float | None = None) -> Task:
     """Run code on every board; keep each board's output."""
-    def task(ctx: SeatContext) -> dict:
+    def task(ctx: SeatContext) -> dict[str, Any]:
         out = bytearray()
 
         def collect(data: bytes) -> None:
@@ -154,7 +165,7 @@ def run_code(code: bytes | str, max_time: float | None = None) -> Task:
         with ctx.connect() as device:
             ctx.update("running")
             try:
-                device.exec(code, on_output=collect, timeout=max_time)
+                api.exec_code(device, code, on_output=collect, max_time=max_time)
             except RemoteError as exc:
                 exc.data = {"output": _text(out), "traceback": exc.traceback.replace("\r\n", "\n")}
                 raise
@@ -175,15 +186,14 @@ def _last_line(data: bytes | bytearray) -> str:
 # -- reset ------------------------------------------------------------------------------------------
 
 def reset(hard: bool = False) -> Task:
-    def task(ctx: SeatContext) -> dict:
+    """Soft-reset every board (a fresh heap), or hard-reset it (virtual boards: restart)."""
+    def task(ctx: SeatContext) -> dict[str, Any]:
         if hard:
-            from boardkit import resets
-
             ctx.update("resetting")
-            return {"summary": f"hard reset ({resets.hard_reset(ctx.url)})"}
+            return {"summary": f"hard reset ({api.hard_reset(ctx.url)})"}
         with ctx.connect() as device:
             ctx.update("resetting")
-            device.soft_reset()
+            api.reset(device)
         return {"summary": "soft reset"}
 
     return task
@@ -195,7 +205,7 @@ def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
     """Each board's files into out_root/SEAT/ (a timestamped folder beside an earlier collection)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
 
-    def task(ctx: SeatContext) -> dict:
+    def task(ctx: SeatContext) -> dict[str, Any]:
         return collect_seat(ctx, out_root, remote_dir, force, stamp)
 
     return task
@@ -266,9 +276,7 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
             found = virtual.find(name)
             url = found.port if found else url
         ctx.update("labelling")
-        from boardkit.api import connect
-
-        with connect(url, timeout=ctx.timeout) as device:
+        with api.connect(url, timeout=ctx.timeout) as device:
             labels.write_label(device, ctx.seat.name)
         what = f"kit {plan.kit['name']} ({plan.kit['version']})" if plan.kit else "firmware"
         return {"summary": f"flashed {what}", "board": board.id, "kit": plan.kit,

@@ -29,7 +29,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from boardkit.errors import UsageError
+from boardkit.errors import InvalidInput
 
 ROSTER_NAME = "classroom.toml"
 FINDERS = ("serial", "usb_path", "port", "url", "virtual")
@@ -70,7 +70,7 @@ class Roster:
         return [s.name for s in self.seats]
 
     def select(self, only: list[str] | None) -> list[Seat]:
-        """The seats named in only (all when None or empty); unknown names are a UsageError."""
+        """The seats named in only (all when None or empty); unknown names are InvalidInput."""
         if not only:
             return list(self.seats)
         by_name = {s.name: s for s in self.seats}
@@ -84,7 +84,7 @@ class Roster:
                 chosen.append(seat)
         if unknown:
             close = difflib.get_close_matches(unknown[0], self.names(), n=3)
-            raise UsageError(f"no seat named {', '.join(repr(u) for u in unknown)} in {self.path}",
+            raise InvalidInput(f"no seat named {', '.join(repr(u) for u in unknown)} in {self.path}",
                              hint=f"did you mean {', '.join(close)}?" if close
                              else f"the seats are: {', '.join(self.names()[:12])}")
         return chosen
@@ -95,7 +95,7 @@ class Roster:
         return self.path.with_name("." + self.path.stem + "-state.json")
 
 
-class RosterError(UsageError):
+class RosterError(InvalidInput):
     """The roster has mistakes; .problems lists each as "FILE:LINE: what is wrong"."""
 
     def __init__(self, path: Path, problems: list[str]):
@@ -110,11 +110,11 @@ def load_roster(path: Path) -> Roster:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"no roster at {path}",
+        raise InvalidInput(f"no roster at {path}",
                          hint="create one with `boardkit fleet scan` (it lists the boards attached), "
                               "or give --roster FILE") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        raise InvalidInput(f"cannot read {path}: {exc}") from None
     return parse_roster(text, path)
 
 

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from boardkit.device import Device
 from boardkit.errors import BoardkitError, DeviceError, PortNotFound, RemoteError
 from boardkit.fleet.roster import Seat
 
@@ -135,7 +136,7 @@ class SeatContext:
     def virtual_name(self) -> str | None:
         return self.ports.virtual_name(self.seat, self.url)
 
-    def connect(self):
+    def connect(self) -> Device:
         """A session with this seat's board (a Device; use it in a with block)."""
         from boardkit.api import connect
 

@@ -1,17 +1,30 @@
 """Links: bytes in, bytes out, chosen by URL scheme (pyserial's serial_for_url idea).
 
-A link module registers the schemes it handles; `open_link(url)` picks one.
-Adding a transport (e.g. ws:// for WebREPL) is one new module plus one line in
-``_SCHEME_MODULES``; nothing above this layer changes.
+Each link module declares a `LinkScheme`: the URL schemes it handles, the options it
+takes, and its `open`. `LINKS` (a registry, group "boardkit.links") maps a scheme to that
+declaration; `open_link(url)` picks one and hands it only the options it declared. Adding a
+transport is one module plus one line in LINKS' built-in table, or an entry point::
+
+    [project.entry-points."boardkit.links"]
+    pipe = "mypackage.pipe_link:SCHEME"
+
+A link that needs a secret (WebREPL's password) takes a `CredentialsProvider`: given the
+URL, it returns the password or raises AuthError. The link calls it only when the board
+asks, so links never read the user's config and nothing above passes a password along.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from boardkit.errors import UsageError
+from boardkit.errors import InvalidInput
+from boardkit.registry import Registry
+
+# Given a link's URL, the password to give the board; raises AuthError when there is none.
+CredentialsProvider = Callable[[str], str]
 
 
 class Link(Protocol):
@@ -35,30 +48,59 @@ class Link(Protocol):
     def close(self) -> None: ...
 
 
-# scheme -> module under boardkit.links providing open(url, **options) -> Link
-_SCHEME_MODULES: dict[str, str] = {
-    "": "serial_link",          # /dev/ttyACM0, COM3
-    "socket": "serial_link",    # socket://host:port (raw TCP, ser2net)
-    "rfc2217": "serial_link",   # rfc2217://host:port (ser2net / labgrid exporters)
-    "loop": "serial_link",      # loop:// (pyserial loopback, for tests)
-    "ws": "webrepl_link",       # ws://host:8266 (MicroPython WebREPL)
-}
+@dataclass(frozen=True)
+class LinkScheme:
+    """What one link module declares: its URL schemes, the options its `open` takes, `open`.
+
+    schemes: "" stands for a plain device path (/dev/ttyACM0, COM3).
+    options: keyword names `open` accepts ("credentials", "baudrate", ...); open_link passes
+    only these, so a caller may offer credentials to every link and only WebREPL uses them.
+    """
+
+    schemes: tuple[str, ...]
+    open: Callable[..., Link]
+    options: frozenset[str] = field(default_factory=frozenset)
+    description: str = ""
+
+
+# scheme -> the LinkScheme declaring it ("module:attribute", imported on first use)
+LINKS: Registry[LinkScheme] = Registry("link scheme", "boardkit.links", {
+    "": "boardkit.links.serial_link:SCHEME",         # /dev/ttyACM0, COM3
+    "socket": "boardkit.links.serial_link:SCHEME",   # socket://host:port (raw TCP, ser2net)
+    "rfc2217": "boardkit.links.serial_link:SCHEME",  # rfc2217://host:port (ser2net / labgrid exporters)
+    "loop": "boardkit.links.serial_link:SCHEME",     # loop:// (pyserial loopback, for tests)
+    "ws": "boardkit.links.webrepl_link:SCHEME",      # ws://host:8266 (MicroPython WebREPL)
+})
 
 
 def scheme_of(url: str) -> str:
-    # "COM3" and "C:\\..." have no scheme; a Windows drive letter is not one either.
+    """The URL's scheme, lower-cased; "" for a device path ("COM3", "C:\\...", "/dev/...")."""
     parts = urlsplit(url)
     if "://" not in url or len(parts.scheme) <= 1:
         return ""
     return parts.scheme.lower()
 
 
-def open_link(url: str, **options) -> Link:
+def link_scheme(url: str) -> LinkScheme:
+    """The declaration of the link that handles this URL; InvalidInput if none does."""
     scheme = scheme_of(url)
-    module_name = _SCHEME_MODULES.get(scheme)
-    if module_name is None:
-        known = ", ".join(f"{s}://" for s in _SCHEME_MODULES if s)
-        raise UsageError(f"unknown kind of port {url!r}",
-                         hint=f"use a device path (/dev/ttyACM0, COM3) or one of {known}")
-    module = importlib.import_module(f"boardkit.links.{module_name}")
-    return module.open(url, **options)
+    if scheme not in LINKS:
+        known = ", ".join(f"{s}://" for s in LINKS.names() if s)
+        raise InvalidInput(f"unknown kind of port {url!r}",
+                           hint=f"use a device path (/dev/ttyACM0, COM3) or one of {known}")
+    declared = LINKS.get(scheme)
+    if scheme not in declared.schemes:
+        raise InvalidInput(f"the link registered for {scheme}:// does not declare that scheme",
+                           hint="fix the link's LinkScheme(schemes=...) or its registration")
+    return declared
+
+
+def open_link(url: str, *, credentials: CredentialsProvider | None = None, **options: Any) -> Link:
+    """Open the link for url. Options the link does not declare (credentials included) are dropped."""
+    declared = link_scheme(url)
+    given = {**options, "credentials": credentials}
+    accepted = {name: value for name, value in given.items() if name in declared.options and value is not None}
+    return declared.open(url, **accepted)
+
+
+__all__ = ["LINKS", "CredentialsProvider", "Link", "LinkScheme", "link_scheme", "open_link", "scheme_of"]

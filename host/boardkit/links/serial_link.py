@@ -10,6 +10,7 @@ import time
 import serial
 
 from boardkit.errors import LinkError, PortBusy, PortNotFound
+from boardkit.links import LinkScheme
 
 DEFAULT_BAUD = 115200
 # Reads wait at most this long at a time (callers loop to their own deadlines). Few distinct
@@ -85,7 +86,8 @@ def _reason(exc: Exception) -> str:
     return text.splitlines()[0]
 
 
-def open(url: str, baudrate: int = DEFAULT_BAUD, **_ignored) -> SerialLink:
+def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
+    """Open a device path or a pyserial URL (socket://, rfc2217://, loop://) as a Link."""
     is_path = "://" not in url
     if is_path and sys.platform != "win32" and not os.path.exists(url):
         raise PortNotFound(f"no such port: {url}",
@@ -167,3 +169,7 @@ def _open_error(url: str, exc: serial.SerialException) -> LinkError:
         return LinkError(f"cannot reach {url}: {text}",
                          hint="check the host and port, and that the serial server is running")
     return LinkError(f"cannot open {url}: {text}", hint="check the port name or URL")
+
+
+SCHEME = LinkScheme(schemes=("", "socket", "rfc2217", "loop"), open=open, options=frozenset({"baudrate"}),
+                    description="serial ports and pyserial URLs")

@@ -19,6 +19,7 @@ import time
 from urllib.parse import urlsplit
 
 from boardkit.errors import AuthError, LinkError
+from boardkit.links import CredentialsProvider, LinkScheme
 
 DEFAULT_PORT = 8266
 HANDSHAKE_TIMEOUT = 10.0
@@ -135,11 +136,16 @@ class WebReplLink:
             self._reader.join(timeout=2)
 
     # ------------------------------------------------------------------ handshake
-    def _login(self, password: str, timeout: float) -> None:
+    def _login(self, credentials: CredentialsProvider | None, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         self._expect([PROMPT], deadline, "the password prompt")
         with self._cond:
             self._buf.clear()
+        if credentials is None:
+            raise AuthError(f"{self.url} asks for a WebREPL password and none was given", hint=PASSWORD_HINT)
+        # Asked only now that the board wants it: an interactive prompt shows only when needed.
+        password = credentials(self.url)
+        deadline = max(deadline, time.monotonic() + timeout / 2)  # time spent typing is not the board's
         self._ws.send((password + "\r").encode(), text=True)
         found, rest = self._expect([CONNECTED, DENIED], deadline, "an answer to the password")
         if found == DENIED:
@@ -192,17 +198,13 @@ def _incomplete_tail(data: bytes) -> int:
     return 0
 
 
-def open(url: str, password: str | None = None, timeout: float = HANDSHAKE_TIMEOUT, **_ignored) -> WebReplLink:
+def open(url: str, credentials: CredentialsProvider | None = None,
+         timeout: float = HANDSHAKE_TIMEOUT) -> WebReplLink:
+    """Open a WebREPL session; credentials(url) gives the password when the board asks for it."""
     shown = display_url(url)
     parts = urlsplit(url)
     if not parts.hostname:
         raise LinkError(f"no host in {shown}", hint="use ws://HOST:8266, e.g. ws://192.168.4.1:8266")
-    if password is None:
-        from boardkit import webrepl_auth
-
-        password = webrepl_auth.stored_password(url)
-        if password is None:
-            raise AuthError(f"no WebREPL password for {shown}", hint=PASSWORD_HINT)
     target = f"ws://{parts.hostname if ':' not in parts.hostname else '[' + parts.hostname + ']'}" \
              f":{parts.port or DEFAULT_PORT}{parts.path or '/'}"
     from websockets.sync.client import connect
@@ -228,8 +230,12 @@ def open(url: str, password: str | None = None, timeout: float = HANDSHAKE_TIMEO
     link = WebReplLink(ws, shown)
     link._start_reader()
     try:
-        link._login(password, timeout)
+        link._login(credentials, timeout)
     except BaseException:
         link.close()
         raise
     return link
+
+
+SCHEME = LinkScheme(schemes=("ws",), open=open, options=frozenset({"credentials", "timeout"}),
+                    description="MicroPython WebREPL over a websocket")

@@ -1,0 +1,138 @@
+"""Files on the board, one call each: put, get, cat, ls, rm, mkdir, cp.
+
+Writes land under a temporary name and are renamed once complete and checked (the board's
+side: Device.write_file; the computer's side: get writes beside the target and renames).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from boardkit.device import TMP_SUFFIX, Device, FileEntry
+from boardkit.errors import InvalidInput
+
+# (bytes done, bytes total) for one file
+ByteProgress = Callable[[int, int], None]
+
+
+@dataclass
+class Copied:
+    """One file copied: from where, to where, how many bytes."""
+
+    source: str
+    target: str
+    bytes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target, "bytes": self.bytes}
+
+
+def entry_dict(entry: FileEntry) -> dict[str, Any]:
+    """A listing entry as JSON-ready data: name, path, size (None for a folder), type."""
+    return {"name": entry.name, "path": entry.path, "size": None if entry.is_dir else entry.size,
+            "type": "dir" if entry.is_dir else "file"}
+
+
+def ls(device: Device, path: str = "/") -> list[FileEntry]:
+    """The files and folders in a board folder (not recursive)."""
+    return device.listdir(path)
+
+
+def cat(device: Device, path: str, *, progress: ByteProgress | None = None) -> bytes:
+    """A board file's bytes."""
+    return device.read_file(path, progress=progress)
+
+
+def read_local(local: Path) -> bytes:
+    """A local file's bytes; InvalidInput saying why when it cannot be read."""
+    try:
+        return Path(local).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file: {local}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{local} is a folder",
+                           hint="copy files one at a time (folders: `boardkit sync`)") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {local}: {exc.strerror}") from None
+
+
+def put(device: Device, local: Path, remote: str | None = None, *,
+        progress: ByteProgress | None = None) -> Copied:
+    """Copy a local file to the board as remote (default: its name, in the top folder).
+
+    A remote ending in "/" or naming a board folder gets the file inside it.
+    """
+    local = Path(local)
+    data = read_local(local)
+    target = remote or local.name
+    if target.endswith("/") or (remote and device.caps.has_folders and _is_dir(device, target)):
+        target = target.rstrip("/") + "/" + local.name
+    device.write_file(target, data, progress=progress)
+    return Copied(str(local), target, len(data))
+
+
+def _is_dir(device: Device, path: str) -> bool:
+    found = device.stat(path)
+    return bool(found and found[0] == "d")
+
+
+def get(device: Device, remote: str, local: Path | None = None, *,
+        progress: ByteProgress | None = None) -> Copied:
+    """Copy a board file to local (default: its name, here; a local folder gets it inside)."""
+    name = remote.rstrip("/").rsplit("/", 1)[-1]
+    target = Path(local) if local is not None else Path(name)
+    if target.is_dir():
+        target = target / name
+    if not target.parent.exists():
+        raise InvalidInput(f"no such folder: {target.parent}")
+    data = device.read_file(remote, progress=progress)
+    # Write beside the target and rename: an interrupted copy never clobbers a good file.
+    tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return Copied(remote, str(target), len(data))
+
+
+def cp(device: Device, source: str, dest: str, *, progress: ByteProgress | None = None) -> Copied:
+    """Copy one file either way; the board's side starts with ":" (mpremote's spelling).
+
+    cp(d, "main.py", ":") puts main.py at the top; cp(d, ":data.csv", ".") gets it here.
+    """
+    if cp_direction(source, dest) == "put":
+        return put(device, Path(source), dest[1:] or None, progress=progress)
+    return get(device, source[1:], Path(dest), progress=progress)
+
+
+def cp_direction(source: str, dest: str) -> str:
+    """"put" (to the board) or "get" (from it) for cp's arguments; InvalidInput unless one side has ":"."""
+    on_board = [side.startswith(":") for side in (source, dest)]
+    if on_board == [False, True]:
+        return "put"
+    if on_board == [True, False]:
+        return "get"
+    raise InvalidInput(f"cp {source} {dest}: mark exactly one side as the board's with ':'",
+                       hint="e.g. `boardkit cp main.py :main.py` or `boardkit cp :main.py .`")
+
+
+def rm(device: Device, paths: str | Iterable[str], *, recursive: bool = False) -> list[str]:
+    """Remove files (or empty folders; with recursive, whole folders); returns what was removed.
+
+    Stops at the first that cannot be removed (the ones before it are gone).
+    """
+    names = [paths] if isinstance(paths, str) else list(paths)
+    if not names:
+        raise InvalidInput("rm: no path given")
+    removed = []
+    for path in names:
+        device.remove(path, recursive=recursive)
+        removed.append(path)
+    return removed
+
+
+def mkdir(device: Device, path: str) -> None:
+    """Make a folder (UnsupportedOnBoard on a flat filesystem such as the micro:bit v1's)."""
+    device.mkdir(path)

@@ -1,0 +1,134 @@
+"""Sessions with a board: connect, what it is (info), running code on it, resetting it.
+
+    with connect("/dev/ttyACM0") as device:
+        print(info(device).capabilities.machine)
+        exec_code(device, "print(1 + 1)", on_output=sys.stdout.buffer.write)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from boardkit import ports, resets, webrepl_auth
+from boardkit.device import Capabilities, Device
+from boardkit.errors import InvalidInput
+from boardkit.links import CredentialsProvider, open_link
+from boardkit.repl import OutputCallback
+
+
+def devices(include_all: bool = False) -> list[ports.PortInfo]:
+    """The boards present: USB serial ports that look like boards, and running virtual boards.
+
+    include_all: also serial ports that do not look like boards.
+    """
+    return ports.all_ports(include_all=include_all)
+
+
+def connect(url: str | None = None, timeout: float = 10.0, password: str | None = None,
+            credentials: CredentialsProvider | None = None) -> Device:
+    """Open a session with a board; use the Device in a `with` block (or close() it).
+
+    url: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, ws://host:8266
+    (WebREPL), a virtual board's name, or None for the only board present.
+    timeout: seconds to wait for the board to answer.
+    password: the WebREPL password (short for credentials=lambda url: password).
+    credentials: called with the URL when a link needs a password (only WebREPL does);
+    returns it or raises AuthError. Default: BOARDKIT_WEBREPL_PASSWORD, then boardkit's
+    config file (see boardkit.webrepl_auth). Other links ignore both.
+    """
+    resolved = ports.resolve(url)
+    link = open_link(resolved, credentials=_provider(password, credentials))
+    return Device(link, resolved, timeout=timeout)
+
+
+def _provider(password: str | None, credentials: CredentialsProvider | None) -> CredentialsProvider:
+    if password is not None and credentials is not None:
+        raise InvalidInput("give a password or a credentials provider, not both")
+    if password is not None:
+        return webrepl_auth.fixed_password(password)
+    return credentials or webrepl_auth.stored_credentials
+
+
+@dataclass
+class BoardInfo:
+    """What `info` found: where the board is, what it runs, and its classroom seat label."""
+
+    port: str
+    capabilities: Capabilities
+    seat: str | None = None            # the seat label `fleet scan` / `fleet label` wrote, if any
+    marker: dict[str, Any] = field(default_factory=dict)  # the kit marker: {"kit": ..., "lesson": ...}
+    interrupted_program: bool = False  # a program was running and had to be stopped to ask
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"port": self.port, **self.capabilities.to_dict(), "seat": self.seat,
+                "kit": self.marker.get("kit"), "lesson": self.marker.get("lesson")}
+
+
+def info(device: Device) -> BoardInfo:
+    """Probe the board: implementation, version, machine, memory, filesystem, seat label, kit."""
+    from boardkit.fleet.labels import read_markers
+
+    caps = device.caps
+    seat, marker = read_markers(device)
+    return BoardInfo(device.url, caps, seat, marker, device.repl.interrupted_program)
+
+
+@dataclass
+class RunResult:
+    """A program that ran to its end (one that raised raises RemoteError instead)."""
+
+    output: bytes                      # what it printed (also streamed to on_output), \r\n as sent
+    seconds: float
+    interrupted_program: bool = False  # a program already running was stopped with Ctrl-C first
+
+    @property
+    def text(self) -> str:
+        """The output as text, with plain \\n line ends."""
+        return self.output.decode(errors="replace").replace("\r\n", "\n")
+
+
+def exec_code(device: Device, code: str | bytes, *, on_output: OutputCallback | None = None,
+              max_time: float | None = None) -> RunResult:
+    """Run code on the board, streaming what it prints to on_output(bytes) as it comes.
+
+    max_time: stop the program with Ctrl-C after this many seconds (LinkTimeout).
+    Raises RemoteError (its .traceback is the board's) when the code raises.
+    """
+    started = time.monotonic()
+    output = device.exec(code, on_output=on_output, timeout=max_time)
+    return RunResult(output, time.monotonic() - started, device.repl.interrupted_program)
+
+
+def read_program(path: Path) -> bytes:
+    """A local program's bytes; InvalidInput saying why when it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder, not a program") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+
+
+def run(device: Device, path: Path, *, on_output: OutputCallback | None = None,
+        max_time: float | None = None) -> RunResult:
+    """Run a local .py file on the board without copying it (see exec_code)."""
+    return exec_code(device, read_program(path), on_output=on_output, max_time=max_time)
+
+
+def reset(device: Device) -> None:
+    """Soft-reset the board: a fresh Python heap, its files untouched."""
+    device.soft_reset()
+
+
+def hard_reset(url: str | None = None, *, credentials: CredentialsProvider | None = None) -> str:
+    """Reset the whole chip, like its reset button; returns how it was done.
+
+    Virtual boards restart their emulator; real ones get machine.reset(), or a pulse on RTS
+    when they no longer listen. Opens its own link: close any session with the board first.
+    """
+    return resets.hard_reset(url, credentials=credentials or webrepl_auth.stored_credentials)
