@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from boardkit.device import TMP_SUFFIX
@@ -35,7 +36,8 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def plan_drive(files: list[LocalFile], drive: Path, delete: bool = False, protected=None) -> SyncPlan:
+def plan_drive(files: list[LocalFile], drive: Path, delete: bool = False,
+               protected: Callable[[str, bool], bool] | None = None) -> SyncPlan:
     """The same plan as for a board, against a folder (the mounted drive)."""
     if not drive.is_dir():
         raise SyncError(f"{drive} is not a mounted drive or folder",
@@ -93,7 +95,7 @@ class _DriveWriter:
     def mkdir(self, rel: str) -> None:
         (self.drive / rel).mkdir(exist_ok=True)
 
-    def write(self, rel: str, data: bytes, progress) -> None:
+    def write(self, rel: str, data: bytes, progress: Callable[[int, int], None] | None) -> None:
         _write_durably(self.drive / rel, data)
 
     def finish(self) -> None:

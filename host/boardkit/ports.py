@@ -33,7 +33,7 @@ class PortInfo:
     location: str = ""         # USB path, for adapters without serial numbers
     virtual_name: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

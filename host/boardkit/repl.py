@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from boardkit.errors import BoardHung, CodeLost, InvalidInput, LinkTimeout, NoMicroPython, ReplError
+
+if TYPE_CHECKING:
+    from boardkit.links import Link
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 RAW_PROMPT = RAW_BANNER + b">"
@@ -48,7 +52,7 @@ class ExecResult:
 class RawRepl:
     """Drives the raw REPL on one link. Not thread-safe: one conversation at a time."""
 
-    def __init__(self, link, timeout: float = 10.0, answer_timeout: float = 3.0):
+    def __init__(self, link: Link, timeout: float = 10.0, answer_timeout: float = 3.0) -> None:
         self.link = link
         self.timeout = timeout                # for replies that may take a while
         self.answer_timeout = answer_timeout  # for "is anyone there?" waits

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
-from boardkit.device import TMP_SUFFIX, Device, listing_hash
+from boardkit.device import TMP_SUFFIX, Device, FileEntry, listing_hash
 from boardkit.errors import InvalidInput, RemoteFileError, SyncError, UnsupportedOnBoard
 
 IGNORE_FILE = ".boardkitignore"
@@ -46,8 +46,8 @@ class SyncPlan:
     def bytes_to_send(self) -> int:
         return sum(f.size for f, _ in self.send)
 
-    def describe(self) -> list[dict]:
-        rows = [{"action": "mkdir", "path": d} for d in self.make_dirs]
+    def describe(self) -> list[dict[str, str | int]]:
+        rows: list[dict[str, str | int]] = [{"action": "mkdir", "path": d} for d in self.make_dirs]
         rows += [{"action": "send", "path": r, "bytes": f.size} for f, r in self.send]
         rows += [{"action": "delete", "path": p} for p, _ in self.delete]
         rows += [{"action": "delete", "path": p} for p in self.stale]
@@ -63,7 +63,7 @@ class SyncResult:
     bytes: int = 0
     seconds: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {"sent": self.sent, "skipped": self.skipped, "deleted": self.deleted,
                 "bytes": self.bytes, "seconds": round(self.seconds, 3)}
 
@@ -212,7 +212,7 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
     return plan
 
 
-def _check_space(device: Device, plan: SyncPlan, remote: dict) -> None:
+def _check_space(device: Device, plan: SyncPlan, remote: dict[str, FileEntry]) -> None:
     """Refuse before writing anything when the new files cannot fit."""
     space = device.caps.fs_space
     if not space or not plan.send:
@@ -248,7 +248,7 @@ def apply_plan(plan: SyncPlan, writer: PlanWriter, progress: SyncProgress | None
     for index, (local, target) in enumerate(plan.send):
         data = local.path.read_bytes()
 
-        def file_progress(done: int, total: int, base=done_bytes, index=index) -> None:
+        def file_progress(done: int, total: int, base: int = done_bytes, index: int = index) -> None:
             if progress:
                 progress(index, len(plan.send), base + done, total_bytes)
 
@@ -306,7 +306,7 @@ def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
 
 
 def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable[[str], bool] | None = None,
-              on_refused: Callable[[str], None] | None = None) -> tuple[list, list[str]]:
+              on_refused: Callable[[str], None] | None = None) -> tuple[list[tuple[FileEntry, Path]], list[str]]:
     """[(board entry, local path)] to fetch, and the board paths already equal locally.
 
     leave_alone(board path): files not to fetch. A board name that would land outside root
@@ -335,7 +335,7 @@ def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable
     return fetch, same
 
 
-def apply_pull(device: Device, fetch: list, same: list[str], progress: SyncProgress | None = None) -> SyncResult:
+def apply_pull(device: Device, fetch: list[tuple[FileEntry, Path]], same: list[str], progress: SyncProgress | None = None) -> SyncResult:
     started = time.monotonic()
     result = SyncResult(skipped=len(same))
     total = sum(e.size for e, _ in fetch)

@@ -9,12 +9,17 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from boardkit.links import Link
 
 EXIT_KEY = b"\x1d"  # Ctrl-]
 
 
 class Terminal:
-    def __init__(self, link, stdin_fd: int | None = None, stdout=None):
+    def __init__(self, link: Link, stdin_fd: int | None = None, stdout: BinaryIO | None = None) -> None:
         self.link = link
         self.stdin_fd = sys.stdin.fileno() if stdin_fd is None else stdin_fd
         self.stdout = stdout or sys.stdout.buffer
@@ -60,10 +65,10 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import time
 
     @contextlib.contextmanager
-    def _raw_console(fd):
+    def _raw_console(fd: int) -> Iterator[None]:
         yield
 
-    def _read_keys(fd, stop) -> bytes | None:
+    def _read_keys(fd: int, stop: threading.Event) -> bytes | None:
         if not msvcrt.kbhit():
             time.sleep(0.01)
             return b""
@@ -83,7 +88,7 @@ else:
     import tty
 
     @contextlib.contextmanager
-    def _raw_console(fd):
+    def _raw_console(fd: int) -> Iterator[None]:
         if not os.isatty(fd):
             yield
             return
@@ -94,7 +99,7 @@ else:
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
-    def _read_keys(fd, stop) -> bytes | None:
+    def _read_keys(fd: int, stop: threading.Event) -> bytes | None:
         ready, _, _ = select.select([fd], [], [], 0.1)
         if not ready:
             return b""

@@ -42,16 +42,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LazyGroup(click.Group):
-    def list_commands(self, ctx):
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx, name):
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
         module, attr, _ = COMMANDS[name]
-        return getattr(importlib.import_module(f"boardkit.cli.{module}"), attr)
+        command: click.Command = getattr(importlib.import_module(f"boardkit.cli.{module}"), attr)
+        return command
 
-    def format_commands(self, ctx, formatter):
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Show help lines without importing every command module.
         rows = [(name, short) for name, (_, _, short) in COMMANDS.items()]
         with formatter.section("Commands"):
@@ -81,12 +82,12 @@ Examples:
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="boardkit")
 @click.pass_context
-def cli(ctx, port, timeout, password_env, debug):
+def cli(ctx: click.Context, port: str | None, timeout: float, password_env: str | None, debug: bool) -> None:
     """boardkit — work with MicroPython and CircuitPython boards."""
     ctx.obj = {"port": port, "timeout": timeout, "debug": debug, "password_env": password_env}
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         # standalone_mode=False returns ctx.exit()'s status instead of raising SystemExit

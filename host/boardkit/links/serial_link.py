@@ -6,6 +6,7 @@ import errno
 import os
 import sys
 import time
+from typing import Any
 
 import serial
 
@@ -34,7 +35,7 @@ class SerialLink:
 
     def read(self, max_bytes: int, timeout: float) -> bytes:
         try:
-            waiting = self._port.in_waiting
+            waiting = self._waiting()
             if waiting:
                 return self._port.read(min(waiting, max_bytes))
             wait = 0.0 if timeout <= 0 else READ_SLICES[1] if timeout >= READ_SLICES[1] else READ_SLICES[0]
@@ -43,15 +44,20 @@ class SerialLink:
             first = self._port.read(1)
             if not first:
                 return b""
-            more = min(self._port.in_waiting, max_bytes - 1)
+            more = min(self._waiting(), max_bytes - 1)
             return first + (self._port.read(more) if more > 0 else b"")
         except (serial.SerialException, OSError, TypeError) as exc:
             # pyserial raises TypeError from inside read() when the fd was closed under it.
             raise _broken(self.url, exc) from exc
 
+    def _waiting(self) -> int:
+        # every pyserial port class has in_waiting; SerialBase, its declared type, does not
+        waiting: int = self._port.in_waiting  # type: ignore[attr-defined]
+        return waiting
+
     def pending(self) -> int:
         try:
-            return self._port.in_waiting
+            return self._waiting()
         except (serial.SerialException, OSError) as exc:
             raise _broken(self.url, exc) from exc
 
@@ -95,7 +101,7 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
     try:
         # exclusive=True: two programs writing to one board corrupt each other's
         # traffic; refuse instead (pyserial takes an flock on POSIX).
-        kwargs = {"exclusive": True} if is_path and sys.platform != "win32" else {}
+        kwargs: dict[str, Any] = {"exclusive": True} if is_path and sys.platform != "win32" else {}
         if not url.startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
             kwargs["write_timeout"] = 10
         port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, do_not_open=True, **kwargs)

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from boardkit.errors import AuthError, LinkError
 from boardkit.links import CredentialsProvider, LinkScheme
+
+if TYPE_CHECKING:
+    from websockets.sync.client import ClientConnection
 
 DEFAULT_PORT = 8266
 HANDSHAKE_TIMEOUT = 10.0
@@ -41,7 +45,7 @@ def display_url(url: str) -> str:
 class WebReplLink:
     """A WebREPL session seen as a Link."""
 
-    def __init__(self, ws, url: str):
+    def __init__(self, ws: ClientConnection, url: str) -> None:
         self._ws = ws
         self.url = url
         self._buf = bytearray()
