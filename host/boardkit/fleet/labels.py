@@ -19,6 +19,7 @@ import ast
 import datetime
 import hashlib
 import json
+from typing import Any
 
 from boardkit.device import Device
 from boardkit.errors import BoardkitError
@@ -42,11 +43,11 @@ del _bkm
 """
 
 
-def read_markers(device: Device) -> tuple[str | None, dict]:
+def read_markers(device: Device) -> tuple[str | None, dict[str, Any]]:
     """(the seat label or None, the kit marker or {}) from the board, in one round trip."""
     names = tuple(device.board_path("/" + name) for name in MARKER_FILES)
     out = device.exec(_READ % (names,)).decode(errors="replace")
-    values = []
+    values: list[object] = []
     for line in out.splitlines():
         line = line.strip()
         if line:
@@ -75,15 +76,15 @@ def write_label(device: Device, seat: str) -> None:
     device.write_file(device.board_path("/" + LABEL_FILE), (seat + "\n").encode())
 
 
-def write_kit_marker(device: Device, marker: dict) -> None:
+def write_kit_marker(device: Device, marker: dict[str, Any]) -> None:
     device.write_file(device.board_path("/" + KIT_FILE), marker_bytes(marker))
 
 
-def marker_bytes(marker: dict) -> bytes:
+def marker_bytes(marker: dict[str, Any]) -> bytes:
     return json.dumps(marker, separators=(",", ":"), sort_keys=True).encode()
 
 
-def entry(name: str, files: dict[str, bytes]) -> dict:
+def entry(name: str, files: dict[str, bytes]) -> dict[str, Any]:
     """One "kit" or "lesson" entry of the marker for these files (board path -> content)."""
     return {"name": name, "version": content_version(files), "at": now()}
 
@@ -102,7 +103,7 @@ def now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def describe(marker: dict, key: str) -> str:
+def describe(marker: dict[str, Any], key: str) -> str:
     """ "lesson1 (5e6f7a8b)" for marker[key], or "" """
     item = marker.get(key)
     if not isinstance(item, dict) or not item.get("name"):
