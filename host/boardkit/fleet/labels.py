@@ -73,14 +73,17 @@ def read_label(device: Device) -> str | None:
 
 
 def write_label(device: Device, seat: str) -> None:
+    """Write the seat's name onto the board (boardkit_seat.txt)."""
     device.write_file(device.board_path("/" + LABEL_FILE), (seat + "\n").encode())
 
 
 def write_kit_marker(device: Device, marker: dict[str, Any]) -> None:
+    """Write the kit marker onto the board (boardkit_kit.json)."""
     device.write_file(device.board_path("/" + KIT_FILE), marker_bytes(marker))
 
 
 def marker_bytes(marker: dict[str, Any]) -> bytes:
+    """The kit marker as the compact, key-sorted JSON the board keeps."""
     return json.dumps(marker, separators=(",", ":"), sort_keys=True).encode()
 
 
@@ -90,6 +93,7 @@ def entry(name: str, files: dict[str, bytes]) -> dict[str, Any]:
 
 
 def content_version(files: dict[str, bytes]) -> str:
+    """8 hex digits of a SHA-256 over the files' names and contents (marker files left out)."""
     digest = hashlib.sha256()
     for name in sorted(files):
         if name.lstrip("/") in MARKER_FILES:
@@ -100,6 +104,7 @@ def content_version(files: dict[str, bytes]) -> str:
 
 
 def now() -> str:
+    """The time now, UTC, as the marker records it (2025-03-04T09:12:00Z)."""
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -293,4 +293,5 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
 
 
 def flash_workdir() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for the kit images of one `fleet flash` (use it in a with block)."""
     return tempfile.TemporaryDirectory(prefix="bk-fleet-")

@@ -82,6 +82,7 @@ class Ports:
         self._virtual: dict[str, VirtualBoard] | None = None
 
     def serial(self) -> list[PortInfo]:
+        """The serial ports attached (looked at once per run)."""
         with self._lock:
             if self._serial is None:
                 from boardkit.ports import serial_ports
@@ -90,6 +91,7 @@ class Ports:
             return self._serial
 
     def virtual(self) -> dict[str, VirtualBoard]:
+        """The running virtual boards by name (looked at once per run)."""
         with self._lock:
             if self._virtual is None:
                 from boardkit import virtual
@@ -115,6 +117,7 @@ class Ports:
                            hint="check its USB cable; `boardkit devices` lists what is attached")
 
     def virtual_name(self, seat: Seat, url: str) -> str | None:
+        """The name of the virtual board behind seat (found at url), or None for a real board."""
         if seat.finder == "virtual":
             return seat.value
         for board in self.virtual().values():
@@ -168,11 +171,13 @@ class SeatContext:
             return work(device)
 
     def update(self, text: str, done: int | None = None, total: int | None = None) -> None:
+        """Report what this seat is doing (done/total bytes or steps, when known)."""
         if self._emit:
             self._emit(self.seat.name, "working", text, done, total)
 
 
 def out_of_memory(exc: BaseException) -> bool:
+    """Did the board run out of heap (a MemoryError raised, or reported by the device)?"""
     if isinstance(exc, RemoteError) and exc.exc_type == "MemoryError":
         return True
     return isinstance(exc, DeviceError) and "out of memory" in str(exc)
@@ -273,6 +278,7 @@ def _dict_or_empty(value: object) -> dict[str, Any]:
 
 
 def load_state(path: Path) -> dict[str, Any]:
+    """The saved state of the last runs, or {} (no file, or not readable as a JSON table)."""
     try:
         state = json.loads(path.read_text())
     except (OSError, ValueError):
