@@ -14,6 +14,8 @@ from boardkit.cli.common import emit_json, options
 from boardkit.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from boardkit.fleet import FleetReport, Roster, Seat
     from boardkit.fleet.ops import Task
 
@@ -134,11 +136,11 @@ def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no
         for seat in result.added:
             click.echo(f"added {seat.name:12} {seat.board:18} {seat.describe()}")
         click.echo(f"boardkit: {len(result.added)} new seat(s) in {roster}; {result.known} already there", err=True)
-        for seat, url in result.labelled_known:
-            click.echo(f"boardkit: note: the board at {url} is labelled {seat!r}, already a seat here "
+        for name, url in result.labelled_known:
+            click.echo(f"boardkit: note: the board at {url} is labelled {name!r}, already a seat here "
                        f"(not added again; if it moved, update that seat's entry)", err=True)
-        for seat in failed_labels:
-            click.echo(f"boardkit: could not label {seat}'s board (run `boardkit fleet label` later)", err=True)
+        for name in failed_labels:
+            click.echo(f"boardkit: could not label {name}'s board (run `boardkit fleet label` later)", err=True)
         if result.unknown_type:
             click.echo(f"boardkit: set the board type of {', '.join(result.unknown_type)} in {roster} "
                        f"(see `boardkit boards`)", err=True)
@@ -198,7 +200,7 @@ def push(ctx: click.Context, paths: tuple[str, ...],
     from boardkit.fleet import ops
     from boardkit.sync import push_arguments
 
-    files, remote_dir = push_arguments(paths, sync_command="boardkit fleet sync")
+    files, remote_dir = push_arguments(list(paths), sync_command="boardkit fleet sync")
     _run(ctx, "push", lambda seats: ops.push(files, remote_dir),
          roster, only, retry_failed, workers, as_json)
 
@@ -281,7 +283,8 @@ def reset(ctx: click.Context, hard: bool,
 @click.option("--offline", is_flag=True, help="Use only the firmware cache; never download.")
 @seat_options
 @click.pass_context
-def flash(ctx, kit_dir, version, image, offline, roster, only, retry_failed, workers, as_json):
+def flash(ctx: click.Context, kit_dir: Path | None, version: str | None, image: Path | None, offline: bool,
+          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
     """Flash MicroPython (or a kit) onto every board; each board gets its seat label back.
 
     The image is fetched, checked and (with --kit) built once per board type."""
@@ -289,7 +292,7 @@ def flash(ctx, kit_dir, version, image, offline, roster, only, retry_failed, wor
 
     workdir = ops.flash_workdir()
     with workdir as tmp:
-        def factory(seats):
+        def factory(seats: list[Seat]) -> Task:
             if not as_json and sys.stderr.isatty():
                 click.echo("boardkit: preparing the firmware" + (" and kit" if kit_dir else ""), err=True)
             plans = ops.prepare_flash([s.board for s in seats], Path(tmp), kit_dir, version, image, offline)
@@ -343,39 +346,41 @@ class FleetView:
         self.enabled = not quiet and sys.stderr.isatty()
         self.title = title
         self.seats = seats
-        self._progress: Any = None
-        self._tasks: dict[str, int] = {}
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
 
     def __enter__(self) -> FleetView:
         if self.enabled:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(TextColumn("{task.fields[seat]:<14}", style="bold"),
-                                      TextColumn("{task.fields[mark]}"), BarColumn(bar_width=24),
-                                      TextColumn("{task.description}"), TimeElapsedColumn(),
-                                      console=Console(stderr=True), transient=True, refresh_per_second=8)
-            self._progress.start()
+            progress = Progress(TextColumn("{task.fields[seat]:<14}", style="bold"),
+                                TextColumn("{task.fields[mark]}"), BarColumn(bar_width=24),
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=Console(stderr=True), transient=True, refresh_per_second=8)
+            self._progress = progress
+            progress.start()
             for seat in self.seats:
-                self._task(seat)
+                self._task(progress, seat)
         return self
 
-    def _task(self, seat: str) -> int:
+    def _task(self, progress: Progress, seat: str) -> TaskID:
         if seat not in self._tasks:
-            self._tasks[seat] = self._progress.add_task("waiting", total=None, seat=seat[:14], mark="·")
+            self._tasks[seat] = progress.add_task("waiting", total=None, seat=seat[:14], mark="·")
         return self._tasks[seat]
 
     def update(self, seat: str, state: str, text: str, done: int | None, total: int | None) -> None:
-        if self._progress is None:
+        progress = self._progress
+        if progress is None:
             return
-        task = self._task(seat)
+        task = self._task(progress, seat)
         marks = {"waiting": "·", "working": "[yellow]…[/]", "ok": "[green]✓[/]", "failed": "[red]✗[/]"}
-        fields = {"description": text[:60], "mark": marks.get(state, "")}
+        fields: dict[str, Any] = {"description": text[:60], "mark": marks.get(state, "")}
         if done is not None and total:
             fields.update(completed=done, total=total)
         elif state in ("ok", "failed"):
             fields.update(completed=1, total=1)
-        self._progress.update(task, **fields)
+        progress.update(task, **fields)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

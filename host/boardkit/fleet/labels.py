@@ -19,6 +19,7 @@ import ast
 import datetime
 import hashlib
 import json
+from typing import Any
 
 from boardkit.device import Device
 from boardkit.errors import BoardkitError
@@ -42,11 +43,11 @@ del _bkm
 """
 
 
-def read_markers(device: Device) -> tuple[str | None, dict]:
+def read_markers(device: Device) -> tuple[str | None, dict[str, Any]]:
     """(the seat label or None, the kit marker or {}) from the board, in one round trip."""
     names = tuple(device.board_path("/" + name) for name in MARKER_FILES)
     out = device.exec(_READ % (names,)).decode(errors="replace")
-    values = []
+    values: list[object] = []
     for line in out.splitlines():
         line = line.strip()
         if line:
@@ -72,23 +73,27 @@ def read_label(device: Device) -> str | None:
 
 
 def write_label(device: Device, seat: str) -> None:
+    """Write the seat's name onto the board (boardkit_seat.txt)."""
     device.write_file(device.board_path("/" + LABEL_FILE), (seat + "\n").encode())
 
 
-def write_kit_marker(device: Device, marker: dict) -> None:
+def write_kit_marker(device: Device, marker: dict[str, Any]) -> None:
+    """Write the kit marker onto the board (boardkit_kit.json)."""
     device.write_file(device.board_path("/" + KIT_FILE), marker_bytes(marker))
 
 
-def marker_bytes(marker: dict) -> bytes:
+def marker_bytes(marker: dict[str, Any]) -> bytes:
+    """The kit marker as the compact, key-sorted JSON the board keeps."""
     return json.dumps(marker, separators=(",", ":"), sort_keys=True).encode()
 
 
-def entry(name: str, files: dict[str, bytes]) -> dict:
+def entry(name: str, files: dict[str, bytes]) -> dict[str, Any]:
     """One "kit" or "lesson" entry of the marker for these files (board path -> content)."""
     return {"name": name, "version": content_version(files), "at": now()}
 
 
 def content_version(files: dict[str, bytes]) -> str:
+    """8 hex digits of a SHA-256 over the files' names and contents (marker files left out)."""
     digest = hashlib.sha256()
     for name in sorted(files):
         if name.lstrip("/") in MARKER_FILES:
@@ -99,10 +104,11 @@ def content_version(files: dict[str, bytes]) -> str:
 
 
 def now() -> str:
+    """The time now, UTC, as the marker records it (2025-03-04T09:12:00Z)."""
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def describe(marker: dict, key: str) -> str:
+def describe(marker: dict[str, Any], key: str) -> str:
     """ "lesson1 (5e6f7a8b)" for marker[key], or "" """
     item = marker.get(key)
     if not isinstance(item, dict) or not item.get("name"):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boardkit import api
 from boardkit.device import Device
@@ -19,6 +19,9 @@ from boardkit.fleet import labels
 from boardkit.fleet.collect import collect_seat
 from boardkit.fleet.runner import SeatContext
 from boardkit.sync import LocalFile, SyncProgress
+
+if TYPE_CHECKING:
+    from boardkit.boards import Board
 
 Task = Callable[[SeatContext], dict[str, Any]]
 
@@ -141,7 +144,8 @@ def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) ->
     goes through the drive, as the files did.
     """
     _, marker = labels.read_markers(device)
-    old = marker.get(key) if isinstance(marker.get(key), dict) else {}
+    had = marker.get(key)
+    old: dict[str, Any] = had if isinstance(had, dict) else {}
     if (old.get("name"), old.get("version")) != (item["name"], item["version"]):
         ctx.update("recording the " + key)
         drive = api.circuitpy_drive(device)
@@ -167,7 +171,9 @@ def run_code(code: bytes | str, max_time: float | None = None) -> Task:
             try:
                 api.exec_code(device, code, on_output=collect, max_time=max_time)
             except RemoteError as exc:
-                exc.data = {"output": _text(out), "traceback": exc.traceback.replace("\r\n", "\n")}
+                # The seat's result keeps what the program printed before it failed (run_seat reads
+                # exc.data); BoardkitError declares no such attribute, hence setattr.
+                setattr(exc, "data", {"output": _text(out), "traceback": exc.traceback.replace("\r\n", "\n")})  # noqa: B010
                 raise
         return {"summary": _last_line(out)[:60] or "(no output)", "output": _text(out)}
 
@@ -215,10 +221,10 @@ def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
 
 @dataclass
 class FlashPlan:
-    board: object                    # boardkit.boards.Board
+    board: Board
     image: Path
     files: dict[str, bytes] | None   # unused: a kit image holds its files (kept for callers)
-    kit: dict | None                 # the marker entry, when a kit was built
+    kit: dict[str, Any] | None       # the marker entry, when a kit was built
     note: str = ""
 
 
@@ -253,8 +259,9 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
 
 def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
     """Flash each seat's board with its type's image, then put its seat label back."""
-    def task(ctx: SeatContext) -> dict:
-        from boardkit.api.flashing import FlashTarget, flash as flash_image
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        from boardkit.api.flashing import FlashTarget
+        from boardkit.api.flashing import flash as flash_image
         from boardkit.flash import get_flasher
 
         plan = plans[ctx.seat.board]
@@ -285,5 +292,6 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
     return task
 
 
-def flash_workdir() -> tempfile.TemporaryDirectory:
+def flash_workdir() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for the kit images of one `fleet flash` (use it in a with block)."""
     return tempfile.TemporaryDirectory(prefix="bk-fleet-")

@@ -248,7 +248,7 @@ class _LineFinder:
     def __init__(self, text: str):
         self.lines = text.splitlines()
 
-    def _first(self, pattern: re.Pattern, start: int = 0, stop: int | None = None) -> int:
+    def _first(self, pattern: re.Pattern[str], start: int = 0, stop: int | None = None) -> int:
         for index in range(start, len(self.lines) if stop is None else stop):
             if pattern.match(self.lines[index]):
                 return index + 1

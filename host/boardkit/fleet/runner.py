@@ -18,14 +18,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boardkit.device import Device
 from boardkit.errors import BoardkitError, DeviceError, PortNotFound, RemoteError
 from boardkit.fleet.roster import Seat
 
+if TYPE_CHECKING:
+    from boardkit.ports import PortInfo
+    from boardkit.virtual import VirtualBoard
+
 # (seat name, state, text, done, total); state: "waiting" | "working" | "ok" | "failed"
 EventCallback = Callable[[str, str, str, int | None, int | None], None]
 MAX_WORKERS = 64
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,10 +42,11 @@ class SeatResult:
     summary: str = ""          # one line for the table
     error: str = ""
     hint: str = ""
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
-        out = {"seat": self.seat, "ok": self.ok, "seconds": round(self.seconds, 2), "summary": self.summary}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"seat": self.seat, "ok": self.ok, "seconds": round(self.seconds, 2),
+                               "summary": self.summary}
         if not self.ok:
             out["error"] = self.error
             out["hint"] = self.hint
@@ -61,7 +68,7 @@ class FleetReport:
     def ok(self) -> bool:
         return not self.failed
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"command": self.command, "seconds": round(self.seconds, 2), "ok": self.ok,
                 "failed": self.failed, "seats": [r.to_dict() for r in self.results]}
 
@@ -69,12 +76,13 @@ class FleetReport:
 class Ports:
     """One look at what is attached, shared by every seat of a run (resolving a seat's board)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._serial = None
-        self._virtual = None
+        self._serial: list[PortInfo] | None = None
+        self._virtual: dict[str, VirtualBoard] | None = None
 
-    def serial(self):
+    def serial(self) -> list[PortInfo]:
+        """The serial ports attached (looked at once per run)."""
         with self._lock:
             if self._serial is None:
                 from boardkit.ports import serial_ports
@@ -82,7 +90,8 @@ class Ports:
                 self._serial = serial_ports(include_all=True)
             return self._serial
 
-    def virtual(self):
+    def virtual(self) -> dict[str, VirtualBoard]:
+        """The running virtual boards by name (looked at once per run)."""
         with self._lock:
             if self._virtual is None:
                 from boardkit import virtual
@@ -108,6 +117,7 @@ class Ports:
                            hint="check its USB cable; `boardkit devices` lists what is attached")
 
     def virtual_name(self, seat: Seat, url: str) -> str | None:
+        """The name of the virtual board behind seat (found at url), or None for a real board."""
         if seat.finder == "virtual":
             return seat.value
         for board in self.virtual().values():
@@ -143,7 +153,7 @@ class SeatContext:
         self.update("connecting")
         return connect(self.url, timeout=self.timeout)
 
-    def session(self, work: Callable):
+    def session(self, work: Callable[[Device], T]) -> T:
         """work(device) in a session with this seat's board.
 
         A board whose heap runs out part-way (the micro:bit's 10 KB, fragmented by the programs
@@ -161,17 +171,19 @@ class SeatContext:
             return work(device)
 
     def update(self, text: str, done: int | None = None, total: int | None = None) -> None:
+        """Report what this seat is doing (done/total bytes or steps, when known)."""
         if self._emit:
             self._emit(self.seat.name, "working", text, done, total)
 
 
 def out_of_memory(exc: BaseException) -> bool:
+    """Did the board run out of heap (a MemoryError raised, or reported by the device)?"""
     if isinstance(exc, RemoteError) and exc.exc_type == "MemoryError":
         return True
     return isinstance(exc, DeviceError) and "out of memory" in str(exc)
 
 
-def run_fleet(seats: list[Seat], task: Callable[[SeatContext], dict], *, command: str = "",
+def run_fleet(seats: list[Seat], task: Callable[[SeatContext], dict[str, Any]], *, command: str = "",
               timeout: float = 10.0, workers: int | None = None, on_event: EventCallback | None = None,
               ports: Ports | None = None) -> FleetReport:
     """Run task on every seat at once; return every seat's result, in roster order."""
@@ -199,7 +211,7 @@ def run_fleet(seats: list[Seat], task: Callable[[SeatContext], dict], *, command
     return FleetReport(command, ordered, time.monotonic() - started)
 
 
-def run_seat(seat: Seat, task: Callable[[SeatContext], dict], ports: Ports, timeout: float,
+def run_seat(seat: Seat, task: Callable[[SeatContext], dict[str, Any]], ports: Ports, timeout: float,
              emit: EventCallback) -> SeatResult:
     """One seat's task; whatever goes wrong becomes a failed SeatResult, never an exception."""
     ctx = SeatContext(seat, ports, timeout, emit)
@@ -226,7 +238,7 @@ def _guarded(on_event: EventCallback | None) -> EventCallback:
     """Progress callbacks come from many threads: serialise them; a broken view never fails a seat."""
     lock = threading.Lock()
 
-    def emit(seat, state, text, done, total) -> None:
+    def emit(seat: str, state: str, text: str, done: int | None, total: int | None) -> None:
         if on_event is None:
             return
         with lock:
@@ -245,10 +257,9 @@ def save_state(path: Path, report: FleetReport, seats_run: list[str]) -> None:
 
     Seats not in this run keep what they had: `sync --only bob` does not forget that carol failed.
     """
-    state = load_state(path)
-    runs = state.get("runs") if isinstance(state.get("runs"), dict) else {}
-    old = runs.get(report.command, {}) if isinstance(runs.get(report.command), dict) else {}
-    errors = {seat: err for seat, err in (old.get("errors") or {}).items() if seat not in seats_run}
+    runs = _dict_or_empty(load_state(path).get("runs"))
+    old = _dict_or_empty(runs.get(report.command))
+    errors = {seat: err for seat, err in _dict_or_empty(old.get("errors")).items() if seat not in seats_run}
     errors.update({r.seat: r.error for r in report.results if not r.ok})
     runs[report.command] = {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "failed": sorted(errors),
                             "errors": errors}
@@ -261,7 +272,13 @@ def save_state(path: Path, report: FleetReport, seats_run: list[str]) -> None:
         pass  # a read-only roster folder costs only --retry-failed
 
 
-def load_state(path: Path) -> dict:
+def _dict_or_empty(value: object) -> dict[str, Any]:
+    """value if the state file has a table there, else {} (the file may be old or hand-edited)."""
+    return value if isinstance(value, dict) else {}
+
+
+def load_state(path: Path) -> dict[str, Any]:
+    """The saved state of the last runs, or {} (no file, or not readable as a JSON table)."""
     try:
         state = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -271,7 +288,8 @@ def load_state(path: Path) -> dict:
 
 def failed_last_time(path: Path, command: str) -> tuple[list[str], str | None]:
     """(the seats whose last `command` failed, when that run finished) — ([], None) if never run."""
-    run = (load_state(path).get("runs") or {}).get(command)
+    run = _dict_or_empty(load_state(path).get("runs")).get(command)
     if not isinstance(run, dict):
         return [], None
-    return [s for s in run.get("failed", []) if isinstance(s, str)], run.get("finished")
+    finished = run.get("finished")
+    return [s for s in run.get("failed", []) if isinstance(s, str)], finished if isinstance(finished, str) else None

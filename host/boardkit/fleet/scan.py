@@ -10,8 +10,10 @@ teacher's comments and edits stay as they were.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from boardkit.fleet import labels
 from boardkit.fleet.roster import (
@@ -21,7 +23,7 @@ from boardkit.fleet.roster import (
     seat_name_problem,
     seat_table,
 )
-from boardkit.fleet.runner import FleetReport, Ports, SeatContext, run_fleet
+from boardkit.fleet.runner import EventCallback, FleetReport, Ports, SeatContext, SeatResult, run_fleet
 
 UNKNOWN_BOARD = "?"
 
@@ -87,7 +89,8 @@ def _board_type(vid_pid: str, default: str | None) -> tuple[str, str]:
 
 
 def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include_serial: bool = True,
-         default_board: str | None = None, timeout: float = 10.0, on_event=None) -> ScanResult:
+         default_board: str | None = None, timeout: float = 10.0,
+         on_event: EventCallback | None = None) -> ScanResult:
     """Add the attached boards that are not in the roster at path (creating it if need be)."""
     roster = load_roster(path) if path.exists() else Roster(path)
     known = {s.identity for s in roster.seats}
@@ -100,8 +103,8 @@ def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include
     read = run_fleet(probes, _read_label_task, command="scan", timeout=timeout, on_event=on_event)
     taken = {s.name.casefold() for s in roster.seats}
     seats: list[Seat] = []
-    keep = []
-    for board, probe, outcome in zip(new, probes, read.results):
+    keep: list[tuple[Attached, Seat, SeatResult]] = []
+    for board, probe, outcome in zip(new, probes, read.results, strict=True):
         label = outcome.data.get("label") if outcome.ok else None
         if label and label.casefold() in taken:
             # Already a seat, reached another way (moved to another port, or a URL): not a new seat.
@@ -119,7 +122,7 @@ def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include
         seats.append(Seat(name, board.board, board.finder, board.value))
     # Pass 2: write the labels that are missing or different.
     if write_labels:
-        wanted = {probe.name: seat.name for probe, seat in zip(probes, seats)}
+        wanted = {probe.name: seat.name for probe, seat in zip(probes, seats, strict=True)}
         had = {r.seat: r.data.get("label") for _, _, r in keep if r.ok}
         to_label = [p for p in probes if p.name in had and had[p.name] != wanted[p.name]]
         if to_label:
@@ -132,14 +135,14 @@ def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include
     return result
 
 
-def _read_label_task(ctx: SeatContext) -> dict:
+def _read_label_task(ctx: SeatContext) -> dict[str, Any]:
     with ctx.connect() as device:
         label = labels.read_label(device)
     return {"summary": f"label {label!r}" if label else "no label", "label": label}
 
 
-def _write_label_task(wanted: dict[str, str]):
-    def task(ctx: SeatContext) -> dict:
+def _write_label_task(wanted: dict[str, str]) -> Callable[[SeatContext], dict[str, Any]]:
+    def task(ctx: SeatContext) -> dict[str, Any]:
         with ctx.connect() as device:
             labels.write_label(device, wanted[ctx.seat.name])
         return {"summary": f"labelled {wanted[ctx.seat.name]}"}
@@ -158,7 +161,7 @@ def _append(path: Path, roster: Roster, seats: list[Seat], found: list[Attached]
     text = path.read_text(encoding="utf-8") if path.exists() else _HEADER
     if not text.endswith("\n"):
         text += "\n"
-    for seat, board in zip(seats, found):
+    for seat, board in zip(seats, found, strict=True):
         comment = board.comment if seat.board == UNKNOWN_BOARD or board.comment else ""
         text += "\n" + seat_table(seat, comment)
     tmp = path.with_name(f".{path.name}.tmp")
