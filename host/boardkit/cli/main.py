@@ -101,8 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("boardkit: interrupted", err=True)
         return 130
+    except click.UsageError as exc:  # a mistyped option or argument: one line, pointing at --help
+        where = exc.ctx.command_path if exc.ctx is not None else "boardkit"
+        click.echo(f"boardkit: {_one_line(exc.format_message())} — see `{where} --help`", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"boardkit: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -117,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"boardkit: internal error: {type(exc).__name__}: {exc} — "
                    f"please report it; --debug shows the traceback", err=True)
         return 70
+
+
+def _one_line(message: str) -> str:
+    """A message on one line (click wraps some, and lists choices over several lines)."""
+    return " ".join(message.split()).rstrip(".")
 
 
 def _explain(exc: BoardkitError) -> None:
