@@ -56,7 +56,9 @@ Examples:
               help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).")
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @click.pass_context
-def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, image, files_dir, as_json):
+def start(ctx: click.Context, kind: str, name: str | None, baud: int | None, timeout: float,
+          webrepl_port: int | None, password_env: str | None, image: Path | None, files_dir: Path | None,
+          as_json: bool) -> None:
     """Start a virtual board in the background and print its name and port."""
     password = None
     if webrepl_port is not None:
@@ -72,8 +74,11 @@ def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, image, fil
                              hint=f"export {password_env}=... first")
     elif password_env:
         raise UsageError("--password-env only makes sense with --webrepl PORT", hint="add --webrepl PORT")
-    board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
-                     webrepl_password=password, image=image, files=files_dir)
+    from boardkit.cli.common import InstallNotes
+
+    with InstallNotes() as notes:  # the wasm runtime is installed on first use: say so, show it is busy
+        board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
+                         webrepl_password=password, image=image, files=files_dir, on_note=notes)
     if as_json:
         click.echo(json.dumps(board.to_json()))
     else:
