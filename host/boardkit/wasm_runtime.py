@@ -120,6 +120,7 @@ def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
     if not npm:
         raise MissingDependency("npm is not installed (it installs the MicroPython WebAssembly runtime)",
                                 hint=NODE_HINT)
+    paths.data_dir()   # made, or InvalidInput when BOARDKIT_DATA names a file
     target = install_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _install_lock(target.parent / ".install.lock"):

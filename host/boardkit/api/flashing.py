@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boardkit.boards import Board, boards_for_usb, get_board, load_boards
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, PortNotFound
 from boardkit.flash import FlashTarget, Progress, flash_board, get_flasher
 
 if TYPE_CHECKING:
@@ -92,6 +92,13 @@ def resolve_board(board_id: str | None = None, port: str | None = None) -> Board
                 if candidates:
                     raise InvalidInput(f"{port} could be {', '.join(b.id for b in candidates)}",
                                        hint="say which with --board")
+        from boardkit.ports import resolve
+
+        # A port that is not there is said as such, not as "which board".
+        if "://" not in port and os.sep in port and not os.path.exists(port):
+            raise PortNotFound(f"no such port: {port}", hint="run `boardkit devices` to see the boards present")
+        resolve(port)
+        raise InvalidInput(f"which board is on {port}?", hint="give --board ID (see `boardkit boards`)")
     raise InvalidInput("which board is this?", hint="give --board ID (see `boardkit boards`)")
 
 

@@ -87,6 +87,10 @@ def cli(ctx: click.Context, port: str | None, timeout: float, password_env: str 
     ctx.obj = {"port": port, "timeout": timeout, "debug": debug, "password_env": password_env}
 
 
+# boardkit's own options, which go before the command (`boardkit -p PORT ls`, not `ls -p PORT`).
+GLOBAL_OPTIONS = ("-p", "--port", "--password-env", "--timeout", "--debug")
+
+
 def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -103,7 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except click.UsageError as exc:  # a mistyped option or argument: one line, pointing at --help
         where = exc.ctx.command_path if exc.ctx is not None else "boardkit"
-        click.echo(f"boardkit: {_one_line(exc.format_message())} — see `{where} --help`", err=True)
+        hint = f"see `{where} --help`"
+        if isinstance(exc, click.NoSuchOption) and exc.option_name in GLOBAL_OPTIONS and where != "boardkit":
+            command = where.removeprefix("boardkit ")
+            hint = f"{exc.option_name} goes before the command: `boardkit {exc.option_name} ... {command} ...`"
+        click.echo(f"boardkit: {_one_line(exc.format_message())} — {hint}", err=True)
         return exc.exit_code
     except click.ClickException as exc:
         click.echo(f"boardkit: {_one_line(exc.format_message())}", err=True)
