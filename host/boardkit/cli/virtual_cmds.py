@@ -42,7 +42,7 @@ Examples:
   boardkit virtual start wasm --files lesson3/            # ... or a folder's
   WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
 """)
-@click.argument("kind", type=click.Choice(vb.kind_names()), metavar="KIND")
+@click.argument("kind", type=click.Choice(vb.kind_names()))
 @click.option("--name", help="Board name (default: first free KIND1, KIND2, ...). Files of a wasm board are kept per name.")
 @click.option("--baud", type=int, help="Throttle the link like a UART at this baud rate (8N1: baud/10 bytes/s).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the REPL.")
