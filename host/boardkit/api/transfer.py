@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from boardkit import drives
-from boardkit.api.files import check_local_put
 from boardkit import sync as sync_plan
+from boardkit.api.files import check_local_put
 from boardkit.device import Device
 from boardkit.errors import InvalidInput
 from boardkit.sync import LocalFile, SyncProgress, SyncResult

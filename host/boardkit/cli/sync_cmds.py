@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -107,7 +108,7 @@ def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delet
         _report(lambda progress: carry_out(device, progress), as_json, "sent")
 
 
-def _show_rows(rows: list[dict], as_json: bool) -> None:
+def _show_rows(rows: list[dict[str, Any]], as_json: bool) -> None:
     """A dry run's plan: JSON, or one line per action."""
     if as_json:
         emit_json(rows)
