@@ -114,4 +114,4 @@ def test_nested_project_on_the_wasm_board(wasm_board, tmp_path):
 
 
 def test_sync_of_a_missing_folder_is_one_line(wasm_board, tmp_path):
-    assert "not a folder" in one_line_error(boardkit("-p", wasm_board.name, "sync", str(tmp_path / "nope")))
+    assert "no such folder" in one_line_error(boardkit("-p", wasm_board.name, "sync", str(tmp_path / "nope")))

@@ -118,8 +118,17 @@ def _user_dir(env: str, kind: str, create: bool = True) -> Path:
         import platformdirs  # only when needed: it costs start-up time on every command
 
         path = getattr(platformdirs, f"user_{kind}_path")("boardkit")
+    # Said plainly, whether created now or not: a file where the folder should be (BOARDKIT_HOME
+    # pointing at one) would otherwise fail later as an OSError deep inside some command.
+    where = f"{env}={path}" if override else str(path)
+    fix = f"point {env} at a folder (or unset it)" if override else f"move that file away, or set {env}"
+    if path.exists() and not path.is_dir():
+        raise InvalidInput(f"boardkit's {kind} folder {where} is a file, not a folder", hint=fix)
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(f"cannot make boardkit's {kind} folder {where}: {exc.strerror}", hint=fix) from None
     return path
 
 

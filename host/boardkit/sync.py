@@ -10,6 +10,7 @@ replaces the old one (see Device.write_file), so a cut cable leaves the old file
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -74,11 +75,22 @@ def ignore_matcher(root: Path, excludes: Sequence[str] = ()) -> Callable[[str, b
     """A predicate (relative path, is folder) -> ignored, from .boardkitignore + defaults."""
     import pathspec  # gitignore semantics, done right
 
-    lines = list(DEFAULT_IGNORES) + list(excludes)
+    # (where the line comes from, the line): a bad pattern is named with its file and line number
+    sourced = [("", line) for line in DEFAULT_IGNORES] + [("--exclude", line) for line in excludes]
     ignore_file = root / IGNORE_FILE
     if ignore_file.is_file():
-        lines += ignore_file.read_text(errors="replace").splitlines()
-    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        try:
+            text = ignore_file.read_text(errors="replace")
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {ignore_file}: {exc.strerror}") from None
+        sourced += [(f"{ignore_file}:{n}", line) for n, line in enumerate(text.splitlines(), 1)]
+    for where, line in sourced:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line]).match_file("x")
+        except (ValueError, re.error):
+            raise InvalidInput(f"{where}: not a valid pattern: {line!r}",
+                               hint="patterns use gitignore syntax") from None
+    spec = pathspec.GitIgnoreSpec.from_lines([line for _, line in sourced])
 
     def ignored(rel: str, is_dir: bool) -> bool:
         return spec.match_file(rel + "/" if is_dir else rel)
@@ -113,6 +125,8 @@ def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync"
 
 def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
     """The files under root that a sync would send, skipping ignored ones and symlinks out."""
+    if not root.exists():
+        raise SyncError(f"no such folder: {root}", hint="give the folder that holds your project")
     if not root.is_dir():
         raise SyncError(f"{root} is not a folder", hint="give the folder that holds your project")
     ignored = ignore_matcher(root, excludes)

@@ -30,7 +30,9 @@ from pathlib import Path
 from boardkit import paths
 from boardkit.errors import MissingDependency
 
-# Called with one line of text per step: "installing ...", "installed ... in 3.1 s".
+# Called with one line of text per step, exactly twice per install: "installing ..." when
+# npm starts, "installed ... in 3.1 s" when it is done (between the two, npm runs: a caller
+# may show that it is busy; an install that fails raises instead of the second line).
 RuntimeProgress = Callable[[str], None]
 
 _log = logging.getLogger(__name__)
@@ -93,28 +95,32 @@ def node_path() -> str:
 
 
 def ensure(progress: RuntimeProgress | None = None) -> WasmRuntime:
-    """The installed runtime, installing it first (npm ci from the shipped lock file) if needed."""
+    """The installed runtime, installing it first (npm ci from the shipped lock file) if needed.
+
+    progress: told when an install starts and ends (see install); not called when installed.
+    """
     return find() or install(progress)
 
 
 def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
     """Install the pinned runtime into install_dir() with `npm ci` (one step; npm verifies hashes).
 
-    progress gets one line when the install starts and one when it is done; without it
-    they go to the "boardkit.wasm_runtime" logger.
+    progress gets one line when the install starts and one when it is done (see
+    RuntimeProgress); without it they go to the "boardkit.wasm_runtime" logger at INFO
+    level, which prints nothing unless the application asks for it.
 
     Installs into a temporary folder beside the target and renames it into place, so a
     cut-off install leaves nothing half-done, and boards started at the same moment (a
     fleet of 30) wait for one install instead of running 30.
     """
-    # No callback (a caller that has not wired one yet): the one line goes to the logging
-    # module, which shows warnings on stderr unless the application configured logging.
-    report = progress or _log.warning
+    # Library code never prints: without a callback the lines only reach a configured log.
+    report = progress or _log.info
     node_path()
     npm = shutil.which("npm")
     if not npm:
         raise MissingDependency("npm is not installed (it installs the MicroPython WebAssembly runtime)",
                                 hint=NODE_HINT)
+    paths.data_dir()   # made, or InvalidInput when BOARDKIT_DATA names a file
     target = install_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _install_lock(target.parent / ".install.lock"):

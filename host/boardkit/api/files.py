@@ -6,7 +6,9 @@ side: Device.write_file; the computer's side: get writes beside the target and r
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,17 +49,36 @@ def cat(device: Device, path: str, *, progress: ByteProgress | None = None) -> b
     return device.read_file(path, progress=progress)
 
 
+def _unreadable(local: Path, exc: OSError) -> InvalidInput:
+    """Why a local file cannot be read, as the error the user sees."""
+    if isinstance(exc, FileNotFoundError):
+        return InvalidInput(f"no such file: {local}")
+    if isinstance(exc, IsADirectoryError):
+        return InvalidInput(f"{local} is a folder", hint="copy files one at a time (folders: `boardkit sync`)")
+    return InvalidInput(f"cannot read {local}: {exc.strerror}")
+
+
 def read_local(local: Path) -> bytes:
     """A local file's bytes; InvalidInput saying why when it cannot be read."""
     try:
         return Path(local).read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"no such file: {local}") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{local} is a folder",
-                           hint="copy files one at a time (folders: `boardkit sync`)") from None
     except OSError as exc:
-        raise InvalidInput(f"cannot read {local}: {exc.strerror}") from None
+        raise _unreadable(local, exc) from None
+
+
+def check_local_put(local: Path) -> None:
+    """Raise InvalidInput now if put could not read local (missing, a folder, unreadable).
+
+    Cheap (opens the file, reads nothing): call it before connecting, so a mistyped name is
+    reported without waiting for a board.
+    """
+    try:
+        if stat.S_ISDIR(os.stat(local).st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
+        # Non-blocking: opening a named pipe must not wait for a writer.
+        os.close(os.open(local, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
+    except OSError as exc:
+        raise _unreadable(Path(local), exc) from None
 
 
 def put(device: Device, local: Path, remote: str | None = None, *,
@@ -80,21 +101,50 @@ def _is_dir(device: Device, path: str) -> bool:
     return bool(found and found[0] == "d")
 
 
-def get(device: Device, remote: str, local: Path | None = None, *,
-        progress: ByteProgress | None = None) -> Copied:
-    """Copy a board file to local (default: its name, here; a local folder gets it inside)."""
+def check_local_get(remote: str, local: Path | None = None) -> Path:
+    """Where get would write the board file remote; InvalidInput now if it cannot write there.
+
+    Call it before connecting: a missing output folder is reported without a board.
+    """
     name = remote.rstrip("/").rsplit("/", 1)[-1]
+    if not name:
+        raise InvalidInput(f"get {remote}: give a file, not a folder",
+                           hint="folders: `boardkit sync --pull REMOTE_DIR LOCAL_DIR`")
     target = Path(local) if local is not None else Path(name)
     if target.is_dir():
         target = target / name
-    if not target.parent.exists():
-        raise InvalidInput(f"no such folder: {target.parent}")
+    folder = target.parent
+    if not folder.exists():
+        raise InvalidInput(f"no such folder: {folder}", hint="make it first, or give a folder that exists")
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write into {folder}: permission denied")
+    return target
+
+
+def get(device: Device, remote: str, local: Path | None = None, *,
+        progress: ByteProgress | None = None) -> Copied:
+    """Copy a board file to local (default: its name, here; a local folder gets it inside)."""
+    target = check_local_get(remote, local)
     data = device.read_file(remote, progress=progress)
     # Write beside the target and rename: an interrupted copy never clobbers a good file.
     tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
     tmp.write_bytes(data)
     os.replace(tmp, target)
     return Copied(remote, str(target), len(data))
+
+
+def check_local_cp(source: str, dest: str) -> None:
+    """Raise InvalidInput now for a cp that cannot work on this computer's side (see cp).
+
+    A wrong spelling (no side marked ":"), a missing or unreadable file to send, or an
+    output folder that does not exist; call it before connecting.
+    """
+    if cp_direction(source, dest) == "put":
+        check_local_put(Path(source))
+    else:
+        check_local_get(source[1:], Path(dest))
 
 
 def cp(device: Device, source: str, dest: str, *, progress: ByteProgress | None = None) -> Copied:

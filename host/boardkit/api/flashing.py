@@ -9,23 +9,28 @@
 
 Every step checks before it touches a board: a broken kit is said before any download, an
 image is checked as the board's format (truncated, corrupt, another chip) before a port is
-opened. Progress arrives through `progress(done, total)` callbacks; nothing is printed.
+opened. Progress arrives through `progress(done, total)` callbacks, notes for the user (the
+wasm runtime being installed on first use) through `on_note(line)`; nothing is printed.
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from boardkit.boards import Board, boards_for_usb, get_board, load_boards
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, PortNotFound
 from boardkit.flash import FlashTarget, Progress, flash_board, get_flasher
 
 if TYPE_CHECKING:
     from boardkit.firmware.cache import CachedImage
+
+# One line for the user: an install on first use starting and ending (wasm_runtime.RuntimeProgress).
+NoteCallback = Callable[[str], None]
 
 __all__ = ["FlashResult", "FlashTarget", "KitResult", "add_firmware", "build_kit", "fetch_firmware", "flash",
            "flash_target", "list_boards", "list_firmware", "prepare_image", "resolve_board"]
@@ -87,12 +92,20 @@ def resolve_board(board_id: str | None = None, port: str | None = None) -> Board
                 if candidates:
                     raise InvalidInput(f"{port} could be {', '.join(b.id for b in candidates)}",
                                        hint="say which with --board")
+        from boardkit.ports import resolve
+
+        # A port that is not there is said as such, not as "which board".
+        if "://" not in port and os.sep in port and not os.path.exists(port):
+            raise PortNotFound(f"no such port: {port}", hint="run `boardkit devices` to see the boards present")
+        resolve(port)
+        raise InvalidInput(f"which board is on {port}?", hint="give --board ID (see `boardkit boards`)")
     raise InvalidInput("which board is this?", hint="give --board ID (see `boardkit boards`)")
 
 
 def prepare_image(board: Board, *, kit_dir: Path | None = None, version: str | None = None,
                   image: Path | None = None, offline: bool = False, progress: Progress | None = None,
-                  extra_files: dict[str, bytes] | None = None, workdir: Path | None = None) -> Path:
+                  extra_files: dict[str, bytes] | None = None, workdir: Path | None = None,
+                  on_note: NoteCallback | None = None) -> Path:
     """The checked image to flash onto `board`.
 
     image: a local firmware file, checked as the board's format (instead of the pinned release).
@@ -100,27 +113,29 @@ def prepare_image(board: Board, *, kit_dir: Path | None = None, version: str | N
     kit_dir: build a kit image (the firmware with the kit's files inside) and return it;
     extra_files go into the kit too. Kit images are written to `workdir` (default: a kits
     folder beside the firmware cache, named by content).
+    on_note(line): told when an install on first use (the wasm board's npm runtime) starts and ends.
     """
     if kit_dir is not None:
         folder = workdir if workdir is not None else _kits_dir()
         return build_kit(kit_dir, board, folder / f"{board.id}-kit", version=version, firmware=image,
-                         offline=offline, progress=progress, extra_files=extra_files).image
-    return _firmware(board, version, image, offline, progress)
+                         offline=offline, progress=progress, extra_files=extra_files, on_note=on_note).image
+    return _firmware(board, version, image, offline, progress, on_note)
 
 
 def build_kit(kit_dir: Path, board: Board, output: Path, *, version: str | None = None,
               firmware: Path | None = None, offline: bool = False, progress: Progress | None = None,
-              extra_files: dict[str, bytes] | None = None) -> KitResult:
+              extra_files: dict[str, bytes] | None = None, on_note: NoteCallback | None = None) -> KitResult:
     """Build `kit_dir` into one flashable image for `board`, written atomically to `output`.
 
     The kit is checked (and lib/ modules compiled) before the firmware is fetched. `output`
     without a suffix gets the board's kit suffix; another suffix is InvalidInput.
+    on_note: as in prepare_image.
     """
     from boardkit.firmware.kit import build_kit_image, collect_kit
 
     kit = collect_kit(Path(kit_dir), board)   # a broken kit is said before any download
     kit.files.update(extra_files or {})
-    base = _firmware(board, version, firmware, offline, progress)
+    base = _firmware(board, version, firmware, offline, progress, on_note)
     data, suffix = build_kit_image(kit, board, base)
     output = Path(output)
     if not output.suffix:
@@ -175,11 +190,15 @@ def list_firmware() -> list[CachedImage]:
 
 
 def fetch_firmware(board: Board, *, version: str | None = None, flavour: str = "micropython",
-                   offline: bool = False, progress: Progress | None = None) -> CachedImage:
-    """A board's pinned release in the cache: downloaded once, its SHA-256 checked every use."""
+                   offline: bool = False, progress: Progress | None = None,
+                   on_note: NoteCallback | None = None) -> CachedImage:
+    """A board's pinned release in the cache: downloaded once, its SHA-256 checked every use.
+
+    on_note: as in prepare_image."""
     from boardkit.firmware.cache import image_for
 
-    return image_for(board, version=version, flavour=flavour, offline=offline, progress=progress)
+    return image_for(board, version=version, flavour=flavour, offline=offline, progress=progress,
+                     on_note=on_note)
 
 
 def add_firmware(path: Path, board_id: str | None = None) -> CachedImage:
@@ -193,14 +212,14 @@ def add_firmware(path: Path, board_id: str | None = None) -> CachedImage:
 # ---------------------------------------------------------------- helpers
 
 def _firmware(board: Board, version: str | None, image: Path | None, offline: bool,
-              progress: Progress | None) -> Path:
+              progress: Progress | None, on_note: NoteCallback | None = None) -> Path:
     """A local image checked as the board's format, or the pinned release from the cache."""
     from boardkit.firmware.formats import image_format
 
     if image is None:
         from boardkit.firmware.cache import image_for
 
-        return image_for(board, version=version, offline=offline, progress=progress).path
+        return image_for(board, version=version, offline=offline, progress=progress, on_note=on_note).path
     if version is not None:
         raise InvalidInput("give either --version or an IMAGE file, not both")
     image = Path(image)

@@ -22,7 +22,7 @@ from boardkit.conformance.matrix import write_matrix
 from boardkit.conformance.runner import Report, Result
 from boardkit.conformance.runner import run_suite as run_tests
 from boardkit.conformance.suite import ConformanceTest, load_suite
-from boardkit.conformance.targets import MATRIX_TARGETS, Credentials, Target, open_target
+from boardkit.conformance.targets import MATRIX_TARGETS, Credentials, Target, open_target, target_class
 from boardkit.errors import InvalidInput
 
 # Where the suite runs when the caller names no target.
@@ -45,7 +45,8 @@ def run_suite(targets: Sequence[str | Target] = (), *, pattern: str | Sequence[s
               suite: Path | None = None,
               on_result: Callable[[Result], None] | None = None,
               on_target: Callable[[Target, int], None] | None = None,
-              on_open: Callable[[str], None] | None = None) -> SuiteReport:
+              on_open: Callable[[str], None] | None = None,
+              on_note: Callable[[str], None] | None = None) -> SuiteReport:
     """Run the conformance suite on each target; pass / fail / unsupported / error per test.
 
     targets: names from boardkit.conformance.targets.TARGETS (cpython, wasm, browser,
@@ -61,6 +62,8 @@ def run_suite(targets: Sequence[str | Target] = (), *, pattern: str | Sequence[s
     suite: a folder laid out like tests/conformance (default: the suite boardkit ships).
     on_result / on_target / on_open: progress (a test finished; a target starts running the
         given number of tests; a named target is being opened).
+    on_note: told when a target's runtime is installed on first use (the wasm and browser
+        targets: npm ci), one line when it starts and one when it is done.
 
     Raises InvalidInput when no test matches `pattern` or a target name is empty; the
     target's own errors (LinkError, VirtualBoardError, ...) when one cannot be opened.
@@ -75,6 +78,7 @@ def run_suite(targets: Sequence[str | Target] = (), *, pattern: str | Sequence[s
             if isinstance(spec, Target):
                 running.append(spec)
                 continue
+            target_class(spec).prepare(on_note)  # an install on first use, said before "starting"
             if on_open:
                 on_open(spec)
             target = open_target(spec, credentials=credentials)

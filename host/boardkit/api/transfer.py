@@ -18,6 +18,7 @@ from typing import Any
 
 from boardkit import drives
 from boardkit import sync as sync_plan
+from boardkit.api.files import check_local_put
 from boardkit.device import Device
 from boardkit.errors import InvalidInput
 from boardkit.sync import LocalFile, SyncProgress, SyncResult
@@ -85,6 +86,39 @@ def _carry_out(device: Device | None, files: list[LocalFile], remote_dir: str, f
     return TransferResult(**vars(sync_plan.apply_push(device, plan, progress=progress)))
 
 
+def check_local_push(files: Sequence[str | Path]) -> list[LocalFile]:
+    """The files push would send; InvalidInput now for one missing, a folder, or unreadable.
+
+    Call it before connecting: a mistyped name is reported without waiting for a board.
+    """
+    found = sync_plan.local_files(list(files))
+    for f in found:
+        check_local_put(f.path)
+    return found
+
+
+def check_local_sync(source: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
+    """The files sync would send from source; InvalidInput (or SyncError) now if it cannot.
+
+    Catches a missing folder, a file given for a folder, a bad .boardkitignore or excludes
+    pattern, a name boards cannot store, an unreadable file; call it before connecting.
+    """
+    found = sync_plan.scan_local(Path(source), excludes)
+    for f in found:
+        check_local_put(f.path)
+    return found
+
+
+def check_local_pull(local: Path) -> None:
+    """Raise InvalidInput now if pull could not write into the local folder (call before connecting)."""
+    root = Path(local)
+    if root.exists() and not root.is_dir():
+        raise InvalidInput(f"{root} is not a folder", hint="give a folder to copy the board's files into")
+    existing = next((p for p in [root, *root.parents] if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InvalidInput(f"{existing} is a file, not a folder")
+
+
 def push(device: Device | None, files: Sequence[str | Path], remote_dir: str = "/", *,
          drive: Path | None = None, dry_run: bool = False, progress: SyncProgress | None = None,
          on_note: NoteCallback | None = None) -> TransferResult:
@@ -93,7 +127,7 @@ def push(device: Device | None, files: Sequence[str | Path], remote_dir: str = "
     Each file is written under a temporary name, checked by hash on the board, then renamed
     into place. drive: write into this folder (a CIRCUITPY drive) instead; device may then be None.
     """
-    local = sync_plan.local_files(list(files))
+    local = check_local_push(files)
     folder = _writing_to(device, drive, remote_dir, on_note)
     return _carry_out(device, local, remote_dir, folder, delete=False, protected=None, dry_run=dry_run,
                       progress=progress)
@@ -111,7 +145,7 @@ def sync(device: Device | None, source: Path, remote_dir: str = "/", *, delete: 
     drive: sync into this folder (a CIRCUITPY drive) instead; device may then be None.
     """
     source = Path(source)
-    files = sync_plan.scan_local(source, excludes)
+    files = check_local_sync(source, excludes)
     ignored = sync_plan.ignore_matcher(source, excludes)
     if leave_alone is not None:
         files = [f for f in files if not leave_alone(f.rel, False)]
@@ -134,8 +168,7 @@ def pull(device: Device, remote_dir: str, local: Path, *, dry_run: bool = False,
     are fetched). A file whose bytes do not match the board's hash raises SyncError.
     """
     root = Path(local)
-    if root.exists() and not root.is_dir():
-        raise InvalidInput(f"{root} is not a folder")
+    check_local_pull(root)
     fetch, same = sync_plan.plan_pull(device, remote_dir, root, leave_alone=leave_alone, on_refused=on_refused)
     if dry_run:
         rows = [{"action": "fetch", "path": e.path, "to": str(t), "bytes": e.size} for e, t in fetch]

@@ -74,6 +74,51 @@ def note(text: str) -> None:
     click.echo(f"boardkit: note: {text}", err=True)
 
 
+class InstallNotes:
+    """An on_note callback for a first-use install (the wasm runtime's npm ci): each line goes to
+    stderr as `boardkit: ...`; between the line saying an install started and the one saying it
+    is done, a spinner with the seconds so far (on a terminal). Use it in a `with` block: the
+    spinner stops when the block ends, even when the install failed."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self._status: Any = None
+        self._lines = 0
+
+    def __call__(self, text: str) -> None:
+        self.stop()
+        click.echo(f"boardkit: {text}", err=True)
+        self._lines += 1
+        # The install says two lines, start and end (wasm_runtime.RuntimeProgress): busy between.
+        if self._lines % 2 == 1 and not self.quiet and sys.stderr.isatty():
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(_Elapsed(time.monotonic()))
+            self._status.start()
+
+    def stop(self) -> None:
+        """Stop the spinner (if any); the next line may start it again."""
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
+
+    def __enter__(self) -> InstallNotes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class _Elapsed:
+    """A status text that renders the seconds since `started` each time the spinner redraws."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+
+    def __rich__(self) -> str:
+        return f"npm is installing the runtime… {time.monotonic() - self.started:.0f} s"
+
+
 def emit_json(data: Any) -> None:
     """Print data as indented JSON on stdout."""
     click.echo(json.dumps(data, indent=2, default=str))

@@ -55,7 +55,10 @@ def doctor(install: bool, as_json: bool) -> None:
     from boardkit import doctor as diagnosis
 
     if install:
-        checks = diagnosis.install_missing(progress=lambda line: click.echo(f"boardkit: {line}", err=True))
+        from boardkit.cli.common import InstallNotes
+
+        with InstallNotes(quiet=as_json) as notes:
+            checks = diagnosis.install_missing(progress=notes)
     else:
         checks = diagnosis.diagnose()
     if as_json:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from boardkit.cli.common import Progress, emit_json, human_size
+from boardkit.cli.common import InstallNotes, Progress, emit_json, human_size
 from boardkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -81,8 +81,9 @@ def fetch(board_id: str | None, version: str | None, flavour: str, offline: bool
     if not board_id:
         raise UsageError("which board? give --board ID", hint=f"boards: {', '.join(b.id for b in list_boards())}")
     board = resolve_board(board_id)
-    with Progress(f"{board.id} {flavour} {version or ''}".strip()) as progress:
-        image = fetch_firmware(board, version=version, flavour=flavour, offline=offline, progress=progress)
+    with Progress(f"{board.id} {flavour} {version or ''}".strip()) as progress, InstallNotes() as notes:
+        image = fetch_firmware(board, version=version, flavour=flavour, offline=offline, progress=progress,
+                               on_note=notes)
     if as_json:
         emit_json(image.to_dict())
     else:

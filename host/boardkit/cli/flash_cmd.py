@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from boardkit.cli.common import Progress, emit_json, options
+from boardkit.cli.common import InstallNotes, Progress, emit_json, options
 
 EPILOG = """\b
 Examples:
@@ -49,14 +49,15 @@ def flash(ctx: click.Context, image: Path | None, board_id: str | None, version:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bk-kit-") as tmp:
         kit = None
-        with Progress("downloading firmware") as bar:   # checked before any board is touched
+        # checked before any board is touched; the wasm runtime is installed on first use: say so
+        with Progress("downloading firmware") as bar, InstallNotes(quiet=as_json) as notes:
             if kit_dir is not None:
                 kit = flashing.build_kit(kit_dir, board, Path(tmp) / "kit", version=version, firmware=image,
-                                         offline=offline, progress=bar)
+                                         offline=offline, progress=bar, on_note=notes)
                 firmware = kit.image
             else:
                 firmware = flashing.prepare_image(board, version=version, image=image, offline=offline,
-                                                  progress=bar)
+                                                  progress=bar, on_note=notes)
         if kit is not None and kit.note and not as_json:
             click.echo(f"boardkit: note: {kit.note}", err=True)
         target = flashing.flash_target(board, port, drive)

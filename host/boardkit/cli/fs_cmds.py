@@ -66,6 +66,7 @@ def put(ctx: click.Context, local: Path, remote: str | None) -> None:
       boardkit put main.py
       boardkit put lib/helpers.py /lib/helpers.py
     """
+    api.check_local_put(local)  # a mistyped name is said before connecting
     with open_device(ctx) as device, Progress(f"sending {local.name}") as progress:
         done = api.put(device, local, remote, progress=progress)
     click.echo(f"{local} -> {done.target} ({done.bytes} bytes)", err=True)
@@ -83,6 +84,7 @@ def get(ctx: click.Context, remote: str, local: Path | None) -> None:
       boardkit get main.py
       boardkit get /data/log.csv logs/
     """
+    api.check_local_get(remote, local)  # a missing output folder is said before connecting
     with open_device(ctx) as device, Progress(f"reading {remote}") as progress:
         done = api.get(device, remote, local, progress=progress)
     click.echo(f"{remote} -> {done.target} ({done.bytes} bytes)", err=True)
@@ -101,7 +103,7 @@ def cp(ctx: click.Context, source: str, dest: str) -> None:
       boardkit cp util.py :lib/        # into a board folder
       boardkit cp :data.csv .          # from the board, here
     """
-    api.cp_direction(source, dest)  # a wrong spelling is said before connecting
+    api.check_local_cp(source, dest)  # a wrong spelling or a local file problem is said before connecting
     with open_device(ctx) as device, Progress(f"copying {source}") as progress:
         done = api.cp(device, source, dest, progress=progress)
     click.echo(f"{done.source} -> {done.target} ({done.bytes} bytes)", err=True)

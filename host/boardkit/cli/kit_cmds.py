@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from boardkit.cli.common import Progress, emit_json, human_size
+from boardkit.cli.common import InstallNotes, Progress, emit_json, human_size
 
 
 @click.group()
@@ -36,9 +36,9 @@ def build(kit_dir: Path, board_id: str, output: Path, version: str | None, firmw
     from boardkit.api.flashing import build_kit, resolve_board
 
     board = resolve_board(board_id)
-    with Progress("downloading firmware") as bar:
+    with Progress("downloading firmware") as bar, InstallNotes(quiet=as_json) as notes:
         result = build_kit(kit_dir, board, output, version=version, firmware=firmware_path, offline=offline,
-                           progress=bar)
+                           progress=bar, on_note=notes)
     if as_json:
         emit_json(result.to_dict())
         return

@@ -87,6 +87,10 @@ def cli(ctx: click.Context, port: str | None, timeout: float, password_env: str 
     ctx.obj = {"port": port, "timeout": timeout, "debug": debug, "password_env": password_env}
 
 
+# boardkit's own options, which go before the command (`boardkit -p PORT ls`, not `ls -p PORT`).
+GLOBAL_OPTIONS = ("-p", "--port", "--password-env", "--timeout", "--debug")
+
+
 def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -101,8 +105,16 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("boardkit: interrupted", err=True)
         return 130
+    except click.UsageError as exc:  # a mistyped option or argument: one line, pointing at --help
+        where = exc.ctx.command_path if exc.ctx is not None else "boardkit"
+        hint = f"see `{where} --help`"
+        if isinstance(exc, click.NoSuchOption) and exc.option_name in GLOBAL_OPTIONS and where != "boardkit":
+            command = where.removeprefix("boardkit ")
+            hint = f"{exc.option_name} goes before the command: `boardkit {exc.option_name} ... {command} ...`"
+        click.echo(f"boardkit: {_one_line(exc.format_message())} — {hint}", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"boardkit: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -117,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"boardkit: internal error: {type(exc).__name__}: {exc} — "
                    f"please report it; --debug shows the traceback", err=True)
         return 70
+
+
+def _one_line(message: str) -> str:
+    """A message on one line (click wraps some, and lists choices over several lines)."""
+    return " ".join(message.split()).rstrip(".")
 
 
 def _explain(exc: BoardkitError) -> None:

@@ -107,7 +107,7 @@ def exec_(ctx: click.Context, code: str, max_time: float | None) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.argument("file", type=click.Path(allow_dash=True, path_type=Path))  # boardkit.api says what is wrong
 @MAX_TIME
 @click.pass_context
 def run(ctx: click.Context, file: Path, max_time: float | None) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -50,6 +51,7 @@ def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
       boardkit push main.py :/
     """
     files, remote_dir = push_arguments(list(paths))
+    api.check_local_push([f.path for f in files])  # local problems are said before connecting
     with open_device(ctx) as device:
         _report(lambda progress: api.push(device, [f.path for f in files], remote_dir, progress=progress,
                                           on_note=note), as_json, "pushed")
@@ -87,11 +89,13 @@ def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delet
     if pull:
         if not target:
             raise UsageError("--pull needs a local folder", hint="boardkit sync --pull / backup/")
+        api.check_local_pull(Path(target))
         with open_device(ctx) as device:
             _report(lambda progress: api.pull(device, source, Path(target), dry_run=dry_run, progress=progress),
                     as_json, "fetched")
         return
     remote_dir = target or "/"
+    api.check_local_sync(Path(source), list(exclude))  # local problems are said before connecting
 
     def carry_out(device: Device | None, progress: SyncProgress) -> api.TransferResult:
         return api.sync(device, Path(source), remote_dir, delete=delete, excludes=list(exclude), drive=drive,
@@ -104,7 +108,7 @@ def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delet
         _report(lambda progress: carry_out(device, progress), as_json, "sent")
 
 
-def _show_rows(rows: list[dict], as_json: bool) -> None:
+def _show_rows(rows: list[dict[str, Any]], as_json: bool) -> None:
     """A dry run's plan: JSON, or one line per action."""
     if as_json:
         emit_json(rows)

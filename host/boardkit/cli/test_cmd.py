@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from boardkit.cli.common import credentials, emit_json, options
+from boardkit.cli.common import InstallNotes, credentials, emit_json, options
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -51,11 +51,18 @@ def test(ctx: click.Context, targets: tuple[str, ...], patterns: tuple[str, ...]
     port = options(ctx).get("port")
     names = list(targets) or ([port] if port and not matrix else [])
     progress = _TestProgress(quiet=as_json)
+    notes = InstallNotes(quiet=as_json)   # a target's runtime installed on first use (npm ci)
+
+    def starting(name: str) -> None:
+        notes.stop()   # the install is over: its spinner gives way to the test bars
+        progress.note(f"starting {name}")
+
     try:
         report = run_suite(names, pattern=patterns, matrix=matrix, timeout=test_timeout,
                            credentials=_credentials(ctx), on_result=progress.result,
-                           on_target=progress.target, on_open=lambda name: progress.note(f"starting {name}"))
+                           on_target=progress.target, on_open=starting, on_note=notes)
     finally:
+        notes.stop()
         progress.close()
     if report.written and not as_json:
         click.echo(f"wrote {', '.join(str(p) for p in report.written)}", err=True)

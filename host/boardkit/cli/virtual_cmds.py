@@ -28,7 +28,7 @@ Examples:
   boardkit -p wasm1 exec "print(1 + 1)"
   boardkit virtual stop --all
 """)
-def virtual():
+def virtual() -> None:
     """Start, list and stop virtual boards: real MicroPython behind a pty, no hardware."""
 
 
@@ -43,7 +43,8 @@ Examples:
   WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
 """)
 @click.argument("kind", type=click.Choice(vb.kind_names()))
-@click.option("--name", help="Board name (default: first free KIND1, KIND2, ...). Files of a wasm board are kept per name.")
+@click.option("--name", help="Board name (default: first free KIND1, KIND2, ...). "
+                             "Files of a wasm board are kept per name.")
 @click.option("--baud", type=int, help="Throttle the link like a UART at this baud rate (8N1: baud/10 bytes/s).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the REPL.")
 @click.option("--webrepl", "webrepl_port", type=int, metavar="PORT",
@@ -56,7 +57,9 @@ Examples:
               help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).")
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @click.pass_context
-def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, image, files_dir, as_json):
+def start(ctx: click.Context, kind: str, name: str | None, baud: int | None, timeout: float,
+          webrepl_port: int | None, password_env: str | None, image: Path | None, files_dir: Path | None,
+          as_json: bool) -> None:
     """Start a virtual board in the background and print its name and port."""
     password = None
     if webrepl_port is not None:
@@ -72,8 +75,11 @@ def start(ctx, kind, name, baud, timeout, webrepl_port, password_env, image, fil
                              hint=f"export {password_env}=... first")
     elif password_env:
         raise UsageError("--password-env only makes sense with --webrepl PORT", hint="add --webrepl PORT")
-    board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
-                     webrepl_password=password, image=image, files=files_dir)
+    from boardkit.cli.common import InstallNotes
+
+    with InstallNotes() as notes:  # the wasm runtime is installed on first use: say so, show it is busy
+        board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
+                         webrepl_password=password, image=image, files=files_dir, on_note=notes)
     if as_json:
         click.echo(json.dumps(board.to_json()))
     else:
@@ -87,7 +93,7 @@ Examples:
   boardkit virtual list --json
 """)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-def list_(as_json):
+def list_(as_json: bool) -> None:
     """List the running virtual boards."""
     boards = vb.list_boards()
     if as_json:
@@ -112,7 +118,7 @@ Examples:
 """)
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Stop every running virtual board.")
-def stop(names, all_):
+def stop(names: tuple[str, ...], all_: bool) -> None:
     """Stop virtual boards by name (a wasm board's files are kept for next time)."""
     if all_:
         stopped = vb.stop_all()
@@ -131,7 +137,7 @@ Examples:
   boardkit virtual reset wasm1
 """)
 @click.argument("name")
-def reset(name):
+def reset(name: str) -> None:
     """Hard-reset a virtual board (like its reset button); the port stays the same."""
     board = vb.hard_reset(name)
     click.echo(f"reset {board.name} {board.port}")

@@ -46,6 +46,8 @@ __all__ = ["CachedImage", "MICROPYTHON_BASE", "add", "cache_dir", "fetch", "imag
            "lock_path", "resolve_url", "sha256_of"]
 
 Progress = Callable[[int, int], None]
+# One line for the user, e.g. that the npm runtime is being installed (wasm_runtime.RuntimeProgress).
+NoteCallback = Callable[[str], None]
 
 
 @dataclass
@@ -102,11 +104,15 @@ def _verify_cached(path: Path, expected: str, pinned_by: str, label: str) -> Non
 
 # ---------------------------------------------------------------- fetch
 
-def fetch(board: Board, release: Release, offline: bool = False, progress: Progress | None = None) -> CachedImage:
-    """The image of this release, from the cache or downloaded; verified before it is returned."""
+def fetch(board: Board, release: Release, offline: bool = False, progress: Progress | None = None,
+          on_note: NoteCallback | None = None) -> CachedImage:
+    """The image of this release, from the cache or downloaded; verified before it is returned.
+
+    on_note: told when an npm runtime (the wasm board's firmware) is installed on first use.
+    """
     label = f"{board.id} {release.flavour} {release.version}"
     if release.url.startswith("npm:"):
-        return _npm_runtime(board, release)
+        return _npm_runtime(board, release, on_note)
     lock = read_lock()
     expected, pinned_by = _pin(board, release, lock)
     index = read_index()
@@ -195,18 +201,18 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
                        url=release.url, pinned_by=pinned)
 
 
-def _npm_runtime(board: Board, release: Release) -> CachedImage:
+def _npm_runtime(board: Board, release: Release, on_note: NoteCallback | None = None) -> CachedImage:
     """The WebAssembly runtime: installed by npm from firmware/wasm (npm checks its integrity)."""
     from boardkit import wasm_runtime
 
     spec = release.url.removeprefix("npm:")
     name, _, version = spec.rpartition("@")
-    package = wasm_runtime.ensure().package.parent.parent / name
+    package = wasm_runtime.ensure(on_note).package.parent.parent / name
     try:
         installed = json.loads((package / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError):
         raise FirmwareError(f"the MicroPython WebAssembly runtime ({spec}) is not installed",
-                            hint="run `make setup` (or `npm install` in firmware/wasm)") from None
+                            hint="run `boardkit doctor --install`") from None
     if installed != version:
         raise FirmwareError(f"firmware/wasm has {name} {installed}, boards/{board.id}.toml wants {version}",
                             hint="run `npm install` in firmware/wasm, or update the board file")
@@ -217,9 +223,9 @@ def _npm_runtime(board: Board, release: Release) -> CachedImage:
 
 
 def image_for(board: Board, version: str | None = None, flavour: str = "micropython", offline: bool = False,
-              progress: Progress | None = None) -> CachedImage:
+              progress: Progress | None = None, on_note: NoteCallback | None = None) -> CachedImage:
     """What `boardkit flash --board X --version V` flashes: that release, fetched and verified."""
-    return fetch(board, board.release(flavour, version), offline=offline, progress=progress)
+    return fetch(board, board.release(flavour, version), offline=offline, progress=progress, on_note=on_note)
 
 
 # ---------------------------------------------------------------- add, list

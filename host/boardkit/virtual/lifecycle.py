@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from boardkit.errors import VirtualBoardError
@@ -40,7 +41,8 @@ class _NameTaken(Exception):
 
 def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30,
           webrepl_port: int | None = None, webrepl_password: str | None = None,
-          image: Path | None = None, files: Files = None) -> VirtualBoard:
+          image: Path | None = None, files: Files = None,
+          on_note: Callable[[str], None] | None = None) -> VirtualBoard:
     """Start a virtual board in the background; return once its REPL has printed a prompt.
 
     kind: one of kinds.kind_names() ("wasm", "microbit", or an installed kind).
@@ -51,12 +53,15 @@ def start(kind: str, name: str | None = None, baud: int | None = None, timeout: 
     with `files` (name -> bytes, or a folder) written into its filesystem; wasm: replace the
     board's files with the image (.zip or folder) and then `files`. Without either, a wasm
     board keeps the files it had under that name.
+
+    on_note(line): what the user should hear while it starts: a kind that installs its
+    runtime on first use (wasm: npm ci) says when that starts and when it is done.
     """
     from boardkit.virtual.kinds import (
         backend,  # entry points are read only when a board starts
     )
 
-    backend(kind).check()
+    backend(kind).prepare(on_note)
     if baud is not None and baud <= 0:
         raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
     if webrepl_port is not None:

@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from boardkit.conformance.targets.base import IMPLEMENTATIONS, Credentials, Outcome, Target
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, PortNotFound
 from boardkit.registry import Registry
 
 if TYPE_CHECKING:
@@ -77,7 +77,15 @@ def open_target(spec: str, credentials: Credentials | None = None) -> Target:
 
     credentials: url -> password, for a WebREPL URL; ignored by targets that open no link.
     """
-    return target_class(spec).open(spec, credentials=credentials)
+    cls = target_class(spec)
+    try:
+        return cls.open(spec, credentials=credentials)
+    except PortNotFound:
+        if spec in TARGETS or "/" in spec or ":" in spec:
+            raise
+        # A bare name that is neither a target nor a running board: most likely a mistyped target.
+        raise InvalidInput(f"no conformance target, port or virtual board named {spec!r}",
+                           hint=f"targets: {', '.join(TARGETS.names())}; or a port (see `boardkit devices`)") from None
 
 
 __all__ = ["IMPLEMENTATIONS", "MATRIX_TARGETS", "TARGETS", "BrowserTarget", "CPythonTarget",

@@ -41,6 +41,11 @@ class Target:
     aliases: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
+    def prepare(cls, on_note: Callable[[str], None] | None = None) -> None:
+        """Before open: install what this target installs on first use (the wasm and browser
+        targets: the npm runtime), telling on_note(line) when that starts and ends. Default: nothing."""
+
+    @classmethod
     def open(cls, spec: str, *, credentials: Credentials | None = None) -> Self:
         """Start (or connect to) the target named `spec`; subclasses with arguments override it."""
         return cls()

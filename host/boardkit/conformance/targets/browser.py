@@ -80,10 +80,15 @@ class BrowserTarget(Target):
 
     name = "browser"
 
+    @classmethod
+    def prepare(cls, on_note: Callable[[str], None] | None = None) -> None:
+        """The npm runtime the page loads, installed on first use (on_note hears when)."""
+        wasm_runtime.ensure(on_note)
+
     def __init__(self) -> None:
         runtime = runtime_dir()
         if not (runtime / "micropython.mjs").is_file():
-            raise InvalidInput("the WebAssembly runtime is not installed", hint="run `make setup`")
+            raise InvalidInput("the WebAssembly runtime is not installed", hint="run `boardkit doctor --install`")
         try:
             from playwright.sync_api import Error as PlaywrightError, sync_playwright
         except ImportError:

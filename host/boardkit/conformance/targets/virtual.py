@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import ClassVar, Self
 
 from boardkit import virtual
@@ -28,6 +29,13 @@ class VirtualTarget(DeviceTarget):
         runtime = self.runtime.format(machine=caps.machine)
         self.description = (f"{IMPLEMENTATIONS.get(caps.implementation, caps.implementation)} "
                             f"{caps.version_text} ({runtime})")
+
+    @classmethod
+    def prepare(cls, on_note: Callable[[str], None] | None = None) -> None:
+        """What the board's kind installs on first use (the wasm kind: its npm runtime)."""
+        from boardkit.virtual.kinds import backend
+
+        backend(cls.kind).prepare(on_note)
 
     @classmethod
     def open(cls, spec: str, *, credentials: Credentials | None = None) -> Self:

@@ -9,6 +9,7 @@ installs. The daemon (virtual/daemon/) owns the process and bridges its stdin/st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class Backend:
 
     def check(self) -> None:
         """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""
+
+    def prepare(self, on_note: Callable[[str], None] | None = None) -> None:
+        """Before a board starts: install what this kind installs on first use (the wasm kind:
+        its npm runtime), telling on_note(line) when that starts and ends, then check().
+        The default only checks; a kind that installs nothing need not override it."""
+        self.check()
 
     def command(self, state: Path, fs_dir: Path | None, monitor: str, image: Path | None = None) -> list[str]:
         """The backend's command line, run in `state` (the board's folder). fs_dir: its flash

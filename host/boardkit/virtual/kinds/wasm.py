@@ -24,16 +24,20 @@ from boardkit.virtual.kinds.base import Backend
 HEAP_BYTES = 256 * 1024  # board-like: an ESP32 has ~100-160 KB free, an RP2040 ~190 KB
 
 
-def runtime_files() -> tuple[Path, Path]:
+def runtime_files(progress: wasm_runtime.RuntimeProgress | None = None) -> tuple[Path, Path]:
     """(board.mjs, the npm runtime's micropython.mjs): installed on first use (npm ci from the
-    lock file shipped in the package) when neither boardkit's data folder nor a checkout has it."""
-    return paths.wasm_bridge(), wasm_runtime.ensure().module
+    lock file shipped in the package) when neither boardkit's data folder nor a checkout has it;
+    progress hears when that install starts and ends."""
+    return paths.wasm_bridge(), wasm_runtime.ensure(progress).module
 
 
 class WasmBackend(Backend):
     def check(self) -> None:
+        self.prepare()
+
+    def prepare(self, on_note: wasm_runtime.RuntimeProgress | None = None) -> None:
         wasm_runtime.node_path()  # MissingDependency naming Node.js when there is none
-        runtime_files()
+        runtime_files(on_note)
 
     def command(self, state: Path, fs_dir: Path | None, monitor: str, image: Path | None = None) -> list[str]:
         runner, module = runtime_files()
