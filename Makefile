@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 WASM := firmware/wasm
 APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium
 
-.PHONY: setup demo test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
+.PHONY: setup demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
 
 setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
 
@@ -32,8 +32,14 @@ demo: setup
 
 # The whole suite (what CI runs). Long, emulator-heavy groups are marked slow:
 # `make test-slow` runs only them, `make test-quick` everything else.
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest -q
+
+# ruff (lint + format check) and mypy (strict on the public API), as configured in pyproject.toml.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check host tests lib
+	$(BIN)/ruff format --check host tests lib
+	$(BIN)/mypy
 
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -6,4 +6,5 @@ for _bk_k in [k for k in globals() if k.startswith("_bk_") and k != "_bk_k"]:
     del globals()[_bk_k]
 del _bk_k
 import gc
+
 gc.collect()

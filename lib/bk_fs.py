@@ -248,4 +248,5 @@ def _bk_clean():
     for k in [k for k in globals() if k.startswith("_bk_")]:
         del globals()[k]
     import gc
+
     gc.collect()

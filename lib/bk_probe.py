@@ -2,9 +2,10 @@
 # tuple the host parses with ast.literal_eval. MicroPython 1.9-compatible (no f-strings),
 # and it runs inside a function so it leaves nothing behind on a board with 8 KB of heap.
 def _bk_probe():
-    import sys
     import gc
     import os
+    import sys
+
     i = sys.implementation
     try:
         u = os.uname()
@@ -34,8 +35,24 @@ def _bk_probe():
     gc.collect()
     f = gc.mem_free()
     t = f + gc.mem_alloc() if hasattr(gc, "mem_alloc") else 0
-    c = [n for n in ("stat", "ilistdir", "listdir", "remove", "rename", "mkdir", "rmdir", "size",
-                     "statvfs", "getcwd", "chdir", "sync") if hasattr(os, n)]
+    c = [
+        n
+        for n in (
+            "stat",
+            "ilistdir",
+            "listdir",
+            "remove",
+            "rename",
+            "mkdir",
+            "rmdir",
+            "size",
+            "statvfs",
+            "getcwd",
+            "chdir",
+            "sync",
+        )
+        if hasattr(os, n)
+    ]
     print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0), h)))
 
 

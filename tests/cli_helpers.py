@@ -10,10 +10,17 @@ from pathlib import Path
 BOARDKIT = [sys.executable, "-m", "boardkit"]
 
 
-def boardkit(*args: str, input: bytes | None = None, timeout: float = 60, cwd: Path | None = None,
-             env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*BOARDKIT, *args], input=input, capture_output=True, timeout=timeout,
-                          cwd=cwd, env={**os.environ, **(env or {})})
+def boardkit(
+    *args: str, input: bytes | None = None, timeout: float = 60, cwd: Path | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*BOARDKIT, *args],
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

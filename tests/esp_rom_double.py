@@ -96,15 +96,42 @@ SPI_CMD_USR = 1 << 18
 
 # Per chip: what the ROM reports and where its registers are (public TRM / esptool data).
 CHIPS = {
-    "esp32": dict(magic=0x00F01D83, chip_id=None, boot_offset=0x1000, name="ESP32",
-                  spi_base=0x3FF42000, usr2=0x24, w0=0x80, addr=0x04,
-                  efuse_base=0x3FF5A000, uart_clkdiv=0x3FF40014),
-    "esp32s3": dict(magic=0x9, chip_id=9, boot_offset=0x0, name="ESP32-S3",
-                    spi_base=0x60002000, usr2=0x20, w0=0x58, addr=0x04,
-                    efuse_base=0x60007000, uart_clkdiv=0x60000014),
-    "esp32c3": dict(magic=0x1B31506F, chip_id=5, boot_offset=0x0, name="ESP32-C3",
-                    spi_base=0x60002000, usr2=0x20, w0=0x58, addr=0x04,
-                    efuse_base=0x60008800, uart_clkdiv=0x60000014),
+    "esp32": dict(
+        magic=0x00F01D83,
+        chip_id=None,
+        boot_offset=0x1000,
+        name="ESP32",
+        spi_base=0x3FF42000,
+        usr2=0x24,
+        w0=0x80,
+        addr=0x04,
+        efuse_base=0x3FF5A000,
+        uart_clkdiv=0x3FF40014,
+    ),
+    "esp32s3": dict(
+        magic=0x9,
+        chip_id=9,
+        boot_offset=0x0,
+        name="ESP32-S3",
+        spi_base=0x60002000,
+        usr2=0x20,
+        w0=0x58,
+        addr=0x04,
+        efuse_base=0x60007000,
+        uart_clkdiv=0x60000014,
+    ),
+    "esp32c3": dict(
+        magic=0x1B31506F,
+        chip_id=5,
+        boot_offset=0x0,
+        name="ESP32-C3",
+        spi_base=0x60002000,
+        usr2=0x20,
+        w0=0x58,
+        addr=0x04,
+        efuse_base=0x60008800,
+        uart_clkdiv=0x60000014,
+    ),
 }
 
 # A made-up SPI NOR part: manufacturer 0xEF (Winbond-like), memory type 0x40, capacity
@@ -118,6 +145,7 @@ class Disconnected(Exception):
 
 
 # ------------------------------------------------------------------ transports
+
 
 class _PtyTransport:
     def __init__(self):
@@ -226,6 +254,7 @@ class _TcpTransport:
 
 # ------------------------------------------------------------------ SLIP
 
+
 class _SlipParser:
     """Bytes in; events out: ("frame", payload) or ("text", bytes outside any frame)."""
 
@@ -286,6 +315,7 @@ class _CommandError(Exception):
 
 # ------------------------------------------------------------------ the double
 
+
 class EspRomDouble:
     """A SIMULATED ESP ROM bootloader on a pty (``transport="pty"``) or TCP (``"tcp"``).
 
@@ -293,10 +323,19 @@ class EspRomDouble:
     ``flash`` is the backing file (created full of 0xFF at ``flash_size`` if missing).
     """
 
-    def __init__(self, flash: Path | str, *, flash_size: int = 4 * 1024 * 1024, chip: str = "esp32",
-                 transport: str = "pty", banner: bool = True, drop_after: int | None = None,
-                 wrong_md5: bool = False, state: str = "download",
-                 banner_text: str | None = None):
+    def __init__(
+        self,
+        flash: Path | str,
+        *,
+        flash_size: int = 4 * 1024 * 1024,
+        chip: str = "esp32",
+        transport: str = "pty",
+        banner: bool = True,
+        drop_after: int | None = None,
+        wrong_md5: bool = False,
+        state: str = "download",
+        banner_text: str | None = None,
+    ):
         if chip not in CHIPS:
             raise ValueError(f"unknown chip {chip!r}; one of {', '.join(CHIPS)}")
         self.chip = chip
@@ -311,7 +350,7 @@ class EspRomDouble:
         self.banner_text = banner_text
         self.drop_after = drop_after
         self.wrong_md5 = wrong_md5
-        self.state = state            # "download" (ROM), "stub", "app", "dead", "off"
+        self.state = state  # "download" (ROM), "stub", "app", "dead", "off"
         self.stats: Counter = Counter()
         self.commands: list[str] = []
         self.output: list[bytes] = []  # what the "app" printed (for tests)
@@ -332,8 +371,14 @@ class EspRomDouble:
 
     # -- lifecycle
     def start(self) -> EspRomDouble:
-        log.warning("esp_rom_double: %s — %s on %s, flash file %s (%d bytes)",
-                    SIMULATOR_NOTE, self.spec["name"], self.port, self.flash_path, self.flash_size)
+        log.warning(
+            "esp_rom_double: %s — %s on %s, flash file %s (%d bytes)",
+            SIMULATOR_NOTE,
+            self.spec["name"],
+            self.port,
+            self.flash_path,
+            self.flash_size,
+        )
         self._thread.start()
         return self
 
@@ -352,7 +397,7 @@ class EspRomDouble:
     # -- for tests
     def read_flash(self, offset: int, size: int) -> bytes:
         with self._lock:
-            return bytes(self.flash[offset:offset + size])
+            return bytes(self.flash[offset : offset + size])
 
     def hard_reset(self, into: str = "app") -> None:
         """Press RESET (``into="app"``) or hold BOOT and press RESET (``into="download"``)."""
@@ -414,7 +459,7 @@ class EspRomDouble:
         if end > self.flash_size:
             raise _CommandError(ROM_FAILED, 0xC4)
         old = self.flash[offset:end]
-        self.flash[offset:end] = bytes(a & b for a, b in zip(old, data))
+        self.flash[offset:end] = bytes(a & b for a, b in zip(old, data, strict=True))
         self._persist(offset, end)
         self._flash_written = True
         self.stats["flash_bytes_written"] += len(data)
@@ -490,7 +535,8 @@ class EspRomDouble:
         text = self.banner_text or (
             f"MicroPython v1.27.0 on 2025-12-09; SIMULATED {self.spec['name']} "
             f"(boardkit esp_rom_double: no firmware runs here)\r\n"
-            'Type "help()" for more information.\r\n>>> ')
+            'Type "help()" for more information.\r\n>>> '
+        )
         self._app_print(text.encode())
 
     def _app_print(self, data: bytes) -> None:
@@ -505,7 +551,7 @@ class EspRomDouble:
             return
         if self.state == "app":
             if kind == "frame":
-                self._enter_rom()       # esptool "reset the chip into the bootloader"
+                self._enter_rom()  # esptool "reset the chip into the bootloader"
                 self._handle(payload)
             elif self.banner and self.flash[self.spec["boot_offset"]] == 0xE9:
                 if b"\r" in payload or b"\n" in payload:
@@ -513,7 +559,7 @@ class EspRomDouble:
             return
         if kind == "text":
             if self._flash_written:
-                self._boot_app()        # the host is poking the REPL: the hard reset happened
+                self._boot_app()  # the host is poking the REPL: the hard reset happened
             return
         self._handle(payload)
 
@@ -532,12 +578,16 @@ class EspRomDouble:
             self.stats["bad_frames"] += 1
             return
         _, op, size, chk = struct.unpack_from("<BBHI", frame)
-        data = frame[8:8 + size]
+        data = frame[8 : 8 + size]
         self.commands.append(f"{op:#04x}")
         self.stats[f"op_{op:#04x}"] += 1
         stub = self.state == "stub"
         handler = self._HANDLERS.get(op)
-        if handler is None or (op in STUB_ONLY and not stub) or (op == GET_SECURITY_INFO and self.spec["chip_id"] is None):
+        if (
+            handler is None
+            or (op in STUB_ONLY and not stub)
+            or (op == GET_SECURITY_INFO and self.spec["chip_id"] is None)
+        ):
             self._respond(op, error=STUB_INVALID_COMMAND if stub else ROM_INVALID_MESSAGE)
             return
         try:
@@ -582,8 +632,15 @@ class EspRomDouble:
             raise _CommandError(ROM_FAILED, 0xC4)
         compressed = op == FLASH_DEFL_BEGIN
         self._erase(offset, size)
-        self._write = dict(offset=offset, written=0, seq=0, blocks=blocks, block_size=block_size,
-                           inflate=zlib.decompressobj() if compressed else None, compressed=compressed)
+        self._write = dict(
+            offset=offset,
+            written=0,
+            seq=0,
+            blocks=blocks,
+            block_size=block_size,
+            inflate=zlib.decompressobj() if compressed else None,
+            compressed=compressed,
+        )
         self.stats["compressed_sessions" if compressed else "plain_sessions"] += 1
         self._respond(op)
 
@@ -592,15 +649,14 @@ class EspRomDouble:
         if w is None or w["compressed"] != (op == FLASH_DEFL_DATA):
             raise _CommandError(ROM_FAILED, STUB_NOT_IN_FLASH_MODE)
         length, seq, _, _ = struct.unpack_from("<4I", data)
-        block = data[16:16 + length]
+        block = data[16 : 16 + length]
         if len(block) != length or _checksum(block) != chk & 0xFF:
             raise _CommandError(ROM_BAD_CRC, STUB_BAD_DATA_CHECKSUM)
         if self.drop_after is not None and self._flash_data_bytes + length > self.drop_after:
-            self.drop_after = None      # one-shot: the link goes dead here
+            self.drop_after = None  # one-shot: the link goes dead here
             self.state = "dead"
             self.stats["drops"] += 1
-            log.warning("esp_rom_double: simulated link drop after %d bytes of flash data",
-                        self._flash_data_bytes)
+            log.warning("esp_rom_double: simulated link drop after %d bytes of flash data", self._flash_data_bytes)
             return
         self._flash_data_bytes += length
         if seq != w["seq"]:
@@ -627,7 +683,7 @@ class EspRomDouble:
         addr, size, _, _ = struct.unpack_from("<4I", data)
         if addr + size > self.flash_size:
             raise _CommandError(ROM_FAILED, 0xC4)
-        digest = hashlib.md5(self.flash[addr:addr + size]).digest()
+        digest = hashlib.md5(self.flash[addr : addr + size]).digest()
         if self.wrong_md5:
             digest = hashlib.md5(b"simulated wrong md5" + digest).digest()
         self.stats["md5_checks"] += 1
@@ -636,7 +692,7 @@ class EspRomDouble:
 
     def _read_flash_slow(self, op, data, chk):
         offset, length = struct.unpack_from("<II", data)
-        chunk = bytes(self.flash[offset:offset + length]).ljust(64, b"\xff")
+        chunk = bytes(self.flash[offset : offset + length]).ljust(64, b"\xff")
         self._respond(op, data=chunk[:64])
 
     def _read_flash(self, op, data, chk):
@@ -644,11 +700,11 @@ class EspRomDouble:
         if offset + length > self.flash_size:
             raise _CommandError(ROM_FAILED, 0xC4)
         self._respond(op)
-        payload = bytes(self.flash[offset:offset + length])
+        payload = bytes(self.flash[offset : offset + length])
         sent = acked = 0
         while acked < length:
             while sent < length and sent - acked < in_flight * block_size:
-                self._send(slip_encode(payload[sent:sent + block_size]))
+                self._send(slip_encode(payload[sent : sent + block_size]))
                 sent = min(length, sent + block_size)
             ack = self._next_frame()
             if len(ack) == 4:
@@ -679,7 +735,7 @@ class EspRomDouble:
         if m is None:
             raise _CommandError(ROM_FAILED, STUB_NOT_IN_FLASH_MODE)
         length, seq, _, _ = struct.unpack_from("<4I", data)
-        block = data[16:16 + length]
+        block = data[16 : 16 + length]
         if len(block) != length or _checksum(block) != chk & 0xFF:
             raise _CommandError(ROM_BAD_CRC, STUB_BAD_DATA_CHECKSUM)
         if seq != m["seq"]:
@@ -697,18 +753,32 @@ class EspRomDouble:
         if no_entry:
             return
         if any(start <= entry < start + len(blob) for start, blob in self._ram):
-            self.state = "stub"        # "run" the uploaded flasher stub
+            self.state = "stub"  # "run" the uploaded flasher stub
             self.stats["stub_runs"] += 1
             self._send(slip_encode(b"OHAI"))
-        else:                          # jumping into nothing: a real chip would crash
+        else:  # jumping into nothing: a real chip would crash
             self.state = "dead"
 
     _HANDLERS = {
-        SYNC: _sync, READ_REG: _cmd_read_reg, WRITE_REG: _cmd_write_reg,
-        GET_SECURITY_INFO: _security_info, SPI_SET_PARAMS: _spi_set_params, SPI_ATTACH: _ok,
-        CHANGE_BAUDRATE: _ok, FLASH_BEGIN: _flash_begin, FLASH_DATA: _flash_data, FLASH_END: _flash_end,
-        FLASH_DEFL_BEGIN: _flash_begin, FLASH_DEFL_DATA: _flash_data, FLASH_DEFL_END: _flash_end,
-        SPI_FLASH_MD5: _flash_md5, READ_FLASH_SLOW: _read_flash_slow, READ_FLASH: _read_flash,
-        ERASE_FLASH: _erase_flash, ERASE_REGION: _erase_region,
-        MEM_BEGIN: _mem_begin, MEM_DATA: _mem_data, MEM_END: _mem_end,
+        SYNC: _sync,
+        READ_REG: _cmd_read_reg,
+        WRITE_REG: _cmd_write_reg,
+        GET_SECURITY_INFO: _security_info,
+        SPI_SET_PARAMS: _spi_set_params,
+        SPI_ATTACH: _ok,
+        CHANGE_BAUDRATE: _ok,
+        FLASH_BEGIN: _flash_begin,
+        FLASH_DATA: _flash_data,
+        FLASH_END: _flash_end,
+        FLASH_DEFL_BEGIN: _flash_begin,
+        FLASH_DEFL_DATA: _flash_data,
+        FLASH_DEFL_END: _flash_end,
+        SPI_FLASH_MD5: _flash_md5,
+        READ_FLASH_SLOW: _read_flash_slow,
+        READ_FLASH: _read_flash,
+        ERASE_FLASH: _erase_flash,
+        ERASE_REGION: _erase_region,
+        MEM_BEGIN: _mem_begin,
+        MEM_DATA: _mem_data,
+        MEM_END: _mem_end,
     }

@@ -28,7 +28,7 @@ class SerialServer:
     def url(self) -> str:
         return f"{'rfc2217' if self.rfc2217 else 'socket'}://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "SerialServer":
+    def __enter__(self) -> SerialServer:
         self._thread.start()
         return self
 

@@ -12,13 +12,23 @@ from boardkit.errors import InvalidInput
 from boardkit.paths import repo_root
 from cli_helpers import boardkit, one_line_error
 
-REQUIRED = {"esp32_generic", "esp32_s3", "esp32_c3", "microbit_v1", "microbit_v2", "rpi_pico", "rpi_pico_w",
-            "virtual_wasm", "virtual_microbit"}
+REQUIRED = {
+    "esp32_generic",
+    "esp32_s3",
+    "esp32_c3",
+    "microbit_v1",
+    "microbit_v2",
+    "rpi_pico",
+    "rpi_pico_w",
+    "virtual_wasm",
+    "virtual_microbit",
+}
 DEBIAN_HEX = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
 RP2040_FAMILY = 0xE48BFF56
 
 
 # ---------------------------------------------------------------- the real catalogue
+
 
 def test_every_board_file_is_valid_and_ids_are_unique():
     files = sorted(boards_dir().glob("*.toml"))
@@ -149,7 +159,7 @@ BAD = [
     (('method = "uf2"', 'method = "jtag"'), "method must be one of daplink, esptool, uf2, virtual"),
     (('id = "my_board"', 'id = "other_board"'), "must equal the file name"),
     (('id = "my_board"', 'id = "MyBoard"'), "must be snake_case"),
-    (('usb = [["0x2e8a", "0x0005"]]', 'usb = [[11914, 5]]'), "usb ids must be pairs of hex strings"),
+    (('usb = [["0x2e8a", "0x0005"]]', "usb = [[11914, 5]]"), "usb ids must be pairs of hex strings"),
     (('name = "My board"\n', ""), "missing required key 'name'"),
     (('format = "uf2"', 'format = "uf2"\nsha256 = "abc"'), "sha256 must be 64 lowercase hex digits"),
     (('format = "uf2"', 'format = "hex"'), "format 'hex' cannot be flashed by method 'uf2'"),
@@ -157,7 +167,7 @@ BAD = [
     (('vendor = "Me"', 'vendor = "Me"\ncolour = "red"'), "unknown key 'colour'"),
     (('kind = "littlefs2"', 'kind = "fat"'), "kind must be one of littlefs2, microbit, host"),
     (('url = "https://example.org/fw.uf2"', 'url = "ftp://example.org/fw.uf2"'), "url must be"),
-    (('ram_size = 270336', 'ram_size = = 1'), "not valid TOML"),
+    (("ram_size = 270336", "ram_size = = 1"), "not valid TOML"),
 ]
 
 
@@ -181,10 +191,10 @@ def test_toml_syntax_error_names_the_line(tmp_path):
 
 
 def test_duplicate_release_and_no_release(tmp_path):
-    write(tmp_path, GOOD + GOOD[GOOD.index("[[firmware]]"):])
+    write(tmp_path, GOOD + GOOD[GOOD.index("[[firmware]]") :])
     with pytest.raises(InvalidInput, match="listed twice"):
         load_boards(tmp_path)
-    write(tmp_path, GOOD[:GOOD.index("[[firmware]]")])
+    write(tmp_path, GOOD[: GOOD.index("[[firmware]]")])
     with pytest.raises(InvalidInput, match=r"at least one \[\[firmware\]\]"):
         load_boards(tmp_path)
 

@@ -8,8 +8,10 @@ import pytest
 
 from cli_helpers import boardkit, one_line_error
 
-BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          pytest.param("microbit_board", marks=pytest.mark.microbit)]
+BOARDS = [
+    pytest.param("wasm_board", marks=pytest.mark.wasm),
+    pytest.param("microbit_board", marks=pytest.mark.microbit),
+]
 
 
 @pytest.fixture(params=BOARDS)
@@ -182,7 +184,9 @@ def test_folders_on_the_wasm_board(wasm_board, tmp_path):
     assert boardkit("-p", b, "put", str(local), "/pkg/").returncode == 0
     listing = json.loads(boardkit("-p", b, "ls", "/", "--json").stdout)
     assert {"name": "pkg", "path": "/pkg", "size": None, "type": "dir"} in listing
-    assert boardkit("-p", b, "exec", "import sys; sys.path.append('/pkg'); import mod; print(mod.VALUE)").stdout == b"5\n"
+    assert (
+        boardkit("-p", b, "exec", "import sys; sys.path.append('/pkg'); import mod; print(mod.VALUE)").stdout == b"5\n"
+    )
     assert "not empty" in one_line_error(boardkit("-p", b, "rm", "/pkg"))
     assert boardkit("-p", b, "rm", "/pkg/mod.py").returncode == 0
     assert boardkit("-p", b, "rm", "/pkg").returncode == 0
@@ -219,8 +223,10 @@ def test_a_heap_full_of_old_objects_is_explained(microbit_board):
     assert boardkit("-p", b, "reset").returncode == 0
     # fill the heap with the REPL's own globals (200-byte blocks), then free about 2 KB: the REPL
     # still answers, boardkit's probe no longer fits (a heap quite full leaves no REPL at all)
-    fill = ("big = []\ntry:\n while True:\n  big.append(bytearray(200))\nexcept MemoryError:\n pass\n"
-            "for i in range(10):\n big.pop()\nimport gc\ngc.collect()")
+    fill = (
+        "big = []\ntry:\n while True:\n  big.append(bytearray(200))\nexcept MemoryError:\n pass\n"
+        "for i in range(10):\n big.pop()\nimport gc\ngc.collect()"
+    )
     assert boardkit("-p", b, "exec", fill).returncode == 0
     line = one_line_error(boardkit("-p", b, "info"))
     assert "out of memory before boardkit could start" in line and "boardkit reset" in line
@@ -243,6 +249,7 @@ def test_hung_microbit_times_out_and_hard_reset_recovers(microbit_board):
 
 def test_a_busy_board_is_interrupted_and_told(board):
     import serial
+
     with serial.Serial(board.port, timeout=1) as port:
         port.write(b"\x02\r\x03")  # friendly REPL, start a program that never ends
         port.write(b"import time\r")
@@ -269,9 +276,19 @@ def test_ctrl_c_in_boardkit_stops_the_program_on_the_board(wasm_board):
     import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "boardkit", "-p", wasm_board.name, "exec",
-                             "import time\nwhile True:\n print('tick')\n time.sleep(0.05)"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "boardkit",
+            "-p",
+            wasm_board.name,
+            "exec",
+            "import time\nwhile True:\n print('tick')\n time.sleep(0.05)",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=15)
@@ -292,8 +309,9 @@ def test_ls_and_cp_work_on_the_microbit_where_mpremote_fails(microbit_board, tmp
     local = tmp_path / "lesson.py"
     local.write_text("print('lesson')\n")
     mpremote = Path(sys.executable).with_name("mpremote")
-    theirs = subprocess.run([str(mpremote), "connect", microbit_board.port, "fs", "ls"],
-                            capture_output=True, timeout=60)
+    theirs = subprocess.run(
+        [str(mpremote), "connect", microbit_board.port, "fs", "ls"], capture_output=True, timeout=60
+    )
     assert theirs.returncode != 0 and b"has no attribute" in theirs.stdout + theirs.stderr
     assert boardkit("-p", microbit_board.name, "put", str(local)).returncode == 0
     listing = boardkit("-p", microbit_board.name, "ls")

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from boardkit.conformance import load_suite, run_suite
 from boardkit.conformance.check import FEATURE_DATA
 from boardkit.conformance.features import load_features
@@ -19,8 +20,20 @@ from boardkit.errors import InvalidInput
 from boardkit.paths import repo_root
 from cli_helpers import boardkit, one_line_error
 
-AREAS = {"syntax", "numbers", "strings", "containers", "comprehensions", "functions", "classes",
-         "exceptions", "fstrings", "async", "builtins", "modules"}
+AREAS = {
+    "syntax",
+    "numbers",
+    "strings",
+    "containers",
+    "comprehensions",
+    "functions",
+    "classes",
+    "exceptions",
+    "fstrings",
+    "async",
+    "builtins",
+    "modules",
+}
 
 
 def assert_clean(report, least_passed: int) -> None:
@@ -87,13 +100,15 @@ def test_the_committed_matrix_knows_every_feature():
 
 # -- the runner's rules, on a small suite of our own ---------------------------------------
 
+
 @pytest.fixture
 def tiny_suite(tmp_path: Path) -> Path:
     root = tmp_path / "suite"
     (root / "demo").mkdir(parents=True)
     (root / "features.toml").write_text(
         '[features.never]\ndescription = "nothing has it"\nprobe = "print(1)"\nexpect = "2"\n'
-        '[features.always]\ndescription = "everything has it"\nprobe = "print(2)"\nexpect = "2"\n')
+        '[features.always]\ndescription = "everything has it"\nprobe = "print(2)"\nexpect = "2"\n'
+    )
     tests = {
         "ok.py": "print(1 + 1)\n",
         "wrong_exp.py": "print('actual')\n",
@@ -150,12 +165,14 @@ def test_a_test_that_prints_nothing_under_cpython_is_an_error(tiny_suite):
 
 # -- the library API (boardkit.api.testing) ---------------------------------------------------
 
+
 def test_api_run_suite_opens_and_closes_named_targets():
     from boardkit.api.testing import run_suite as api_run_suite
 
     seen: list[tuple[str, int]] = []
-    report = api_run_suite(["cpython"], pattern="strings/split",
-                           on_target=lambda target, total: seen.append((target.name, total)))
+    report = api_run_suite(
+        ["cpython"], pattern="strings/split", on_target=lambda target, total: seen.append((target.name, total))
+    )
     assert seen == [("cpython", len(report.tests))] and report.tests
     assert all(r.test.startswith("strings/split") for r in report.results)
     assert report.counts("cpython")["pass"] == len(report.tests) and not report.failed
@@ -177,6 +194,7 @@ def test_api_check_resolves_aliases_and_blocks_only_named_targets():
 
 
 # -- the command line ------------------------------------------------------------------------
+
 
 def test_boardkit_test_json_on_cpython():
     result = boardkit("test", "-t", "cpython", "-k", "modules/json", "--json")
@@ -206,5 +224,7 @@ def test_check_bad_input_is_one_line(tmp_path):
     broken = tmp_path / "broken.py"
     broken.write_text("print('unclosed'\n")
     assert "syntax error at line 1" in one_line_error(boardkit("check", str(broken)))
-    assert "no feature data for target 'esp99'" in one_line_error(boardkit("check", str(repo_root() / "examples"), "-t", "esp99"))
+    assert "no feature data for target 'esp99'" in one_line_error(
+        boardkit("check", str(repo_root() / "examples"), "-t", "esp99")
+    )
     assert "no such file" in one_line_error(boardkit("check", str(tmp_path / "missing.py")))

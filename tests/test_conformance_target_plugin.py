@@ -40,8 +40,15 @@ class DummyTarget(Target):
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
         env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
         try:
-            done = subprocess.run([sys.executable, "-X", "dev", "-c", code], check=False, capture_output=True,
-                                  text=True, encoding="utf-8", timeout=timeout, env=env)
+            done = subprocess.run(
+                [sys.executable, "-X", "dev", "-c", code],
+                check=False,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                timeout=timeout,
+                env=env,
+            )
         except subprocess.TimeoutExpired:
             return Outcome("", "timeout")
         lines = done.stderr.strip().splitlines()
@@ -54,13 +61,15 @@ def _plugin_path(tmp_path: Path) -> str:
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: boardkit-dummy-target\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
-        f"[boardkit.conformance_targets]\ndummy = {Path(__file__).stem}:DummyTarget\n")
+        f"[boardkit.conformance_targets]\ndummy = {Path(__file__).stem}:DummyTarget\n"
+    )
     return os.pathsep.join([str(tmp_path), str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
 
 
 def test_boardkit_test_runs_the_suite_on_a_target_from_an_entry_point(tmp_path: Path) -> None:
-    result = boardkit("test", "-t", "dummy", "-k", "strings", "--json", timeout=300,
-                      env={"PYTHONPATH": _plugin_path(tmp_path)})
+    result = boardkit(
+        "test", "-t", "dummy", "-k", "strings", "--json", timeout=300, env={"PYTHONPATH": _plugin_path(tmp_path)}
+    )
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)
     (target,) = report["targets"]

@@ -50,7 +50,7 @@ def _close(expected: str, actual: str, tolerance: float) -> bool:
     a, b = NUMBER.findall(expected), NUMBER.findall(actual)
     if len(a) != len(b) or NUMBER.sub("#", expected) != NUMBER.sub("#", actual):
         return False
-    return all(abs(float(x) - float(y)) <= tolerance + 1e-9 for x, y in zip(a, b))
+    return all(abs(float(x) - float(y)) <= tolerance + 1e-9 for x, y in zip(a, b, strict=True))
 
 
 def compare(target, cases: list[Case]) -> None:
@@ -60,13 +60,12 @@ def compare(target, cases: list[Case]) -> None:
     actual = outcome.out.replace("\r\n", "\n").splitlines()
     problems = []
     if outcome.error or len(actual) != len(expected):
-        problems.append(f"the program did not run through: {outcome.error or 'output has %d lines' % len(actual)}")
+        problems.append(f"the program did not run through: {outcome.error or f'output has {len(actual)} lines'}")
     else:
-        for case, want, got in zip(cases, expected, actual):
+        for case, want, got in zip(cases, expected, actual, strict=True):
             if want != got and not allowed(target.name, case, want, got):
                 problems.append(f"{case.expr}\n    CPython:  {want}\n    {target.name}: {got}")
-    assert not problems, (f"new difference on {target.name}:\n  " + "\n  ".join(problems)
-                          + f"\n\nprogram:\n{source}")
+    assert not problems, f"new difference on {target.name}:\n  " + "\n  ".join(problems) + f"\n\nprogram:\n{source}"
 
 
 def differential(target_fixture: str, examples: int):
@@ -75,12 +74,18 @@ def differential(target_fixture: str, examples: int):
         target = request.getfixturevalue(target_fixture)
 
         @given(cases=programs(category))
-        @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=examples,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def run(cases):
             compare(target, cases)
 
         run()
+
     return test
 
 
@@ -106,6 +111,7 @@ def test_a_new_difference_is_caught_and_the_program_printed():
 
         def run(self, source, timeout=0):
             from boardkit.conformance.targets import Outcome
+
             return Outcome(on_cpython(source)[0].replace("2", "3") + "\n")
 
     with pytest.raises(AssertionError, match=r"(?s)new difference on wasm.*1 \+ 1.*program:"):

@@ -56,12 +56,13 @@ def test_drive_dry_run_and_missing_drive(tmp_path):
 
 def test_circuitpy_mounts_are_found(tmp_path):
     mounts = tmp_path / "mounts"
-    mounts.write_text("/dev/sda1 / ext4 rw 0 0\n"
-                      "/dev/sdb1 /media/teacher/CIRCUITPY vfat rw 0 0\n"
-                      "/dev/sdc1 /media/teacher/CIRCUITPY1 vfat rw 0 0\n"
-                      "/dev/sdd1 /media/teacher/MICROBIT vfat rw 0 0\n")
-    assert drives.find_circuitpy(str(mounts)) == [Path("/media/teacher/CIRCUITPY"),
-                                                 Path("/media/teacher/CIRCUITPY1")]
+    mounts.write_text(
+        "/dev/sda1 / ext4 rw 0 0\n"
+        "/dev/sdb1 /media/teacher/CIRCUITPY vfat rw 0 0\n"
+        "/dev/sdc1 /media/teacher/CIRCUITPY1 vfat rw 0 0\n"
+        "/dev/sdd1 /media/teacher/MICROBIT vfat rw 0 0\n"
+    )
+    assert drives.find_circuitpy(str(mounts)) == [Path("/media/teacher/CIRCUITPY"), Path("/media/teacher/CIRCUITPY1")]
 
 
 def test_api_routes_a_circuitpython_board_through_its_mounted_drive(wasm_board, tmp_path, monkeypatch):

@@ -8,15 +8,19 @@ from hypothesis import strategies as st
 
 import boardkit
 
-NAME_CHARS = st.characters(min_codepoint=0x20, max_codepoint=0x7FF,
-                           blacklist_characters="/\\\x7f", blacklist_categories=("Cs", "Cc"))
+NAME_CHARS = st.characters(
+    min_codepoint=0x20, max_codepoint=0x7FF, blacklist_characters="/\\\x7f", blacklist_categories=("Cs", "Cc")
+)
 names = st.text(NAME_CHARS, min_size=1, max_size=40).filter(
-    lambda n: n.strip() == n and n not in (".", "..") and not n.endswith(".bktmp"))
+    lambda n: n.strip() == n and n not in (".", "..") and not n.endswith(".bktmp")
+)
 contents = st.binary(max_size=700)
 
-BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          # slow: 25 examples of several execs each on a 16 KB board (make test-slow)
-          pytest.param("microbit_board", marks=[pytest.mark.microbit, pytest.mark.slow])]
+BOARDS = [
+    pytest.param("wasm_board", marks=pytest.mark.wasm),
+    # slow: 25 examples of several execs each on a 16 KB board (make test-slow)
+    pytest.param("microbit_board", marks=[pytest.mark.microbit, pytest.mark.slow]),
+]
 
 
 @pytest.mark.parametrize("board_fixture", BOARDS)

@@ -28,12 +28,12 @@ RP2040 = 0xE48BFF56
 
 # ---------------------------------------------------------------- images
 
+
 def make_uf2(blocks: int = 3, family: int | None = RP2040, fill: int = 0x55) -> bytes:
     out = b""
     for n in range(blocks):
         flags = 0x2000 if family is not None else 0
-        header = struct.pack("<8I", 0x0A324655, 0x9E5D5157, flags, 0x10000000 + 256 * n, 256, n, blocks,
-                             family or 0)
+        header = struct.pack("<8I", 0x0A324655, 0x9E5D5157, flags, 0x10000000 + 256 * n, 256, n, blocks, family or 0)
         out += header + bytes([fill]) * 256 + b"\x00" * (476 - 256) + struct.pack("<I", 0x0AB16F30)
     return out
 
@@ -52,15 +52,18 @@ def make_merged_esp32(app: bytes | None = None) -> bytes:
     """bootloader @0x1000, partition table @0x8000, app @0x10000 — as MicroPython's ESP32 .bin (from 0x1000)."""
     base = 0x1000
     entries = b""
-    for label, ptype, subtype, offset, size in (("nvs", 1, 2, 0x9000, 0x6000), ("phy_init", 1, 1, 0xF000, 0x1000),
-                                                ("factory", 0, 0, 0x10000, 0x1F0000),
-                                                ("vfs", 1, 0x81, 0x200000, 0x200000)):
+    for label, ptype, subtype, offset, size in (
+        ("nvs", 1, 2, 0x9000, 0x6000),
+        ("phy_init", 1, 1, 0xF000, 0x1000),
+        ("factory", 0, 0, 0x10000, 0x1F0000),
+        ("vfs", 1, 0x81, 0x200000, 0x200000),
+    ):
         entries += struct.pack("<2sBBLL16sL", b"\xaa\x50", ptype, subtype, offset, size, label.encode(), 0)
     table = entries + b"\xeb\xeb" + b"\xff" * 14 + hashlib.md5(entries).digest()
     image = bytearray(b"\xff" * (0x10000 - base))
     boot = make_esp("esp32", b"bootloader" * 20)
-    image[:len(boot)] = boot
-    image[0x8000 - base:0x8000 - base + len(table)] = table
+    image[: len(boot)] = boot
+    image[0x8000 - base : 0x8000 - base + len(table)] = table
     return bytes(image) + (app if app is not None else make_esp("esp32"))
 
 
@@ -91,6 +94,7 @@ def refused(path: Path, fmt: str, chip=None, family=None) -> str:
 
 # ---------------------------------------------------------------- integrity
 
+
 def test_esp_app_image_ok_and_reports_its_chip(tmp_path):
     info = check_image(write(tmp_path, "a.bin", make_esp("esp32")), "esp-bin", "esp32")
     assert info.chip == "esp32" and info.details["merged"] is False and info.details["sha256_appended"]
@@ -110,10 +114,10 @@ def test_esp_image_for_another_chip_is_refused(tmp_path):
 def test_esp_bad_checksum_and_bad_digest_are_refused(tmp_path):
     good = make_esp("esp32")
     body = bytearray(good)
-    body[60] ^= 0x01                       # inside the segment: the XOR checksum no longer matches
+    body[60] ^= 0x01  # inside the segment: the XOR checksum no longer matches
     assert "checksum is wrong" in refused(write(tmp_path, "b.bin", bytes(body)), "esp-bin", "esp32")
     digest = bytearray(good)
-    digest[-1] ^= 0x01                     # the appended SHA-256 itself
+    digest[-1] ^= 0x01  # the appended SHA-256 itself
     assert "SHA-256 does not match" in refused(write(tmp_path, "d.bin", bytes(digest)), "esp-bin", "esp32")
     assert "truncated" in refused(write(tmp_path, "t.bin", good[:100]), "esp-bin", "esp32")
     assert "not an ESP32 image" in refused(write(tmp_path, "x.bin", b"\x00" * 64), "esp-bin", "esp32")
@@ -129,7 +133,7 @@ def test_esp_merged_image_is_followed_to_its_app(tmp_path):
     no_app = make_merged_esp32(app=b"")
     assert "truncated" in refused(write(tmp_path, "mt.bin", no_app), "esp-bin", "esp32")
     table = bytearray(make_merged_esp32())
-    table[0x8000 - 0x1000 + 8] ^= 0x01     # a partition offset: the table's MD5 catches it
+    table[0x8000 - 0x1000 + 8] ^= 0x01  # a partition offset: the table's MD5 catches it
     assert "MD5" in refused(write(tmp_path, "mp.bin", bytes(table)), "esp-bin", "esp32")
 
 
@@ -137,10 +141,10 @@ def test_uf2_checks(tmp_path):
     info = check_image(write(tmp_path, "ok.uf2", make_uf2()), "uf2", "rp2040", RP2040)
     assert info.details["blocks"] == 3 and info.details["families"] == ["0xe48bff56"]
     bad_magic = bytearray(make_uf2())
-    bad_magic[512 + 4] ^= 0xFF            # block 1's second start magic
+    bad_magic[512 + 4] ^= 0xFF  # block 1's second start magic
     assert "block 1 has a wrong UF2 magic" in refused(write(tmp_path, "m.uf2", bytes(bad_magic)), "uf2")
     bad_end = bytearray(make_uf2())
-    bad_end[511] ^= 0xFF                  # block 0's end magic
+    bad_end[511] ^= 0xFF  # block 0's end magic
     assert "wrong UF2 magic" in refused(write(tmp_path, "e.uf2", bytes(bad_end)), "uf2")
     samd51 = make_uf2(family=0x55114460)
     assert "family 0x55114460" in refused(write(tmp_path, "f.uf2", samd51), "uf2", "rp2040", RP2040)
@@ -164,7 +168,7 @@ def test_hex_checks(tmp_path):
     bad = "".join(lines[:2]) + wrong_sum + "".join(lines[3:])
     assert "corrupt" in refused(write(tmp_path, "s.hex", bad.encode()), "hex")
     assert "not an Intel HEX" in refused(write(tmp_path, "b.hex", b"\x89PNG\x00\x01"), "hex")
-    v2_sized = make_hex(start=0x60000)     # past the nRF51822's 256 KB of flash
+    v2_sized = make_hex(start=0x60000)  # past the nRF51822's 256 KB of flash
     assert "outside the nrf51822's flash" in refused(write(tmp_path, "v2.hex", v2_sized), "hex", "nrf51822")
     assert check_image(tmp_path / "v2.hex", "hex", "nrf52833").format == "hex"
 
@@ -176,6 +180,7 @@ def test_debian_microbit_hex_passes():
 
 
 # ---------------------------------------------------------------- the cache
+
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
@@ -193,8 +198,7 @@ def server(tmp_path):
     """A local HTTP server over a folder: (folder, base URL)."""
     root = tmp_path / "www"
     root.mkdir()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(_QuietHandler, directory=str(root)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -203,9 +207,20 @@ def server(tmp_path):
 
 
 def pico_like(*releases: Release) -> Board:
-    return Board(id="test_pico", name="Test Pico", vendor="test", chip="rp2040", flash_size=2 << 20,
-                 ram_size=264 << 10, method="uf2", usb=(), fs=FsLayout("littlefs2"), releases=releases,
-                 drive_label="RPI-RP2", uf2_family=RP2040)
+    return Board(
+        id="test_pico",
+        name="Test Pico",
+        vendor="test",
+        chip="rp2040",
+        flash_size=2 << 20,
+        ram_size=264 << 10,
+        method="uf2",
+        usb=(),
+        fs=FsLayout("littlefs2"),
+        releases=releases,
+        drive_label="RPI-RP2",
+        uf2_family=RP2040,
+    )
 
 
 def uf2_release(url: str, **kw) -> Release:
@@ -218,7 +233,7 @@ def leftovers(home: Path) -> list[str]:
 
 def test_fetch_downloads_with_progress_and_locks_the_hash(home, server):
     root, base = server
-    data = make_uf2(blocks=400)           # 200 KB: several progress steps
+    data = make_uf2(blocks=400)  # 200 KB: several progress steps
     (root / "fw.uf2").write_bytes(data)
     release = uf2_release(f"{base}/fw.uf2")
     board = pico_like(release)
@@ -231,7 +246,7 @@ def test_fetch_downloads_with_progress_and_locks_the_hash(home, server):
     lock = json.loads(cache.lock_path().read_text())
     assert lock["urls"][release.url]["sha256"] == sha and lock["urls"][release.url]["size"] == len(data)
     assert leftovers(home) == []
-    (root / "fw.uf2").unlink()             # from now on only the cache can answer
+    (root / "fw.uf2").unlink()  # from now on only the cache can answer
     again = cache.fetch(board, release, offline=True)
     assert again.path == image.path and again.pinned_by == "lock"
     assert [i.sha256 for i in cache.list_cached()] == [sha]
@@ -243,7 +258,7 @@ def test_tofu_refuses_a_changed_file_on_the_server(home, server):
     release = uf2_release(f"{base}/fw.uf2")
     board = pico_like(release)
     first = cache.fetch(board, release)
-    first.path.unlink()                    # the cache is cleared...
+    first.path.unlink()  # the cache is cleared...
     (root / "fw.uf2").write_bytes(make_uf2(fill=2))  # ...and the server now serves another file
     with pytest.raises(FirmwareError, match="does not match its SHA-256.*pinned by lock.*refused") as err:
         cache.fetch(board, release)
@@ -258,7 +273,7 @@ def test_a_cached_file_that_changed_is_removed_before_use(home, server):
     release = uf2_release(f"{base}/fw.uf2")
     board = pico_like(release)
     image = cache.fetch(board, release)
-    image.path.write_bytes(make_uf2(fill=9))   # bit rot, or someone swapped it
+    image.path.write_bytes(make_uf2(fill=9))  # bit rot, or someone swapped it
     with pytest.raises(FirmwareError, match="cached test_pico micropython 1.27.0 does not match"):
         cache.fetch(board, release, offline=True)
     assert not image.path.exists()
@@ -276,7 +291,9 @@ def test_pinned_sha_mismatch_is_refused(home, server):
     right = uf2_release(f"{base}/fw.uf2", sha256=hashlib.sha256(data).hexdigest(), size=len(data))
     image = cache.fetch(pico_like(right), right)
     assert image.pinned_by == "boards/test_pico.toml"
-    assert right.url not in json.loads(cache.lock_path().read_text() if cache.lock_path().exists() else "{}").get("urls", {})
+    assert right.url not in json.loads(cache.lock_path().read_text() if cache.lock_path().exists() else "{}").get(
+        "urls", {}
+    )
 
 
 def test_size_mismatch_and_bad_image_are_refused(home, server):
@@ -321,15 +338,30 @@ def test_file_urls_and_the_mirror_variable(home, tmp_path, server, monkeypatch):
 def test_add_the_debian_microbit_hex(home):
     image = cache.add(DEBIAN_HEX)
     # Recognised by the pin in boards/virtual_microbit.toml, so it counts as that release.
-    assert (image.board, image.version, image.pinned_by) == ("virtual_microbit", "1.0.1",
-                                                             "boards/virtual_microbit.toml")
+    assert (image.board, image.version, image.pinned_by) == (
+        "virtual_microbit",
+        "1.0.1",
+        "boards/virtual_microbit.toml",
+    )
     lock = json.loads(cache.lock_path().read_text())
     assert lock["added"][image.sha256]["source"] == str(DEBIAN_HEX)
     # fetch() finds it for any release pinned to that hash, without a download.
-    elsewhere = Release(flavour="micropython", version="1.0.1", url="http://127.0.0.1:9/nowhere.hex", format="hex",
-                        sha256=image.sha256)
-    board = Board(id="mb", name="mb", vendor="t", chip="nrf51822", flash_size=256 << 10, ram_size=16 << 10,
-                  method="daplink", usb=(), fs=FsLayout("microbit"), releases=(elsewhere,), drive_label="MICROBIT")
+    elsewhere = Release(
+        flavour="micropython", version="1.0.1", url="http://127.0.0.1:9/nowhere.hex", format="hex", sha256=image.sha256
+    )
+    board = Board(
+        id="mb",
+        name="mb",
+        vendor="t",
+        chip="nrf51822",
+        flash_size=256 << 10,
+        ram_size=16 << 10,
+        method="daplink",
+        usb=(),
+        fs=FsLayout("microbit"),
+        releases=(elsewhere,),
+        drive_label="MICROBIT",
+    )
     assert cache.fetch(board, elsewhere, offline=True).path == image.path
     # Added for the real micro:bit V1 it is still checked and locked, as "added".
     v1 = cache.add(DEBIAN_HEX, "microbit_v1")
@@ -349,6 +381,7 @@ def test_add_refuses_wrong_files(home, tmp_path):
 
 
 # ---------------------------------------------------------------- CLI
+
 
 def test_cli_errors_are_one_line(home, tmp_path):
     env = {"BOARDKIT_HOME": str(home)}

@@ -56,17 +56,19 @@ def test_flash_bad_input_is_one_line(tmp_path, firmware):
     broken = tmp_path / "broken.bin"
     broken.write_bytes(firmware.read_bytes()[:5000])
     assert "not a whole firmware image" in one_line_error(
-        boardkit("flash", "--board", "esp32_generic", str(broken), "-p", "/dev/null"))
+        boardkit("flash", "--board", "esp32_generic", str(broken), "-p", "/dev/null")
+    )
     assert "unknown board" in one_line_error(boardkit("flash", "--board", "esp99", str(firmware)))
     assert "no such file" in one_line_error(boardkit("flash", "--board", "esp32_generic", str(tmp_path / "nope.bin")))
-    alone = {"BOARDKIT_HOME": str(tmp_path / "empty-home")}   # no virtual boards in sight
+    alone = {"BOARDKIT_HOME": str(tmp_path / "empty-home")}  # no virtual boards in sight
     assert "no board found" in one_line_error(boardkit("flash", str(firmware), env=alone))
 
 
 def test_kit_build_for_esp32_compiles_lib_and_reads_back(tmp_path, firmware, kit_dir):
     out = tmp_path / "lesson3.bin"
-    result = boardkit("kit", "build", str(kit_dir), "--board", "esp32_generic", "--firmware", str(firmware),
-                      "-o", str(out), "--json")
+    result = boardkit(
+        "kit", "build", str(kit_dir), "--board", "esp32_generic", "--firmware", str(firmware), "-o", str(out), "--json"
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["compiled"] == ["lib/blink.mpy"]
@@ -78,8 +80,9 @@ def test_kit_build_for_esp32_compiles_lib_and_reads_back(tmp_path, firmware, kit
 
 def test_flash_kit_on_esp32_in_one_go(tmp_path, firmware, kit_dir):
     with EspRomDouble(tmp_path / "flash.bin", transport="tcp") as double:
-        result = boardkit("-p", double.port, "flash", "--board", "esp32_generic", str(firmware),
-                          "--kit", str(kit_dir), "--json")
+        result = boardkit(
+            "-p", double.port, "flash", "--board", "esp32_generic", str(firmware), "--kit", str(kit_dir), "--json"
+        )
         assert result.returncode == 0, result.stderr
         flash = double.flash_path.read_bytes()
         files = esp_image.read_kit_files(flash, "esp32", base=0)
@@ -88,16 +91,38 @@ def test_flash_kit_on_esp32_in_one_go(tmp_path, firmware, kit_dir):
 
 def test_kit_build_refuses_a_module_that_does_not_compile(tmp_path, firmware, kit_dir):
     (kit_dir / "lib" / "broken.py").write_text("def oops(:\n")
-    line = one_line_error(boardkit("kit", "build", str(kit_dir), "--board", "esp32_generic",
-                                   "--firmware", str(firmware), "-o", str(tmp_path / "k.bin")))
+    line = one_line_error(
+        boardkit(
+            "kit",
+            "build",
+            str(kit_dir),
+            "--board",
+            "esp32_generic",
+            "--firmware",
+            str(firmware),
+            "-o",
+            str(tmp_path / "k.bin"),
+        )
+    )
     assert "lib/broken.py" in line and "mpy-cross" in line
 
 
 def test_a_broken_kit_is_said_before_any_download(tmp_path):
     # An empty cache and --offline: the kit's problem comes first, not "not in the cache".
     alone = {"BOARDKIT_HOME": str(tmp_path / "empty-home")}
-    line = one_line_error(boardkit("flash", "--board", "esp32_generic", "-p", "/dev/null", "--offline",
-                                   "--kit", str(tmp_path / "no-such-kit"), env=alone))
+    line = one_line_error(
+        boardkit(
+            "flash",
+            "--board",
+            "esp32_generic",
+            "-p",
+            "/dev/null",
+            "--offline",
+            "--kit",
+            str(tmp_path / "no-such-kit"),
+            env=alone,
+        )
+    )
     assert "no-such-kit is not a folder" in line
 
 
@@ -111,7 +136,7 @@ def test_flash_a_kit_onto_the_virtual_microbit(kit_dir):
         assert result.returncode == 0, result.stderr
         summary = json.loads(result.stdout)
         assert summary["board"] == "virtual_microbit"
-        assert "cannot import .mpy" in summary["kit"]["note"]   # the 1.9 firmware gets lib/ as source
+        assert "cannot import .mpy" in summary["kit"]["note"]  # the 1.9 firmware gets lib/ as source
         out = boardkit("-p", board.name, "exec", "import os\nprint(sorted(os.listdir()))\nimport blink\nblink.go()")
         assert out.stdout == b"['blink.py', 'main.py', 'notes.txt']\nblink\n", out.stderr
     finally:
@@ -126,8 +151,10 @@ def test_flash_a_kit_onto_the_virtual_wasm_board(kit_dir):
     try:
         result = boardkit("-p", board.name, "flash", "--kit", str(kit_dir), "--json")
         assert result.returncode == 0, result.stderr
-        out = boardkit("-p", board.name, "exec", "import os\nprint(sorted(os.listdir('/lib')))\nimport blink\nblink.go()")
-        assert out.stdout == b"['blink.mpy']\nblink\n", out.stderr   # compiled by mpy-cross, imported
+        out = boardkit(
+            "-p", board.name, "exec", "import os\nprint(sorted(os.listdir('/lib')))\nimport blink\nblink.go()"
+        )
+        assert out.stdout == b"['blink.mpy']\nblink\n", out.stderr  # compiled by mpy-cross, imported
     finally:
         virtual.stop(board.name)
 

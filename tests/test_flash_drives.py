@@ -21,13 +21,34 @@ def _board(method: str):
     from boardkit.boards import Board, FsLayout, Release
 
     if method == "daplink":
-        return Board(id="microbit_v1", name="BBC micro:bit V1", vendor="x", chip="nrf51822", flash_size=262144,
-                     ram_size=16384, method="daplink", usb=(), fs=FsLayout("microbit"),
-                     releases=(Release("micropython", "1.1.1", "https://x/y.hex", "hex"),), drive_label="MICROBIT")
-    return Board(id="rpi_pico", name="Raspberry Pi Pico", vendor="x", chip="rp2040", flash_size=2097152,
-                 ram_size=270336, method="uf2", usb=(), fs=FsLayout("littlefs2", 0x100A0000, 0x160000, 4096),
-                 releases=(Release("micropython", "1.27.0", "https://x/y.uf2", "uf2"),), drive_label="RPI-RP2",
-                 uf2_family=RP2040_FAMILY, mpy="6.3")
+        return Board(
+            id="microbit_v1",
+            name="BBC micro:bit V1",
+            vendor="x",
+            chip="nrf51822",
+            flash_size=262144,
+            ram_size=16384,
+            method="daplink",
+            usb=(),
+            fs=FsLayout("microbit"),
+            releases=(Release("micropython", "1.1.1", "https://x/y.hex", "hex"),),
+            drive_label="MICROBIT",
+        )
+    return Board(
+        id="rpi_pico",
+        name="Raspberry Pi Pico",
+        vendor="x",
+        chip="rp2040",
+        flash_size=2097152,
+        ram_size=270336,
+        method="uf2",
+        usb=(),
+        fs=FsLayout("littlefs2", 0x100A0000, 0x160000, 4096),
+        releases=(Release("micropython", "1.27.0", "https://x/y.uf2", "uf2"),),
+        drive_label="RPI-RP2",
+        uf2_family=RP2040_FAMILY,
+        mpy="6.3",
+    )
 
 
 @pytest.fixture
@@ -72,13 +93,15 @@ def _later(delay: float, action) -> threading.Thread:
 
 # ---------------------------------------------------------------- DAPLink (micro:bit)
 
+
 def test_daplink_copies_to_the_given_drive(tmp_path, images):
     hex_path, _ = images
     drive = tmp_path / "MICROBIT"
     drive.mkdir()
     steps = []
-    summary = flash_daplink(_board("daplink"), hex_path, drive, None, progress=lambda d, t: steps.append((d, t)),
-                            wait=_consume)
+    summary = flash_daplink(
+        _board("daplink"), hex_path, drive, None, progress=lambda d, t: steps.append((d, t)), wait=_consume
+    )
     assert _consume.last == HEX.encode()
     assert summary["method"] == "daplink" and summary["drive"] == str(drive) and summary["bytes"] == len(HEX)
     assert summary["banner"] is None and steps[-1] == (len(HEX), len(HEX))
@@ -89,7 +112,7 @@ def test_daplink_finds_the_drive_and_waits_for_the_remount(media, images):
     drive = mount("MICROBIT")
     hex_path, _ = images
     assert find_drives("MICROBIT", mounts) == [drive]
-    _later(0.3, lambda: (drive / "kit.hex").unlink())      # DAPLink took it; the drive is back without it
+    _later(0.3, lambda: (drive / "kit.hex").unlink())  # DAPLink took it; the drive is back without it
     summary = flash_daplink(_board("daplink"), hex_path, None, None, mounts_file=mounts, timeout=10)
     assert summary["drive"] == str(drive) and not (drive / "kit.hex").exists()
 
@@ -117,14 +140,14 @@ def test_daplink_read_only_drive(media, images):
     with pytest.raises(FlashError, match="read-only") as info:
         flash_daplink(_board("daplink"), images[0], None, None, mounts_file=mounts)
     assert info.value.hint and not list(drive.iterdir())
-    with pytest.raises(FlashError, match="read-only"):   # also when named with --drive
+    with pytest.raises(FlashError, match="read-only"):  # also when named with --drive
         flash_daplink(_board("daplink"), images[0], drive, None, mounts_file=mounts)
 
 
 def test_daplink_two_drives_need_drive_option(media, images):
     mount, mounts = media
     first, second = mount("MICROBIT"), mount("MICROBIT1")
-    mount("MICROBIT-BACKUP")                                # not a DAPLink drive name
+    mount("MICROBIT-BACKUP")  # not a DAPLink drive name
     assert find_drives("MICROBIT", mounts) == [first, second]
     with pytest.raises(InvalidInput, match="2 MICROBIT drives are mounted") as info:
         flash_daplink(_board("daplink"), images[0], None, None, mounts_file=mounts)
@@ -164,6 +187,7 @@ def test_banner_missing_is_one_error(tmp_path, images):
 
 
 # ---------------------------------------------------------------- UF2 (RP2040)
+
 
 def test_uf2_copies_and_waits_for_the_reboot(media, images):
     mount, mounts = media

@@ -21,11 +21,18 @@ MB = 1024 * 1024
 
 def make_board(chip: str = "esp32", flash_size: int = 4 * MB) -> Board:
     base = esp_image.merged_base(chip)
-    return Board(id=f"{chip}_test", name=f"{chip} test board", vendor="test", chip=chip,
-                 flash_size=flash_size, ram_size=512 * 1024, method="esptool", usb=(),
-                 fs=FsLayout(kind="littlefs2", offset=0x200000, size=0x200000, block_size=4096),
-                 releases=(Release("micropython", "1.27.0", "https://example.invalid/fw.bin", "esp-bin",
-                                   offset=base),))
+    return Board(
+        id=f"{chip}_test",
+        name=f"{chip} test board",
+        vendor="test",
+        chip=chip,
+        flash_size=flash_size,
+        ram_size=512 * 1024,
+        method="esptool",
+        usb=(),
+        fs=FsLayout(kind="littlefs2", offset=0x200000, size=0x200000, block_size=4096),
+        releases=(Release("micropython", "1.27.0", "https://example.invalid/fw.bin", "esp-bin", offset=base),),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +57,14 @@ def pty_double(tmp_path):
 def test_flash_writes_image_at_offset_compressed_and_verified(double, firmware):
     data = firmware.read_bytes()
     seen = []
-    summary = flash_esp(make_board(), firmware, double.port, progress=lambda d, t: seen.append((d, t)),
-                        wait_banner=5)
+    summary = flash_esp(make_board(), firmware, double.port, progress=lambda d, t: seen.append((d, t)), wait_banner=5)
     assert double.read_flash(0x1000, len(data)) == data
-    raw = double.flash_path.read_bytes()   # the backing file holds exactly the image at 0x1000
-    assert raw[0x1000:0x1000 + len(data)] == data
-    assert raw[:0x1000] == b"\xff" * 0x1000 and set(raw[0x1000 + len(data):]) == {0xFF}
+    raw = double.flash_path.read_bytes()  # the backing file holds exactly the image at 0x1000
+    assert raw[0x1000 : 0x1000 + len(data)] == data
+    assert raw[:0x1000] == b"\xff" * 0x1000 and set(raw[0x1000 + len(data) :]) == {0xFF}
     assert double.stats["stub_runs"] == 1
     assert double.stats["compressed_sessions"] >= 1 and double.stats["plain_sessions"] == 0
-    assert double.stats["md5_checks"] >= 2            # esptool's check and ours
+    assert double.stats["md5_checks"] >= 2  # esptool's check and ours
     assert summary["md5_verified"] and summary["chip"] == "esp32"
     assert summary["regions"] == [{"offset": 0x1000, "size": len(data), "md5": hashlib.md5(data).hexdigest()}]
     assert summary["banner"].startswith("MicroPython v1.27.0")
@@ -119,7 +125,7 @@ def test_image_for_another_chip_is_refused(pty_double, tmp_path):
     s3.write_bytes(esp_image.build_synthetic_firmware("esp32s3"))
     with pytest.raises(FirmwareError, match="built for ESP32-S3"):
         flash_esp(make_board("esp32"), s3, pty_double.port, wait_banner=0)
-    assert pty_double.stats["connections"] == 0     # refused before the port was opened
+    assert pty_double.stats["connections"] == 0  # refused before the port was opened
 
 
 def test_image_larger_than_flash_is_refused(pty_double, firmware, tmp_path):
@@ -143,11 +149,11 @@ def test_no_banner_after_flash(tmp_path, firmware):
         with pytest.raises(FlashError, match="did not come up running Python") as info:
             flash_esp(make_board(), firmware, d.port, wait_banner=1.5)
         assert "RESET" in info.value.hint
-        assert d.read_flash(0x1000, 16) == firmware.read_bytes()[:16]   # written all the same
+        assert d.read_flash(0x1000, 16) == firmware.read_bytes()[:16]  # written all the same
 
 
 def test_erase_then_flash(pty_double, firmware):
-    pty_double.flash[0x300000:0x300010] = b"\x00" * 16      # old data far from the image
+    pty_double.flash[0x300000:0x300010] = b"\x00" * 16  # old data far from the image
     flash_esp(make_board(), firmware, pty_double.port, erase=True, wait_banner=5)
     assert pty_double.stats["erase_flash"] == 1
     assert pty_double.read_flash(0x300000, 16) == b"\xff" * 16
@@ -157,13 +163,16 @@ def test_kit_image_round_trip(double, firmware):
     import esptool.cmds
     from esptool.bin_image import LoadFirmwareImage
 
-    files = {"main.py": b"print('lesson 3')\n", "lib/helpers.py": b"def f():\n    return 1\n",
-             "data/levels/1.txt": b"#####\n#...#\n#####\n"}
+    files = {
+        "main.py": b"print('lesson 3')\n",
+        "lib/helpers.py": b"def f():\n    return 1\n",
+        "data/levels/1.txt": b"#####\n#...#\n#####\n",
+    }
     kit = esp_image.build_esp_kit(firmware.read_bytes(), files, "esp32", 4 * MB)
     assert esp_image.read_kit_files(kit, "esp32") == files
     parts = esp_image.read_partition_table(kit, 0x8000 - 0x1000)
     assert [p.name for p in parts] == ["nvs", "phy_init", "factory", "vfs"]
-    app = LoadFirmwareImage("esp32", kit[0x10000 - 0x1000:])          # image_info-style checks
+    app = LoadFirmwareImage("esp32", kit[0x10000 - 0x1000 :])  # image_info-style checks
     assert app.checksum == app.calculate_checksum() and app.stored_digest == app.calc_digest
     assert app.chip_id == 0
 
@@ -177,10 +186,10 @@ def test_kit_image_round_trip(double, firmware):
     try:
         esp = esptool.cmds.run_stub(esp)
         vfs = esp_image.vfs_partition(parts)
-        back = esptool.cmds.read_flash(esp, vfs.offset, 64 * 1024)   # (a full read is slow over TCP)
+        back = esptool.cmds.read_flash(esp, vfs.offset, 64 * 1024)  # (a full read is slow over TCP)
     finally:
         esp._port.close()
-    assert back == whole[vfs.offset:vfs.offset + 64 * 1024] == kit[vfs.offset - 0x1000:][:64 * 1024]
+    assert back == whole[vfs.offset : vfs.offset + 64 * 1024] == kit[vfs.offset - 0x1000 :][: 64 * 1024]
 
 
 def test_partition_table_round_trip_and_md5():

@@ -65,7 +65,8 @@ def install_plugins(root: Path) -> str:
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: dummy-plugins\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
         "[boardkit.flashers]\nfolder = dummy_flasher:FolderFlasher\n\n"
-        "[boardkit.image_formats]\ndummy-img = dummy_image_format:DummyImageFormat\n")
+        "[boardkit.image_formats]\ndummy-img = dummy_image_format:DummyImageFormat\n"
+    )
     return os.pathsep.join([str(root), str(PLUGINS), os.environ.get("PYTHONPATH", "")])
 
 
@@ -79,16 +80,19 @@ def setup(tmp_path):
     (kit / "lib" / "helper.py").write_text("print('helped')\n")
     drive = tmp_path / "DUMMY"
     drive.mkdir()
-    env = {"BOARDKIT_BOARDS": str(write_catalogue(tmp_path / "catalogue", firmware)),
-           "PYTHONPATH": install_plugins(tmp_path / "site")}
+    env = {
+        "BOARDKIT_BOARDS": str(write_catalogue(tmp_path / "catalogue", firmware)),
+        "PYTHONPATH": install_plugins(tmp_path / "site"),
+    }
     return firmware, kit, drive, env
 
 
 def test_installed_plugins_flash_end_to_end_through_the_cli(setup, tmp_path):
     firmware, kit, drive, env = setup
     listed = json.loads(boardkit("boards", "--json", env=env).stdout)
-    assert [(b["id"], b["method"], b["firmware"][0]["format"]) for b in listed] == \
-        [("dummy_board", "folder", "dummy-img")]
+    assert [(b["id"], b["method"], b["firmware"][0]["format"]) for b in listed] == [
+        ("dummy_board", "folder", "dummy-img")
+    ]
 
     # the pinned release: fetched from its file:// URL, checked by the plugin's format, flashed
     result = boardkit("flash", "--board", "dummy_board", "--drive", str(drive), "--offline", "--json", env=env)
@@ -98,8 +102,9 @@ def test_installed_plugins_flash_end_to_end_through_the_cli(setup, tmp_path):
     assert (drive / "FIRMWARE.dmy").read_bytes() == firmware.read_bytes()
 
     # a kit: built by the plugin's format into its image, flashed by its flasher
-    result = boardkit("flash", "--board", "dummy_board", "--drive", str(drive), "--kit", str(kit), "--offline",
-                      "--json", env=env)
+    result = boardkit(
+        "flash", "--board", "dummy_board", "--drive", str(drive), "--kit", str(kit), "--offline", "--json", env=env
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert json.loads(result.stdout)["kit"]["files"] == ["lib/helper.py", "main.py"]
     on_board = dummy_image_format.read_files((drive / "FIRMWARE.dmy").read_bytes())
@@ -151,8 +156,13 @@ def test_plugins_registered_at_run_time_work_through_the_api(setup, monkeypatch)
         board = flashing.resolve_board("dummy_board")
         image = flashing.prepare_image(board, kit_dir=kit, offline=True, workdir=drive.parent / "work")
         seen: list[tuple[int, int]] = []
-        result = flashing.flash(board, image, flashing.flash_target(board, drive=drive), erase=True,
-                                progress=lambda done, total: seen.append((done, total)))
+        result = flashing.flash(
+            board,
+            image,
+            flashing.flash_target(board, drive=drive),
+            erase=True,
+            progress=lambda done, total: seen.append((done, total)),
+        )
     finally:
         FLASHERS.unregister("folder")
         IMAGE_FORMATS.unregister("dummy-img")

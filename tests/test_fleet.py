@@ -17,20 +17,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from boardkit.errors import SyncError
 from boardkit.fleet import RosterError, parse_roster
 from boardkit.fleet.collect import seat_folder
 from boardkit.fleet.runner import FleetReport, SeatResult, failed_last_time, save_state
 from boardkit.sync import safe_local_path
 from cli_helpers import boardkit
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from net_bridge import SerialServer
 
 pytestmark = pytest.mark.fleet
 
 WASM, MICROBIT = 20, 10
-BRIDGED = ("wasm19", "wasm20")     # these two seats are reached over rfc2217://
+BRIDGED = ("wasm19", "wasm20")  # these two seats are reached over rfc2217://
 
 
 # -- the roster ------------------------------------------------------------------------------
@@ -60,7 +61,8 @@ def test_a_good_roster():
     assert roster.class_name == "8B"
     assert [(s.name, s.board, s.finder, s.value, s.line) for s in roster.seats] == [
         ("alice", "virtual_wasm", "virtual", "wasm1", 4),
-        ("table 3", "microbit_v1", "serial", "9900000037024e45", 8)]
+        ("table 3", "microbit_v1", "serial", "9900000037024e45", 8),
+    ]
 
 
 def test_syntax_errors_have_line_and_column():
@@ -142,21 +144,38 @@ def test_retry_failed_remembers_per_command(tmp_path):
     state = tmp_path / ".classroom-state.json"
 
     def report(command, failed, ok):
-        return FleetReport(command, [SeatResult(s, False, 0.1, error="gone") for s in failed]
-                           + [SeatResult(s, True, 0.1) for s in ok], 0.2)
+        return FleetReport(
+            command,
+            [SeatResult(s, False, 0.1, error="gone") for s in failed] + [SeatResult(s, True, 0.1) for s in ok],
+            0.2,
+        )
 
     save_state(state, report("sync", ["bob", "carol"], ["alice"]), ["alice", "bob", "carol"])
     save_state(state, report("status", [], ["alice", "bob", "carol"]), ["alice", "bob", "carol"])
     assert failed_last_time(state, "sync")[0] == ["bob", "carol"]
-    save_state(state, report("sync", [], ["bob"]), ["bob"])       # --only bob: carol still failed
+    save_state(state, report("sync", [], ["bob"]), ["bob"])  # --only bob: carol still failed
     assert failed_last_time(state, "sync")[0] == ["carol"]
     assert failed_last_time(state, "run") == ([], None)
 
 
 # -- the path guard, without boards ---------------------------------------------------------------
 
-HOSTILE = ["../x", "../../x", "/../x", "a/../../x", "..", ".", "", "/", "a\\..\\..\\x", "..\\x", "C:x",
-           "C:\\x", "a/\x00b", "a/../b"]
+HOSTILE = [
+    "../x",
+    "../../x",
+    "/../x",
+    "a/../../x",
+    "..",
+    ".",
+    "",
+    "/",
+    "a\\..\\..\\x",
+    "..\\x",
+    "C:x",
+    "C:\\x",
+    "a/\x00b",
+    "a/../b",
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -169,13 +188,16 @@ def test_safe_local_path_refuses_escaping_names(tmp_path, name, remote_dir):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["..", ".", "a", "b.py", "", "\\", ":", "C:", "~", "\x00", "é", " "]),
-                min_size=1, max_size=6).map("/".join),
-       st.sampled_from(["/", "", "/work"]))
+@given(
+    st.lists(
+        st.sampled_from(["..", ".", "a", "b.py", "", "\\", ":", "C:", "~", "\x00", "é", " "]), min_size=1, max_size=6
+    ).map("/".join),
+    st.sampled_from(["/", "", "/work"]),
+)
 def test_safe_local_path_never_leaves_the_seat_folder(tmp_path_factory, name, remote_dir):
     root = tmp_path_factory.mktemp("out") / "alice"
     base = remote_dir.strip("/")
-    rel = name[len(base) + 1:] if base and name.startswith(base + "/") else name
+    rel = name[len(base) + 1 :] if base and name.startswith(base + "/") else name
     parts = [p for p in rel.split("/") if p not in ("", ".")]
     if not parts or any(p == ".." or any(c in p for c in "\\:\x00") for p in parts):
         with pytest.raises(SyncError):
@@ -191,7 +213,7 @@ def test_seat_folder_guards(tmp_path):
     out.mkdir()
     assert seat_folder(out, "alice", False, "20250101-0900") == out / "alice"
     (out / "alice").mkdir()
-    assert seat_folder(out, "alice", False, "20250101-0900") == out / "alice"   # empty: reuse
+    assert seat_folder(out, "alice", False, "20250101-0900") == out / "alice"  # empty: reuse
     (out / "alice" / "main.py").write_text("earlier work")
     assert seat_folder(out, "alice", False, "20250101-0900") == out / "alice-20250101-0900"
     (out / "alice-20250101-0900").mkdir()
@@ -206,6 +228,7 @@ def test_seat_folder_guards(tmp_path):
 
 
 # -- thirty boards ------------------------------------------------------------------------------
+
 
 def fleet(classroom, *args, timeout=240):
     result = boardkit("fleet", *args, "--roster", str(classroom["roster"]), timeout=timeout)
@@ -248,15 +271,22 @@ def classroom(boardkit_home, tmp_path_factory):
         ports = {b.name: b.port for b in boards}
         servers = [SerialServer(ports[name], rfc2217=True).__enter__() for name in BRIDGED]
         text = roster.read_text()
-        for name, server in zip(BRIDGED, servers):
+        for name, server in zip(BRIDGED, servers, strict=True):
             text = text.replace(f'virtual = "{name}"', f'url = "{server.url}"')
         roster.write_text(text)
-        yield {"roster": roster, "home": home, "boards": boards, "seat_of": by_board, "scan": scanned,
-               "servers": servers, "start_seconds": start_seconds}
+        yield {
+            "roster": roster,
+            "home": home,
+            "boards": boards,
+            "seat_of": by_board,
+            "scan": scanned,
+            "servers": servers,
+            "start_seconds": start_seconds,
+        }
     finally:
         for server in servers:
             server.__exit__(None, None, None)
-        virtual.stop_all()   # only this classroom's home: the session's boards live elsewhere
+        virtual.stop_all()  # only this classroom's home: the session's boards live elsewhere
         os.environ["BOARDKIT_HOME"] = shared_home
 
 
@@ -302,10 +332,11 @@ def test_flash_a_kit(classroom, tmp_path):
     assert code == 0, errors(report)
     assert sorted(seats) == sorted(local)
     versions = {s["kit"]["version"] for s in seats.values()}
-    assert len(versions) == 1                      # the same kit version on both board types
+    assert len(versions) == 1  # the same kit version on both board types
     # every board runs the kit's library and still knows its seat
-    code, report, seats = fleet_json(classroom, "exec", "import kitlib; print(kitlib.hello())",
-                                     "--only", ",".join(local))
+    code, report, seats = fleet_json(
+        classroom, "exec", "import kitlib; print(kitlib.hello())", "--only", ",".join(local)
+    )
     assert code == 0, errors(report)
     assert {s["output"] for s in seats.values()} == {"kit3 says hi\n"}
     code, report, seats = fleet_json(classroom, "status", "--only", ",".join(local))
@@ -359,7 +390,8 @@ def test_run_a_program_everywhere(classroom, tmp_path):
 def test_a_failing_program_fails_only_its_seat(classroom):
     victim = classroom["seat_of"]["wasm3"]
     code, report, seats = fleet_json(
-        classroom, "exec", f"f = open('boardkit_seat.txt')\nif f.read().strip() == {victim!r}: 1/0\nprint('fine')")
+        classroom, "exec", f"f = open('boardkit_seat.txt')\nif f.read().strip() == {victim!r}: 1/0\nprint('fine')"
+    )
     assert code == 1 and report["failed"] == [victim]
     assert "ZeroDivisionError" in seats[victim]["error"] and "Traceback" in seats[victim]["traceback"]
     assert all(s["output"] == "fine\n" for name, s in seats.items() if name != victim)
@@ -368,19 +400,34 @@ def test_a_failing_program_fails_only_its_seat(classroom):
 @pytest.mark.slow
 def test_collect_brings_work_home_and_never_escapes(classroom, tmp_path):
     out = tmp_path / "out"
-    code, report, _ = fleet_json(classroom, "exec",
-                                 "f = open('boardkit_seat.txt')\ns = f.read().strip()\nf.close()\n"
-                                 "f = open('work.py', 'w')\nf.write('# by ' + s + '\\n')\nf.close()")
+    code, report, _ = fleet_json(
+        classroom,
+        "exec",
+        "f = open('boardkit_seat.txt')\ns = f.read().strip()\nf.close()\n"
+        "f = open('work.py', 'w')\nf.write('# by ' + s + '\\n')\nf.close()",
+    )
     assert code == 0, errors(report)
     # boards that report hostile names: the micro:bit stores '../../evil.txt' as a file name;
     # the wasm board stores backslashes and drive-letter colons in names
     mb, wasm = classroom["seat_of"]["microbit2"], classroom["seat_of"]["wasm5"]
-    assert fleet(classroom, "exec", "f = open('../../evil.txt', 'w')\nf.write('x')\nf.close()",
-                 "--only", mb).returncode == 0
-    assert fleet(classroom, "exec", "for n in ('a\\\\..\\\\..\\\\evil.txt', 'C:evil.txt'):\n"
-                 " f = open(n, 'w')\n f.write('x')\n f.close()", "--only", wasm).returncode == 0
+    assert (
+        fleet(classroom, "exec", "f = open('../../evil.txt', 'w')\nf.write('x')\nf.close()", "--only", mb).returncode
+        == 0
+    )
+    assert (
+        fleet(
+            classroom,
+            "exec",
+            "for n in ('a\\\\..\\\\..\\\\evil.txt', 'C:evil.txt'):\n f = open(n, 'w')\n f.write('x')\n f.close()",
+            "--only",
+            wasm,
+        ).returncode
+        == 0
+    )
     code, report, seats = fleet_json(classroom, "collect", "--out", str(out))
-    assert code == 1 and sorted(report["failed"]) == sorted([mb, wasm]), [(s["seat"], s["error"]) for s in report["seats"] if not s["ok"]]
+    assert code == 1 and sorted(report["failed"]) == sorted([mb, wasm]), [
+        (s["seat"], s["error"]) for s in report["seats"] if not s["ok"]
+    ]
     assert "'../../evil.txt'" in seats[mb]["error"] and seats[mb]["refused"] == ["../../evil.txt"]
     assert sorted(seats[wasm]["refused"]) == sorted(["/a\\..\\..\\evil.txt", "/C:evil.txt"])
     for name in seats:
@@ -393,8 +440,13 @@ def test_collect_brings_work_home_and_never_escapes(classroom, tmp_path):
     assert not any("evil" in p.name for p in written), written
     # tidy the hostile files away, then collect again: a new timestamped folder, not over the old one
     fleet(classroom, "exec", "import os\nos.remove('../../evil.txt')", "--only", mb)
-    fleet(classroom, "exec", "import os\nfor n in ('a\\\\..\\\\..\\\\evil.txt', 'C:evil.txt'): os.remove(n)",
-          "--only", wasm)
+    fleet(
+        classroom,
+        "exec",
+        "import os\nfor n in ('a\\\\..\\\\..\\\\evil.txt', 'C:evil.txt'): os.remove(n)",
+        "--only",
+        wasm,
+    )
     (out / mb / "work.py").write_text("the teacher's marks")
     code, report, seats = fleet_json(classroom, "collect", "--out", str(out), "--retry-failed")
     assert code == 0 and sorted(seats) == sorted([mb, wasm]), report
@@ -411,7 +463,7 @@ def test_boards_lost_mid_sync_do_not_stop_the_others(classroom, tmp_path):
     from boardkit import virtual
 
     lesson = make_lesson(tmp_path / "big", files=10, size=4000)
-    wasm_seats = [classroom["seat_of"][f"wasm{i}"] for i in range(1, WASM + 1)]   # the bridged two included
+    wasm_seats = [classroom["seat_of"][f"wasm{i}"] for i in range(1, WASM + 1)]  # the bridged two included
     victims = ["wasm2", "wasm9", "wasm14"]
     proc = _start_fleet(classroom, "sync", str(lesson), "--only", ",".join(wasm_seats), "--json")
     try:
@@ -447,5 +499,8 @@ def _start_fleet(classroom, *args):
     import subprocess
     import sys
 
-    return subprocess.Popen([sys.executable, "-m", "boardkit", "fleet", *args, "--roster",
-                             str(classroom["roster"])], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "boardkit", "fleet", *args, "--roster", str(classroom["roster"])],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )

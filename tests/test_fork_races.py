@@ -14,6 +14,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+
 from boardkit import virtual
 from boardkit.errors import PortBusy
 from boardkit.links import serial_link
@@ -41,7 +42,7 @@ def busy_forking(threads: int = 4):
 
 def test_a_free_board_name_stays_free_while_threads_fork():
     layout.board_dir("free-name").mkdir(parents=True, exist_ok=True)
-    layout.lock_path("free-name").touch()      # as a stopped board leaves it
+    layout.lock_path("free-name").touch()  # as a stopped board leaves it
     with busy_forking():
         said_taken = sum(virtual._name_in_use("free-name") for _ in range(3000))
     assert said_taken == 0

@@ -28,9 +28,9 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
-BUILD_TIMEOUT = 600      # seconds: the isolated build env fetches setuptools on a cold cache
+BUILD_TIMEOUT = 600  # seconds: the isolated build env fetches setuptools on a cold cache
 PIP_TIMEOUT = 900
-COMMAND_TIMEOUT = 180    # the first `virtual start wasm` runs npm ci
+COMMAND_TIMEOUT = 180  # the first `virtual start wasm` runs npm ci
 
 
 def _wheelhouse() -> Path:
@@ -48,15 +48,17 @@ def _wheelhouse() -> Path:
 def _clean_env(**extra: str) -> dict[str, str]:
     """The environment of a user who has only run `pipx install boardkit`: nothing pointing
     back into the checkout."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("BOARDKIT_", "PYTHON", "VIRTUAL_ENV"))}
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("BOARDKIT_", "PYTHON", "VIRTUAL_ENV"))
+    }
     env.update(extra)
     return env
 
 
 def _run(command: list[str], timeout: float, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(command, check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
-                          **kwargs)
+    return subprocess.run(
+        command, check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, **kwargs
+    )
 
 
 @dataclass
@@ -90,10 +92,15 @@ def test_the_sdist_carries_the_package_data(dists: Dists) -> None:
 
     with tarfile.open(dists.sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    for wanted in ("host/boardkit/data/boards/virtual_wasm.toml", "host/boardkit/data/conformance/features.toml",
-                   "host/boardkit/data/device_lib/bk_fs.py", "host/boardkit/data/wasm/board.mjs",
-                   "host/boardkit/data/wasm/package-lock.json", "host/boardkit/conformance/feature_data.json",
-                   "LICENSE"):
+    for wanted in (
+        "host/boardkit/data/boards/virtual_wasm.toml",
+        "host/boardkit/data/conformance/features.toml",
+        "host/boardkit/data/device_lib/bk_fs.py",
+        "host/boardkit/data/wasm/board.mjs",
+        "host/boardkit/data/wasm/package-lock.json",
+        "host/boardkit/conformance/feature_data.json",
+        "LICENSE",
+    ):
         assert wanted in names, wanted
     assert not any("node_modules" in name for name in names)
     assert any(name.endswith(".exp") for name in names)
@@ -127,16 +134,18 @@ def _install(python: Path, dist: Path) -> None:
     offline = ["install", "--no-index", "--find-links", str(house), str(dist)]
     if _pip(python, *offline).returncode == 0:
         return
-    fill = _pip(python, "wheel", "--wheel-dir", str(house), "--find-links", str(house),
-                str(dist), "setuptools>=77", "wheel")
+    fill = _pip(
+        python, "wheel", "--wheel-dir", str(house), "--find-links", str(house), str(dist), "setuptools>=77", "wheel"
+    )
     assert fill.returncode == 0, fill.stderr[-3000:]
     proc = _pip(python, *offline)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 @pytest.fixture(scope="module", params=["wheel", "sdist"])
-def installed(request: pytest.FixtureRequest, dists: Dists,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
+def installed(
+    request: pytest.FixtureRequest, dists: Dists, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Installed]:
     """boardkit from the wheel, or from the sdist (which pip builds), in a new venv."""
     root = tmp_path_factory.mktemp(f"from-{request.param}")
     assert REPO not in root.parents
@@ -145,11 +154,15 @@ def installed(request: pytest.FixtureRequest, dists: Dists,
     _install(env_dir / "bin" / "python", getattr(dists, request.param))
     cwd = root / "user"
     cwd.mkdir()
-    env = _clean_env(BOARDKIT_HOME=str(root / "home"), BOARDKIT_DATA=str(root / "data"),
-                     PATH=str(env_dir / "bin") + os.pathsep + os.environ.get("PATH", ""))
-    where = _run([str(env_dir / "bin" / "python"), "-c", "import boardkit; print(boardkit.__file__)"], 60,
-                 cwd=cwd, env=env)
-    assert where.stdout.startswith(str(env_dir)), where   # the venv's copy, not the checkout's
+    env = _clean_env(
+        BOARDKIT_HOME=str(root / "home"),
+        BOARDKIT_DATA=str(root / "data"),
+        PATH=str(env_dir / "bin") + os.pathsep + os.environ.get("PATH", ""),
+    )
+    where = _run(
+        [str(env_dir / "bin" / "python"), "-c", "import boardkit; print(boardkit.__file__)"], 60, cwd=cwd, env=env
+    )
+    assert where.stdout.startswith(str(env_dir)), where  # the venv's copy, not the checkout's
     board = Installed(env_dir, cwd, env)
     yield board
     board.run("virtual", "stop", "--all", timeout=60)
@@ -163,7 +176,7 @@ def test_version_boards_and_doctor(installed: Installed) -> None:
     assert boards["virtual_wasm"]["file"].startswith(str(installed.venv))
     checks = {check["name"]: check for check in json.loads(installed.ok("doctor", "--json"))}
     assert checks["python"]["ok"] and checks["node"]["ok"] and checks["npm"]["ok"]
-    assert not checks["wasm runtime"]["ok"]   # a new user: installed on first use
+    assert not checks["wasm runtime"]["ok"]  # a new user: installed on first use
     assert checks["wasm runtime"]["fix"] == "boardkit doctor --install"
     table = installed.ok("doctor")
     assert all(len(line) <= 80 for line in table.splitlines()), table
@@ -199,11 +212,11 @@ def test_the_conformance_suite_and_check(installed: Installed) -> None:
     results = json.loads(installed.ok("test", "-t", "wasm", "-k", "strings", "--json", timeout=300))["results"]
     statuses = {result["status"] for result in results}
     assert statuses <= {"pass", "unsupported"}, [r for r in results if r["status"] not in ("pass", "unsupported")]
-    assert sum(result["status"] == "pass" for result in results) >= 20   # the suite shipped, and ran
+    assert sum(result["status"] == "pass" for result in results) >= 20  # the suite shipped, and ran
     assert all("strings" in result["test"] for result in results)
     (installed.cwd / "fancy.py").write_text("name = 'x'\nprint(f'{name!r:>10}')\n")
     installed.ok("check", "fancy.py", "-t", "wasm")
-    proc = installed.run("check", "fancy.py", "-t", "microbit")   # no f-strings on micro:bit 1.9
+    proc = installed.run("check", "fancy.py", "-t", "microbit")  # no f-strings on micro:bit 1.9
     assert proc.returncode == 1 and "microbit" in proc.stdout, proc
 
 

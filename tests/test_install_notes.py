@@ -31,15 +31,16 @@ def fresh_runtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(wasm_runtime, "find", lambda: wasm_runtime._installed(wasm_runtime.install_dir(), "data"))
 
     def npm_ci(npm: str, folder: Path) -> None:
-        assert (folder / "package-lock.json").is_file()   # boardkit gave npm the shipped lock file
+        assert (folder / "package-lock.json").is_file()  # boardkit gave npm the shipped lock file
         shutil.copytree(checkout.package, folder / "node_modules" / paths.WASM_PACKAGE)
 
     monkeypatch.setattr(wasm_runtime, "_npm_ci", npm_ci)
     return data
 
 
-def test_install_without_a_callback_prints_nothing(fresh_runtime: Path, capfd: pytest.CaptureFixture[str],
-                                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_install_without_a_callback_prints_nothing(
+    fresh_runtime: Path, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     runtime = wasm_runtime.install()
     assert runtime.module.is_file() and fresh_runtime in runtime.package.parents
     assert capfd.readouterr() == ("", "")
@@ -95,8 +96,9 @@ CALLERS = [
 
 
 @pytest.mark.parametrize("call", [c for _, c in CALLERS], ids=[name for name, _ in CALLERS])
-def test_the_install_is_told_to_the_callers_callback(fresh_runtime: Path, call: Callable,
-                                                       capfd: pytest.CaptureFixture[str]) -> None:
+def test_the_install_is_told_to_the_callers_callback(
+    fresh_runtime: Path, call: Callable, capfd: pytest.CaptureFixture[str]
+) -> None:
     lines: list[str] = []
     call(lines.append)
     assert len(lines) == 2, lines
@@ -104,5 +106,5 @@ def test_the_install_is_told_to_the_callers_callback(fresh_runtime: Path, call: 
     assert lines[1].startswith(INSTALLED)
     assert INSTALLING not in capfd.readouterr().err
     lines.clear()
-    call(lines.append)   # installed now: nothing to tell
+    call(lines.append)  # installed now: nothing to tell
     assert lines == []

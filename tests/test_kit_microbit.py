@@ -44,16 +44,37 @@ def _board(kind: str):
     from boardkit.boards import Board, FsLayout, Release
 
     if kind == "microbit":
-        return Board(id="virtual_microbit", name="Virtual micro:bit (QEMU)", vendor="boardkit", chip="nrf51822",
-                     flash_size=262144, ram_size=16384, method="virtual", usb=(), fs=FsLayout("microbit"),
-                     releases=(Release("micropython", "1.0.1", f"file://{MICROBIT_FIRMWARE}", "hex"),),
-                     virtual_kind="microbit")
-    return Board(id="virtual_wasm", name="Virtual board (MicroPython WebAssembly)", vendor="boardkit", chip="wasm",
-                 flash_size=0, ram_size=262144, method="virtual", usb=(), fs=FsLayout("host"),
-                 releases=(Release("micropython", "1.27.0", "npm:x", "virtual"),), virtual_kind="wasm", mpy="6.3")
+        return Board(
+            id="virtual_microbit",
+            name="Virtual micro:bit (QEMU)",
+            vendor="boardkit",
+            chip="nrf51822",
+            flash_size=262144,
+            ram_size=16384,
+            method="virtual",
+            usb=(),
+            fs=FsLayout("microbit"),
+            releases=(Release("micropython", "1.0.1", f"file://{MICROBIT_FIRMWARE}", "hex"),),
+            virtual_kind="microbit",
+        )
+    return Board(
+        id="virtual_wasm",
+        name="Virtual board (MicroPython WebAssembly)",
+        vendor="boardkit",
+        chip="wasm",
+        flash_size=0,
+        ram_size=262144,
+        method="virtual",
+        usb=(),
+        fs=FsLayout("host"),
+        releases=(Release("micropython", "1.27.0", "npm:x", "virtual"),),
+        virtual_kind="wasm",
+        mpy="6.3",
+    )
 
 
 # ---------------------------------------------------------------- the hex, on the host
+
 
 @needs_firmware
 def test_region_of_the_debian_firmware():
@@ -76,11 +97,11 @@ def test_round_trip_and_layout():
     from intelhex import IntelHex
 
     ih = IntelHex(io.StringIO(built))
-    assert ih[0x3BC00] == 0xFE                     # first file's first chunk
-    assert ih[0x3BC00 + 2] == len("main.py")       # its name length, then its name
+    assert ih[0x3BC00] == 0xFE  # first file's first chunk
+    assert ih[0x3BC00 + 2] == len("main.py")  # its name length, then its name
     assert ih.tobinarray(start=0x3BC00 + 3, size=7).tobytes() == b"main.py"
-    assert ih[0x3FC00] == 0xFD                     # the persistent-data page marker
-    assert ih[0x3BC00 + 3 * CHUNK_SIZE] == 0xFF    # unused chunks are written as erased
+    assert ih[0x3FC00] == 0xFD  # the persistent-data page marker
+    assert ih[0x3BC00 + 3 * CHUNK_SIZE] == 0xFF  # unused chunks are written as erased
     original = IntelHex(io.StringIO(FIRMWARE))
     code_end = original.segments()[0][1]
     assert ih.tobinarray(start=0, size=code_end) == original.tobinarray(start=0, size=code_end)  # untouched
@@ -96,9 +117,15 @@ def test_adding_keeps_files_already_in_the_hex():
 
 @needs_firmware
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(
-    st.text(st.characters(min_codepoint=33, max_codepoint=0x2FF, blacklist_characters="/\\"), min_size=1, max_size=12),
-    st.binary(max_size=700), max_size=6))
+@given(
+    st.dictionaries(
+        st.text(
+            st.characters(min_codepoint=33, max_codepoint=0x2FF, blacklist_characters="/\\"), min_size=1, max_size=12
+        ),
+        st.binary(max_size=700),
+        max_size=6,
+    )
+)
 def test_round_trip_any_files(files):
     assert read_files_from_hex(add_files_to_hex(FIRMWARE, files)) == files
 
@@ -156,6 +183,7 @@ def test_not_micropython_is_refused():
 
 
 # ---------------------------------------------------------------- in QEMU
+
 
 def _soft_reset_output(port: serial.Serial) -> bytes:
     """Ctrl-D at the friendly prompt: the board restarts and runs main.py again."""
@@ -216,18 +244,29 @@ def test_flash_virtual_microbit_restarts_on_the_kit(tmp_path):
     try:
         kit = tmp_path / "lesson.hex"
         # A main.py that never returns to the prompt, like most classroom programs.
-        kit.write_text(add_files_to_hex(FIRMWARE, {
-            "main.py": b"from microbit import sleep\nwhile True:\n    print('tick')\n    sleep(200)\n",
-            "helper.py": KIT["helper.py"]}))
+        kit.write_text(
+            add_files_to_hex(
+                FIRMWARE,
+                {
+                    "main.py": b"from microbit import sleep\nwhile True:\n    print('tick')\n    sleep(200)\n",
+                    "helper.py": KIT["helper.py"],
+                },
+            )
+        )
         steps = []
-        summary = flash_virtual(_board("microbit"), kit, "flash-mb", files={"helper.py": KIT["helper.py"]},
-                                progress=lambda done, total: steps.append((done, total)))
+        summary = flash_virtual(
+            _board("microbit"),
+            kit,
+            "flash-mb",
+            files={"helper.py": KIT["helper.py"]},
+            progress=lambda done, total: steps.append((done, total)),
+        )
         assert summary["banner"].startswith("MicroPython v1.9.2") and summary["name"] == "flash-mb"
         assert steps[-1] == (2, 2)
         again = virtual.find("flash-mb")
         assert again.pid != first.pid and again.image is not None
         with serial.Serial(again.port, 115200, timeout=0.2) as port:
-            read_until(port, b"tick", timeout=10)       # main.py runs again after the check
+            read_until(port, b"tick", timeout=10)  # main.py runs again after the check
             enter_raw(port)
             assert raw_exec(port, "import os\nprint(sorted(os.listdir()))")[0] == b"['helper.py', 'main.py']\r\n"
         # Back to the plain firmware: no files.
@@ -277,6 +316,7 @@ def test_cli_virtual_start_with_image(tmp_path):
 
 # ---------------------------------------------------------------- the wasm board's images
 
+
 def _zip(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -286,16 +326,20 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 
 def _listing(board) -> dict[str, bytes]:
-    return {p.relative_to(board.fs_dir).as_posix(): p.read_bytes()
-            for p in sorted(board.fs_dir.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(board.fs_dir).as_posix(): p.read_bytes() for p in sorted(board.fs_dir.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.mark.wasm
 def test_wasm_start_with_files_and_reflash_with_a_zip(tmp_path):
     from boardkit.api import connect
 
-    board = virtual.start("wasm", name="kit-wasm", files={"main.py": b"print('wasm main')\n",
-                                                          "lib/helper.py": b"def f():\n    return 7\n"})
+    board = virtual.start(
+        "wasm",
+        name="kit-wasm",
+        files={"main.py": b"print('wasm main')\n", "lib/helper.py": b"def f():\n    return 7\n"},
+    )
     try:
         assert _listing(board) == {"main.py": b"print('wasm main')\n", "lib/helper.py": b"def f():\n    return 7\n"}
         with connect(board.port) as dev:

@@ -30,7 +30,7 @@ from boardkit.firmware.uf2 import (
     uf2_family,
 )
 
-FS_OFFSET = 0x100A0000      # boards/rpi_pico.toml: XIP address of the 1408 KB filesystem
+FS_OFFSET = 0x100A0000  # boards/rpi_pico.toml: XIP address of the 1408 KB filesystem
 FS_SIZE = 0x160000
 
 
@@ -44,9 +44,9 @@ def test_to_uf2_blocks_are_what_the_boot_rom_takes():
     data = to_uf2([(0x10000000, b"\x01" * 300), (0x10000400, b"\x02" * 10)], RP2040_FAMILY)
     assert len(data) % BLOCK_SIZE == 0
     count = len(data) // BLOCK_SIZE
-    assert count == 3                                   # 256 + 44 bytes, then one short page
+    assert count == 3  # 256 + 44 bytes, then one short page
     for number in range(count):
-        block = data[number * BLOCK_SIZE:(number + 1) * BLOCK_SIZE]
+        block = data[number * BLOCK_SIZE : (number + 1) * BLOCK_SIZE]
         m0, m1, flags, address, size, block_no, num_blocks, family = struct.unpack_from("<8I", block)
         assert (m0, m1, struct.unpack_from("<I", block, 508)[0]) == (MAGIC_START0, MAGIC_START1, MAGIC_END)
         assert flags == FLAG_FAMILY_ID and family == RP2040_FAMILY == 0xE48BFF56
@@ -54,7 +54,7 @@ def test_to_uf2_blocks_are_what_the_boot_rom_takes():
         assert (block_no, num_blocks) == (number, count)
     blocks = uf2_blocks(data)
     assert [a for a, _ in blocks] == [0x10000000, 0x10000100, 0x10000400]
-    assert blocks[1][1] == b"\x01" * 44 + b"\xff" * 212         # gaps are erased flash
+    assert blocks[1][1] == b"\x01" * 44 + b"\xff" * 212  # gaps are erased flash
     assert flash_bytes(data, 0x10000000, 300) == b"\x01" * 300
 
 
@@ -67,15 +67,19 @@ def test_bad_uf2_is_refused():
 
 def test_kit_round_trip():
     firmware = _firmware()
-    files = {"main.py": b"import helper\nhelper.hello()\n", "lib/helper.mpy": b"M\x06\x00\x1f" + bytes(3000),
-             "data/notes.txt": "caf\u00e9\n".encode()}
+    files = {
+        "main.py": b"import helper\nhelper.hello()\n",
+        "lib/helper.mpy": b"M\x06\x00\x1f" + bytes(3000),
+        "data/notes.txt": "caf\u00e9\n".encode(),
+    }
     kit = add_littlefs_to_uf2(firmware, files, FS_OFFSET, FS_SIZE)
     before, after = read_uf2(firmware), read_uf2(kit)
     # The firmware's blocks come first, unchanged (address, data, flags, family).
-    assert [(b.address, b.payload, b.flags, b.family) for b in after[:len(before)]] == \
-        [(b.address, b.payload, b.flags, b.family) for b in before]
+    assert [(b.address, b.payload, b.flags, b.family) for b in after[: len(before)]] == [
+        (b.address, b.payload, b.flags, b.family) for b in before
+    ]
     # Then the whole filesystem region, 256 bytes a block, numbered as one run.
-    fs_blocks = after[len(before):]
+    fs_blocks = after[len(before) :]
     assert len(fs_blocks) == FS_SIZE // 256
     assert fs_blocks[0].address == FS_OFFSET and fs_blocks[-1].address == FS_OFFSET + FS_SIZE - 256
     assert {b.family for b in after} == {RP2040_FAMILY} and uf2_family(kit) == RP2040_FAMILY
@@ -84,8 +88,9 @@ def test_kit_round_trip():
     assert read_littlefs_files(image) == files
     from littlefs import LittleFS
 
-    fs = LittleFS(block_size=4096, block_count=FS_SIZE // 4096, read_size=32, prog_size=256, lookahead_size=32,
-                  mount=False)
+    fs = LittleFS(
+        block_size=4096, block_count=FS_SIZE // 4096, read_size=32, prog_size=256, lookahead_size=32, mount=False
+    )
     fs.context.buffer[:] = image
     fs.mount()
     stat = fs.fs_stat()
@@ -105,8 +110,9 @@ def test_kit_is_a_valid_uf2_for_the_board_checker(tmp_path):
 def test_offset_as_flash_offset_or_xip_address():
     firmware = _firmware(1000)
     files = {"a.py": b"A = 1\n"}
-    assert add_littlefs_to_uf2(firmware, files, 0xA0000, FS_SIZE) == add_littlefs_to_uf2(firmware, files, FS_OFFSET,
-                                                                                          FS_SIZE)
+    assert add_littlefs_to_uf2(firmware, files, 0xA0000, FS_SIZE) == add_littlefs_to_uf2(
+        firmware, files, FS_OFFSET, FS_SIZE
+    )
 
 
 def test_refusals():
@@ -124,10 +130,15 @@ def test_refusals():
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(
-    st.lists(st.text("abcxyz_.0", min_size=1, max_size=8).filter(lambda p: p not in (".", "..")),
-             min_size=1, max_size=3).map("/".join),
-    st.binary(max_size=5000), max_size=6))
+@given(
+    st.dictionaries(
+        st.lists(
+            st.text("abcxyz_.0", min_size=1, max_size=8).filter(lambda p: p not in (".", "..")), min_size=1, max_size=3
+        ).map("/".join),
+        st.binary(max_size=5000),
+        max_size=6,
+    )
+)
 def test_round_trip_any_files(files):
     # A name used both as a file and as a folder cannot be stored: skip those draws.
     names = set(files)

@@ -63,8 +63,9 @@ def open_relay(url: str, credentials: CredentialsProvider | None = None) -> Rela
     return RelayLink(port, url)
 
 
-SCHEME = LinkScheme(schemes=("relay",), open=open_relay, options=frozenset({"credentials"}),
-                    description="a test relay to a pty")
+SCHEME = LinkScheme(
+    schemes=("relay",), open=open_relay, options=frozenset({"credentials"}), description="a test relay to a pty"
+)
 
 
 @pytest.fixture
@@ -79,16 +80,19 @@ def plugin_path(tmp_path: Path) -> str:
 
 
 def test_cli_finds_a_link_through_its_entry_point(wasm_board, plugin_path):
-    env = {"PYTHONPATH": plugin_path, "RELAY_PW": RELAY_PASSWORD, "BOARDKIT_WEBREPL_PASSWORD": "",
-           "BOARDKIT_CONFIG": os.devnull}
+    env = {
+        "PYTHONPATH": plugin_path,
+        "RELAY_PW": RELAY_PASSWORD,
+        "BOARDKIT_WEBREPL_PASSWORD": "",
+        "BOARDKIT_CONFIG": os.devnull,
+    }
     url = f"relay://{wasm_board.port}"
     result = boardkit("-p", url, "--password-env", "RELAY_PW", "exec", "print(1+1)", env=env)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.decode() == "2\n"
 
     # The provider the CLI built is what the link asked: a wrong password is refused in one line.
-    wrong = boardkit("-p", url, "--password-env", "RELAY_PW", "exec", "print(1+1)",
-                     env={**env, "RELAY_PW": "nope"})
+    wrong = boardkit("-p", url, "--password-env", "RELAY_PW", "exec", "print(1+1)", env={**env, "RELAY_PW": "nope"})
     assert "refused the password" in one_line_error(wrong)
 
     # Without the plugin on the path the scheme is unknown, and the error lists the known ones.

@@ -11,15 +11,22 @@ import time
 
 import pytest
 
-BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          pytest.param("microbit_board", marks=pytest.mark.microbit)]
+BOARDS = [
+    pytest.param("wasm_board", marks=pytest.mark.wasm),
+    pytest.param("microbit_board", marks=pytest.mark.microbit),
+]
 
 
 class Session:
     def __init__(self, port: str):
         self.master, slave = pty.openpty()
-        self.proc = subprocess.Popen([sys.executable, "-m", "boardkit", "-p", port, "repl"],
-                                     stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "boardkit", "-p", port, "repl"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            close_fds=True,
+        )
         os.close(slave)
         self.seen = b""
 

@@ -9,8 +9,10 @@ import pytest
 
 from cli_helpers import boardkit, json_of, one_line_error
 
-BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          pytest.param("microbit_board", marks=pytest.mark.microbit)]
+BOARDS = [
+    pytest.param("wasm_board", marks=pytest.mark.wasm),
+    pytest.param("microbit_board", marks=pytest.mark.microbit),
+]
 
 
 @pytest.fixture(params=BOARDS)
@@ -18,8 +20,9 @@ def board(request):
     board = request.getfixturevalue(request.param)
     yield board
     # leave the board empty for the next test
-    boardkit("-p", board.name, "exec",
-             "import os\nfor n in os.listdir():\n try:\n  os.remove(n)\n except OSError:\n  pass")
+    boardkit(
+        "-p", board.name, "exec", "import os\nfor n in os.listdir():\n try:\n  os.remove(n)\n except OSError:\n  pass"
+    )
 
 
 def make_project(root: Path, n: int = 6) -> Path:
@@ -109,8 +112,13 @@ def test_nested_project_on_the_wasm_board(wasm_board, tmp_path):
     code = "import sys; sys.path.append('/app/lib/deep'); import util; print(util.X)"
     assert boardkit("-p", wasm_board.name, "exec", code).stdout == b"1\n"
     assert sync_json(wasm_board, str(project), "/app")["sent"] == 0
-    boardkit("-p", wasm_board.name, "exec",
-             "import os\nfor p in ('/app/lib/deep/util.py','/app/lib/deep','/app/lib','/app/main.py','/app/mod0.py','/app'):\n os.remove(p) if p.endswith('.py') else os.rmdir(p)")
+    boardkit(
+        "-p",
+        wasm_board.name,
+        "exec",
+        "import os\nfor p in ('/app/lib/deep/util.py','/app/lib/deep','/app/lib','/app/main.py','/app/mod0.py',"
+        "'/app'):\n os.remove(p) if p.endswith('.py') else os.rmdir(p)",
+    )
 
 
 def test_sync_of_a_missing_folder_is_one_line(wasm_board, tmp_path):

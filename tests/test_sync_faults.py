@@ -100,8 +100,10 @@ def check_whole(port: str, allowed: dict) -> None:
             assert on_board[name].hash in hashes, f"{name} is neither the old nor the new version"
 
 
-BOARDS = [pytest.param("wasm_board", marks=pytest.mark.wasm),
-          pytest.param("microbit_board", marks=[pytest.mark.microbit, pytest.mark.slow])]
+BOARDS = [
+    pytest.param("wasm_board", marks=pytest.mark.wasm),
+    pytest.param("microbit_board", marks=[pytest.mark.microbit, pytest.mark.slow]),
+]
 
 
 @pytest.mark.parametrize("board_fixture", BOARDS)
@@ -109,13 +111,12 @@ def test_cut_cable_never_leaves_a_partial_file(board_fixture, request, tmp_path)
     board = request.getfixturevalue(board_fixture)
     old, new, allowed = versions(tmp_path)
     sync_through(board.port, old, None)
-    full = sync_through(board.port, new, None)      # bytes a whole sync writes
+    full = sync_through(board.port, new, None)  # bytes a whole sync writes
     sync_through(board.port, old, None)
     state = {"toward": new}
 
     @given(cut=st.integers(0, full))
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-              derandomize=True)
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
     def cut_mid_sync(cut):
         target = state["toward"]
         sync_through(board.port, target, cut)

@@ -19,7 +19,7 @@ from boardkit.virtual.kinds.base import Backend
 from cli_helpers import boardkit, json_of
 
 KIND = "dummy"
-BANNER = b"Dummy board (CPython) for boardkit's plugin test\r\nType \"help()\" for more information.\r\n"
+BANNER = b'Dummy board (CPython) for boardkit\'s plugin test\r\nType "help()" for more information.\r\n'
 
 
 class CPythonBoard(Backend):
@@ -34,9 +34,10 @@ BACKEND = CPythonBoard(KIND, "CPython speaking the raw REPL (boardkit's plugin t
 
 # ---------------------------------------------------------------- the board program
 
+
 def _out(data: bytes) -> None:
     while data:
-        data = data[os.write(1, data):]
+        data = data[os.write(1, data) :]
 
 
 class _Console:
@@ -85,19 +86,19 @@ def board() -> None:
             return
         for byte in data:
             if raw:
-                if byte == 0x01:          # Ctrl-A: raw-paste request ("\x05A\x01") or a raw reset
+                if byte == 0x01:  # Ctrl-A: raw-paste request ("\x05A\x01") or a raw reset
                     if bytes(line) == b"\x05A":
-                        _out(b"R\x00")   # raw-paste not supported: stay in raw mode
+                        _out(b"R\x00")  # raw-paste not supported: stay in raw mode
                     else:
                         _out(b"raw REPL; CTRL-B to exit\r\n>")
                     line.clear()
-                elif byte == 0x02:        # Ctrl-B: back to the friendly REPL
+                elif byte == 0x02:  # Ctrl-B: back to the friendly REPL
                     raw = False
                     line.clear()
                     _out(b"\r\n" + BANNER + b">>> ")
-                elif byte == 0x03:        # Ctrl-C: drop the line
+                elif byte == 0x03:  # Ctrl-C: drop the line
                     line.clear()
-                elif byte == 0x04:        # Ctrl-D: run the line, or a soft reboot when it is empty
+                elif byte == 0x04:  # Ctrl-D: run the line, or a soft reboot when it is empty
                     _out(b"OK")
                     if not line:
                         names = {"__name__": "__main__"}
@@ -108,18 +109,18 @@ def board() -> None:
                     _out(b"\x04" + errors + b"\x04>")
                 else:
                     line.append(byte)
-            elif byte == 0x01:            # Ctrl-A: raw mode
+            elif byte == 0x01:  # Ctrl-A: raw mode
                 raw = True
                 line.clear()
                 _out(b"\r\nraw REPL; CTRL-B to exit\r\n>")
-            elif byte == 0x03:            # Ctrl-C: drop the line
+            elif byte == 0x03:  # Ctrl-C: drop the line
                 line.clear()
                 _out(b"\r\n>>> ")
-            elif byte == 0x04:            # Ctrl-D: soft reboot
+            elif byte == 0x04:  # Ctrl-D: soft reboot
                 names = {"__name__": "__main__"}
                 line.clear()
                 _out(b"\r\nMPY: soft reboot\r\n" + BANNER + b">>> ")
-            elif byte == 0x0D:            # Enter: run the line, echo what it evaluates to
+            elif byte == 0x0D:  # Enter: run the line, echo what it evaluates to
                 _out(b"\r\n")
                 if line.strip():
                     _out(_run(line.decode(errors="replace"), names, "single"))
@@ -127,7 +128,7 @@ def board() -> None:
                 _out(b">>> ")
             else:
                 line.append(byte)
-                _out(bytes([byte]))       # echo, as a terminal expects
+                _out(bytes([byte]))  # echo, as a terminal expects
 
 
 if __name__ == "__main__":
@@ -135,6 +136,7 @@ if __name__ == "__main__":
 
 
 # ---------------------------------------------------------------- the test
+
 
 def _install_plugin(site: Path) -> dict[str, str]:
     """A dist-info naming this file's BACKEND as a virtual board kind; the environment that sees it."""

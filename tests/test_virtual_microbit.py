@@ -31,8 +31,11 @@ def test_prompt_and_banner(microbit_board):
 
 def test_raw_repl_exec_and_fs(raw):
     assert raw_exec(raw, "print(6 * 7)") == (b"42\r\n", b"")
-    out, err = raw_exec(raw, "import os\nwith open('m.txt', 'w') as f: f.write('hi')\n"
-                             "print(os.listdir(), os.size('m.txt'))\nos.remove('m.txt')")
+    out, err = raw_exec(
+        raw,
+        "import os\nwith open('m.txt', 'w') as f: f.write('hi')\n"
+        "print(os.listdir(), os.size('m.txt'))\nos.remove('m.txt')",
+    )
     assert err == b"" and b"'m.txt'" in out and out.endswith(b" 2\r\n")
 
 

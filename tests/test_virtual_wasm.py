@@ -13,8 +13,8 @@ import serial
 from click.testing import CliRunner
 
 from boardkit import virtual
-from pty_helpers import RAW_PROMPT, enter_raw, raw_exec, read_until
 from boardkit.errors import VirtualBoardError
+from pty_helpers import RAW_PROMPT, enter_raw, raw_exec, read_until
 
 pytestmark = pytest.mark.wasm
 
@@ -72,7 +72,7 @@ def test_raw_paste(raw):
             remain += window
             continue
         n = min(remain, len(code) - sent)
-        raw.write(code[sent:sent + n])
+        raw.write(code[sent : sent + n])
         sent += n
         remain -= n
     raw.write(b"\x04")
@@ -192,8 +192,9 @@ def test_baud_throttles_output(boardkit_home):
 
 def test_mpremote_exec(wasm_board):
     mpremote = Path(sys.executable).with_name("mpremote")
-    result = subprocess.run([str(mpremote), "connect", wasm_board.port, "exec", "print(1 + 1)"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [str(mpremote), "connect", wasm_board.port, "exec", "print(1 + 1)"], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "2"
 

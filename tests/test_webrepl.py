@@ -165,9 +165,14 @@ def test_password_not_in_daemon_argv(web_board):
 
 def test_repl_over_ws_in_a_pty(url):
     master, slave = pty.openpty()
-    proc = subprocess.Popen([*BOARDKIT, "-p", url, "--password-env", "WEBREPL_TEST_PW", "repl"],
-                            stdin=slave, stdout=slave, stderr=slave, close_fds=True,
-                            env={**os.environ, **ENV})
+    proc = subprocess.Popen(
+        [*BOARDKIT, "-p", url, "--password-env", "WEBREPL_TEST_PW", "repl"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+        env={**os.environ, **ENV},
+    )
     os.close(slave)
     seen = b""
 
@@ -207,11 +212,22 @@ def test_repl_over_ws_in_a_pty(url):
 
 
 def test_virtual_webrepl_needs_a_password_env():
-    result = boardkit("virtual", "start", "wasm", "--name", "never-started", "--webrepl", "0",
-                      env={"NO_SUCH_PW_VAR": ""})
+    result = boardkit(
+        "virtual", "start", "wasm", "--name", "never-started", "--webrepl", "0", env={"NO_SUCH_PW_VAR": ""}
+    )
     assert "--webrepl needs a password" in one_line_error(result)
-    result = boardkit("virtual", "start", "wasm", "--name", "never-started", "--webrepl", "0",
-                      "--password-env", "NO_SUCH_PW_VAR", env={"NO_SUCH_PW_VAR": ""})
+    result = boardkit(
+        "virtual",
+        "start",
+        "wasm",
+        "--name",
+        "never-started",
+        "--webrepl",
+        "0",
+        "--password-env",
+        "NO_SUCH_PW_VAR",
+        env={"NO_SUCH_PW_VAR": ""},
+    )
     assert "NO_SUCH_PW_VAR" in one_line_error(result)
 
 

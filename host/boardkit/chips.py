@@ -22,15 +22,18 @@ class Chip:
     hex_regions: tuple[tuple[int, int], ...] = ()
 
 
-CHIPS: dict[str, Chip] = {chip.name: chip for chip in (
-    Chip("esp32", "ESP32", "esp"),
-    Chip("esp32s3", "ESP32-S3", "esp"),
-    Chip("esp32c3", "ESP32-C3", "esp"),
-    Chip("nrf51822", "nRF51822", "nrf", ((0x0, 0x40000), (0x10000000, 0x10002000))),
-    Chip("nrf52833", "nRF52833", "nrf", ((0x0, 0x80000), (0x10000000, 0x10002000))),
-    Chip("rp2040", "RP2040", "rp2"),
-    Chip("wasm", "WebAssembly", "wasm"),
-)}
+CHIPS: dict[str, Chip] = {
+    chip.name: chip
+    for chip in (
+        Chip("esp32", "ESP32", "esp"),
+        Chip("esp32s3", "ESP32-S3", "esp"),
+        Chip("esp32c3", "ESP32-C3", "esp"),
+        Chip("nrf51822", "nRF51822", "nrf", ((0x0, 0x40000), (0x10000000, 0x10002000))),
+        Chip("nrf52833", "nRF52833", "nrf", ((0x0, 0x80000), (0x10000000, 0x10002000))),
+        Chip("rp2040", "RP2040", "rp2"),
+        Chip("wasm", "WebAssembly", "wasm"),
+    )
+}
 
 
 def chip(name: str) -> Chip:
@@ -42,7 +45,7 @@ def chip(name: str) -> Chip:
 
 
 def chip_label(name: str) -> str:
-    """"esp32s3" -> "ESP32-S3"; an unknown name is returned as it is."""
+    """ "esp32s3" -> "ESP32-S3"; an unknown name is returned as it is."""
     found = CHIPS.get(name)
     return found.label if found else name
 

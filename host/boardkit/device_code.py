@@ -28,8 +28,13 @@ def _shrink(text: str) -> str:
     tree = ast.parse(text)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and body and isinstance(body[0], ast.Expr)
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)):
+        if (
+            isinstance(node, (ast.FunctionDef, ast.ClassDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             node.body = body[1:] or [ast.Pass()]  # a docstring
     lines = []
     for line in ast.unparse(tree).splitlines():
@@ -42,8 +47,8 @@ def _shrink(text: str) -> str:
 @dataclass(frozen=True)
 class DeviceModule:
     name: str
-    prelude: str                      # imports and globals, sent once
-    functions: dict[str, str]         # function name -> source
+    prelude: str  # imports and globals, sent once
+    functions: dict[str, str]  # function name -> source
     calls: dict[str, frozenset[str]]  # function name -> helper functions it uses
 
     def closure(self, wanted: list[str]) -> list[str]:
@@ -64,7 +69,7 @@ class DeviceModule:
         return order
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def module(name: str) -> DeviceModule:
     text = _read(name)
     tree = ast.parse(text)
@@ -83,7 +88,7 @@ def module(name: str) -> DeviceModule:
     return DeviceModule(name, _shrink("\n".join(prelude)), functions, calls)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def source(name: str) -> str:
     """A whole lib/ file, shrunk (for small scripts such as the probe)."""
     return _shrink(_read(name))

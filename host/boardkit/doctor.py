@@ -35,10 +35,10 @@ class Check:
 
     name: str
     ok: bool
-    detail: str                  # the version or path found, or why it is missing
-    needed_for: str              # what stops working without it
-    fix: str = ""                # a command to run, or "" when ok
-    installable: bool = False    # install_missing() can fix it
+    detail: str  # the version or path found, or why it is missing
+    needed_for: str  # what stops working without it
+    fix: str = ""  # a command to run, or "" when ok
+    installable: bool = False  # install_missing() can fix it
 
     def to_dict(self) -> dict[str, object]:
         """The check as plain data (for --json)."""
@@ -47,7 +47,9 @@ class Check:
 
 def _version_of(command: list[str]) -> str:
     try:
-        proc = subprocess.run(command, check=False, capture_output=True, text=True, timeout=15, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            command, check=False, capture_output=True, text=True, timeout=15, stdin=subprocess.DEVNULL
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"does not run ({type(exc).__name__})"
     lines = (proc.stdout or proc.stderr).strip().splitlines()
@@ -58,8 +60,13 @@ def check_python() -> Check:
     """The Python running boardkit is new enough."""
     version = ".".join(map(str, sys.version_info[:3]))
     ok = sys.version_info[:2] >= MIN_PYTHON
-    return Check("python", ok, f"{version} ({sys.executable})", "boardkit itself",
-                 "" if ok else "install Python 3.11 or newer, then `pipx reinstall boardkit`")
+    return Check(
+        "python",
+        ok,
+        f"{version} ({sys.executable})",
+        "boardkit itself",
+        "" if ok else "install Python 3.11 or newer, then `pipx reinstall boardkit`",
+    )
 
 
 def check_node() -> Check:
@@ -70,8 +77,7 @@ def check_node() -> Check:
     version = _version_of([node, "--version"])
     match = re.match(r"v?(\d+)", version)
     ok = match is not None and int(match.group(1)) >= MIN_NODE
-    return Check("node", ok, f"{version} ({node})", "the wasm virtual board",
-                 "" if ok else wasm_runtime.NODE_HINT)
+    return Check("node", ok, f"{version} ({node})", "the wasm virtual board", "" if ok else wasm_runtime.NODE_HINT)
 
 
 def check_npm() -> Check:
@@ -87,22 +93,33 @@ def check_wasm_runtime() -> Check:
     runtime = wasm_runtime.find()
     wanted = wasm_runtime.pinned_version()
     if runtime is None:
-        return Check("wasm runtime", False, f"{wanted} not installed yet (installed on first use)",
-                     "the wasm virtual board, `test -t wasm`/`browser`", "boardkit doctor --install",
-                     installable=True)
+        return Check(
+            "wasm runtime",
+            False,
+            f"{wanted} not installed yet (installed on first use)",
+            "the wasm virtual board, `test -t wasm`/`browser`",
+            "boardkit doctor --install",
+            installable=True,
+        )
     where = "firmware/wasm (make setup)" if runtime.source == "checkout" else str(runtime.package.parents[2])
     ok = runtime.version == wanted
-    return Check("wasm runtime", ok, f"{runtime.version} in {where}",
-                 "the wasm virtual board, `test -t wasm`/`browser`",
-                 "" if ok else "boardkit doctor --install", installable=not ok)
+    return Check(
+        "wasm runtime",
+        ok,
+        f"{runtime.version} in {where}",
+        "the wasm virtual board, `test -t wasm`/`browser`",
+        "" if ok else "boardkit doctor --install",
+        installable=not ok,
+    )
 
 
 def _system(package: system_packages.SystemPackage, name: str) -> Check:
     if package.present():
         found = shutil.which(package.command) if package.command else package.file
         return Check(name, True, str(found), package.provides)
-    return Check(name, False, f"{package.name} is not installed", package.provides,
-                 system_packages.apt_command([package.name]))
+    return Check(
+        name, False, f"{package.name} is not installed", package.provides, system_packages.apt_command([package.name])
+    )
 
 
 def check_qemu() -> Check:
@@ -121,8 +138,13 @@ def check_chromium() -> Check:
     needed = "the `browser` conformance target"
     if found:
         return Check("chromium", True, found, needed)
-    return Check("chromium", False, "not found (nor $BOARDKIT_CHROMIUM)", needed,
-                 system_packages.apt_command([system_packages.CHROMIUM.name]))
+    return Check(
+        "chromium",
+        False,
+        "not found (nor $BOARDKIT_CHROMIUM)",
+        needed,
+        system_packages.apt_command([system_packages.CHROMIUM.name]),
+    )
 
 
 def check_playwright() -> Check:
@@ -130,8 +152,7 @@ def check_playwright() -> Check:
     needed = "the `browser` conformance target"
     spec = importlib.util.find_spec("playwright")
     if spec is None:
-        return Check("playwright", False, "not installed (boardkit[browser])", needed,
-                     PIPX_OR_PIP.format("playwright"))
+        return Check("playwright", False, "not installed (boardkit[browser])", needed, PIPX_OR_PIP.format("playwright"))
     from importlib import metadata
 
     try:

@@ -21,8 +21,15 @@ from boardkit.sync import LocalFile, SyncPlan, SyncProgress, SyncResult, apply_p
 
 LABEL = "CIRCUITPY"
 # What the board or the computer's OS keeps on the drive: never deleted by --delete.
-SYSTEM_NAMES = {"boot_out.txt", ".Trashes", ".fseventsd", ".metadata_never_index",
-                "System Volume Information", ".Spotlight-V100", "sd"}
+SYSTEM_NAMES = {
+    "boot_out.txt",
+    ".Trashes",
+    ".fseventsd",
+    ".metadata_never_index",
+    "System Volume Information",
+    ".Spotlight-V100",
+    "sd",
+}
 
 
 def find_circuitpy(mounts_file: str | None = None) -> list[Path]:
@@ -36,12 +43,15 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def plan_drive(files: list[LocalFile], drive: Path, delete: bool = False,
-               protected: Callable[[str, bool], bool] | None = None) -> SyncPlan:
+def plan_drive(
+    files: list[LocalFile], drive: Path, delete: bool = False, protected: Callable[[str, bool], bool] | None = None
+) -> SyncPlan:
     """The same plan as for a board, against a folder (the mounted drive)."""
     if not drive.is_dir():
-        raise SyncError(f"{drive} is not a mounted drive or folder",
-                        hint="plug the board in and check its CIRCUITPY drive is mounted")
+        raise SyncError(
+            f"{drive} is not a mounted drive or folder",
+            hint="plug the board in and check its CIRCUITPY drive is mounted",
+        )
     plan = SyncPlan()
     wanted = set()
     for f in files:
@@ -72,8 +82,10 @@ def plan_drive(files: list[LocalFile], drive: Path, delete: bool = False,
     needed = plan.bytes_to_send
     free = _free_space(drive)
     if free is not None and needed > free:
-        raise SyncError(f"the files need {needed} bytes but {drive} has {free} bytes free",
-                        hint="remove files from the drive, or sync fewer files")
+        raise SyncError(
+            f"the files need {needed} bytes but {drive} has {free} bytes free",
+            hint="remove files from the drive, or sync fewer files",
+        )
     return plan
 
 

@@ -34,7 +34,7 @@ def find_drives(label: str, mounts_file: str | os.PathLike[str] | None = None) -
     if mounts_file is None and sys.platform == "darwin":  # pragma: no cover - macOS only
         return sorted(p for p in Path("/Volumes").glob(label + "*") if p.is_dir())
     for point, _options in mounts(mounts_file or "/proc/mounts"):
-        tail = point.name[len(label):]
+        tail = point.name[len(label) :]
         if point.name.startswith(label) and (tail == "" or tail.isdigit()):
             found.append(point)
     return sorted(set(found))
@@ -49,7 +49,8 @@ def _windows_drives(label: str) -> list[Path]:  # pragma: no cover - Windows onl
     for letter in string.ascii_uppercase:
         root = f"{letter}:\\"
         if getattr(ctypes, "windll").kernel32.GetVolumeInformationW(  # noqa: B009 - Windows only
-            root, buffer, 64, None, None, None, None, 0):
+            root, buffer, 64, None, None, None, None, 0
+        ):
             if buffer.value == label:
                 found.append(Path(root))
     return found

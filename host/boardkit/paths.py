@@ -32,6 +32,7 @@ WASM_PACKAGE = "@micropython/micropython-webassembly-pyscript"
 
 # ---------------------------------------------------------------- shipped with the package
 
+
 def package_dir() -> Path:
     """The installed boardkit package as a folder on disk.
 
@@ -40,17 +41,20 @@ def package_dir() -> Path:
     """
     root = resources.files("boardkit")
     if not isinstance(root, Path):
-        raise BoardkitError("boardkit is installed in a zip archive; its data files need a folder",
-                            hint="install it with pip or pipx (not as a zipapp)")
+        raise BoardkitError(
+            "boardkit is installed in a zip archive; its data files need a folder",
+            hint="install it with pip or pipx (not as a zipapp)",
+        )
     return root
 
 
 def _shipped(*parts: str) -> Path:
     path = package_dir().joinpath("data", *parts)
     if not path.exists():
-        raise BoardkitError(f"boardkit's package is missing data/{'/'.join(parts)}",
-                            hint="reinstall boardkit (pipx reinstall boardkit); in a checkout, "
-                                 "`git checkout host/boardkit/data`")
+        raise BoardkitError(
+            f"boardkit's package is missing data/{'/'.join(parts)}",
+            hint="reinstall boardkit (pipx reinstall boardkit); in a checkout, `git checkout host/boardkit/data`",
+        )
     return path
 
 
@@ -110,6 +114,7 @@ def firmware_dir() -> Path:
 
 # ---------------------------------------------------------------- the user's folders
 
+
 def _user_dir(env: str, kind: str, create: bool = True) -> Path:
     override = os.environ.get(env)
     if override:
@@ -150,6 +155,7 @@ def data_dir(create: bool = True) -> Path:
 
 # ---------------------------------------------------------------- developer actions
 
+
 def checkout_root() -> Path | None:
     """The boardkit source checkout this package runs from, or None when installed.
 
@@ -171,6 +177,8 @@ def repo_root() -> Path:
     """The checkout (see checkout_root); InvalidInput when boardkit is installed, not checked out."""
     root = checkout_root()
     if root is None:
-        raise InvalidInput("this needs a boardkit checkout (it writes files of the source tree)",
-                           hint="git clone the boardkit repository and run it there")
+        raise InvalidInput(
+            "this needs a boardkit checkout (it writes files of the source tree)",
+            hint="git clone the boardkit repository and run it there",
+        )
     return root

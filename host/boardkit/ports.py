@@ -11,26 +11,26 @@ from boardkit.errors import InvalidInput, PortNotFound
 # USB vendor ids of boards and of the USB-serial bridges boards use; anything else
 # on a USB port is still listed, but only these count when picking "the" board.
 BOARD_VIDS = {
-    0x2E8A: "Raspberry Pi",      # RP2040 / RP2350 (Pico)
+    0x2E8A: "Raspberry Pi",  # RP2040 / RP2350 (Pico)
     0x0D28: "ARM mbed DAPLink",  # BBC micro:bit
-    0x303A: "Espressif",         # ESP32-S2/S3/C3 native USB
+    0x303A: "Espressif",  # ESP32-S2/S3/C3 native USB
     0x10C4: "Silicon Labs CP210x",
     0x1A86: "QinHeng CH340/CH9102",
     0x0403: "FTDI",
-    0x239A: "Adafruit",          # CircuitPython boards
-    0xF055: "MicroPython",       # pyboard and MicroPython's own USB id
+    0x239A: "Adafruit",  # CircuitPython boards
+    0xF055: "MicroPython",  # pyboard and MicroPython's own USB id
     0x2886: "Seeed",
 }
 
 
 @dataclass
 class PortInfo:
-    port: str                  # what -p takes
-    kind: str                  # "serial" | "virtual"
+    port: str  # what -p takes
+    kind: str  # "serial" | "virtual"
     description: str
     vid_pid: str = ""
     serial_number: str = ""
-    location: str = ""         # USB path, for adapters without serial numbers
+    location: str = ""  # USB path, for adapters without serial numbers
     virtual_name: str = ""
 
     def to_dict(self) -> dict[str, object]:
@@ -57,9 +57,12 @@ def serial_ports(include_all: bool = False) -> list[PortInfo]:
 def virtual_ports() -> list[PortInfo]:
     from boardkit import virtual
 
-    return [PortInfo(b.port, "virtual", f"virtual {b.kind} board" + (f" at {b.baud} baud" if b.baud else ""),
-                     virtual_name=b.name)
-            for b in virtual.list_boards()]
+    return [
+        PortInfo(
+            b.port, "virtual", f"virtual {b.kind} board" + (f" at {b.baud} baud" if b.baud else ""), virtual_name=b.name
+        )
+        for b in virtual.list_boards()
+    ]
 
 
 def all_ports(include_all: bool = False) -> list[PortInfo]:
@@ -78,17 +81,20 @@ def resolve(port: str | None) -> str:
             return board.port
         if sys.platform == "win32" or os.path.exists(port):
             return port
-        raise PortNotFound(f"no port or virtual board named {port!r}",
-                           hint="run `boardkit devices` to see the boards present")
+        raise PortNotFound(
+            f"no port or virtual board named {port!r}", hint="run `boardkit devices` to see the boards present"
+        )
     candidates = all_ports()
     if len(candidates) == 1:
         return candidates[0].port
     if not candidates:
-        raise InvalidInput("no board found",
-                         hint="plug one in and give -p PORT, or start a virtual board: boardkit virtual start wasm")
+        raise InvalidInput(
+            "no board found", hint="plug one in and give -p PORT, or start a virtual board: boardkit virtual start wasm"
+        )
     listing = ", ".join(c.virtual_name or c.port for c in candidates)
-    raise InvalidInput(f"{len(candidates)} boards present ({listing})",
-                     hint="choose one with -p PORT (see `boardkit devices`)")
+    raise InvalidInput(
+        f"{len(candidates)} boards present ({listing})", hint="choose one with -p PORT (see `boardkit devices`)"
+    )
 
 
 def _is_path_or_url(port: str) -> bool:

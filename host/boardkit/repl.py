@@ -17,8 +17,8 @@ Every wait has a deadline; nothing here blocks forever.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from boardkit.errors import BoardHung, CodeLost, InvalidInput, LinkTimeout, NoMicroPython, ReplError
@@ -54,11 +54,11 @@ class RawRepl:
 
     def __init__(self, link: Link, timeout: float = 10.0, answer_timeout: float = 3.0) -> None:
         self.link = link
-        self.timeout = timeout                # for replies that may take a while
+        self.timeout = timeout  # for replies that may take a while
         self.answer_timeout = answer_timeout  # for "is anyone there?" waits
         self.in_raw = False
-        self.raw_paste: bool | None = None    # unknown until first tried
-        self.interrupted_program = False     # set when entering raw had to stop a program
+        self.raw_paste: bool | None = None  # unknown until first tried
+        self.interrupted_program = False  # set when entering raw had to stop a program
         self._buf = bytearray()
 
     # -- reading -------------------------------------------------------------------
@@ -73,8 +73,9 @@ class RawRepl:
             return True
         return False
 
-    def read_until(self, marker: bytes, timeout: float, on_data: OutputCallback | None = None,
-                   what: str = "the board") -> bytes:
+    def read_until(
+        self, marker: bytes, timeout: float, on_data: OutputCallback | None = None, what: str = "the board"
+    ) -> bytes:
         """Read up to and including `marker`; return what came before it.
 
         With on_data, bytes are handed over as they arrive (minus the marker).
@@ -99,8 +100,10 @@ class RawRepl:
                 scanned = len(self._buf)
             if not self._fill(deadline):
                 if time.monotonic() >= deadline:
-                    raise LinkTimeout(f"timed out after {timeout:g} s waiting for {what}",
-                                      hint="the board may be busy or stuck; try `boardkit reset --hard`")
+                    raise LinkTimeout(
+                        f"timed out after {timeout:g} s waiting for {what}",
+                        hint="the board may be busy or stuck; try `boardkit reset --hard`",
+                    )
 
     def read_exact(self, n: int, timeout: float, what: str = "the board") -> bytes:
         deadline = time.monotonic() + timeout
@@ -150,13 +153,14 @@ class RawRepl:
             raise BoardHung(
                 f"no answer from {url}: the board ignores Ctrl-C (stuck in a long C call?) "
                 f"or is not running MicroPython",
-                hint="try `boardkit reset --hard`; if that does not help, check the port and baud rate")
+                hint="try `boardkit reset --hard`; if that does not help, check the port and baud rate",
+            )
         if _looks_like_micropython(seen):
-            raise BoardHung(f"{url} answered but would not enter the raw REPL",
-                            hint="try `boardkit reset --hard`")
+            raise BoardHung(f"{url} answered but would not enter the raw REPL", hint="try `boardkit reset --hard`")
         raise NoMicroPython(
             f"{url} sent {len(seen)} bytes that are not a MicroPython REPL ({_preview(seen)})",
-            hint="check it is a MicroPython/CircuitPython board and the baud rate (default 115200)")
+            hint="check it is a MicroPython/CircuitPython board and the baud rate (default 115200)",
+        )
 
     def exit(self) -> None:
         """Back to the friendly REPL (Ctrl-B)."""
@@ -166,8 +170,9 @@ class RawRepl:
 
     # -- running code ------------------------------------------------------------------
 
-    def exec(self, code: str | bytes, on_stdout: OutputCallback | None = None,
-             timeout: float | None = None) -> ExecResult:
+    def exec(
+        self, code: str | bytes, on_stdout: OutputCallback | None = None, timeout: float | None = None
+    ) -> ExecResult:
         """Run code on the board; stream stdout through on_stdout; return both streams.
 
         timeout bounds the whole run (None: wait as long as the program runs).
@@ -208,11 +213,14 @@ class RawRepl:
         control = next((i for i, b in enumerate(code) if 1 <= b <= 4), None)
         if control is not None:
             line = code.count(b"\n", 0, control) + 1
-            raise InvalidInput(f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
-                               "board's raw REPL takes as a command", hint="write it as an escape, e.g. '\\x02'")
+            raise InvalidInput(
+                f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
+                "board's raw REPL takes as a command",
+                hint="write it as an escape, e.g. '\\x02'",
+            )
         for attempt in (1, 2):
             for start in range(0, len(code), PLAIN_RAW_SLICE):
-                self.link.write(code[start:start + PLAIN_RAW_SLICE])
+                self.link.write(code[start : start + PLAIN_RAW_SLICE])
                 if start + PLAIN_RAW_SLICE < len(code):
                     time.sleep(PLAIN_RAW_PAUSE)
             self.link.write(CTRL_D)
@@ -223,15 +231,15 @@ class RawRepl:
                 self.in_raw = False
                 if attempt == 2:
                     self.link.write(CTRL_C)
-                    raise CodeLost("the board did not acknowledge the code: bytes were lost on the way",
-                                   hint="try again; if it keeps happening, lower the load on the board "
-                                        "or the link") from None
+                    raise CodeLost(
+                        "the board did not acknowledge the code: bytes were lost on the way",
+                        hint="try again; if it keeps happening, lower the load on the board or the link",
+                    ) from None
                 self.drain()
                 self.enter()
         if ok != b"OK":
             rest = self.drain()
-            raise ReplError(f"the board refused the code (it said {_preview(ok + rest)})",
-                            hint="try `boardkit reset`")
+            raise ReplError(f"the board refused the code (it said {_preview(ok + rest)})", hint="try `boardkit reset`")
 
     def _send_raw_paste(self, code: bytes) -> None:
         window = int.from_bytes(self.read_exact(2, self.timeout, what="the raw-paste window"), "little")
@@ -248,9 +256,10 @@ class RawRepl:
                     self.link.write(CTRL_D)
                     return
                 else:
-                    raise ReplError(f"unexpected byte {control!r} in raw-paste flow control",
-                                    hint="try `boardkit reset`")
-            chunk = code[sent:sent + credit]
+                    raise ReplError(
+                        f"unexpected byte {control!r} in raw-paste flow control", hint="try `boardkit reset`"
+                    )
+            chunk = code[sent : sent + credit]
             self.link.write(chunk)
             sent += len(chunk)
             credit -= len(chunk)
@@ -259,14 +268,16 @@ class RawRepl:
         self.read_until(CTRL_D, self.timeout, what="the board to acknowledge the code")
 
     def _follow(self, on_stdout: OutputCallback | None, timeout: float | None) -> ExecResult:
-        limit = timeout if timeout is not None else 10 ** 9
+        limit = timeout if timeout is not None else 10**9
         started = time.monotonic()
         try:
             stdout = self.read_until(CTRL_D, limit, on_data=on_stdout, what="the program to finish")
         except LinkTimeout:
             self.stop_program()
-            raise LinkTimeout(f"the program was still running after {limit:g} s; stopped it",
-                              hint="raise --timeout if it needs longer") from None
+            raise LinkTimeout(
+                f"the program was still running after {limit:g} s; stopped it",
+                hint="raise --timeout if it needs longer",
+            ) from None
         except KeyboardInterrupt:
             self.stop_program()
             raise
@@ -284,8 +295,10 @@ class RawRepl:
             self.read_until(b">", self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
             self.in_raw = False
-            raise BoardHung("the board did not respond to Ctrl-C: it is stuck (a C call that never returns?)",
-                            hint="run `boardkit reset --hard`") from None
+            raise BoardHung(
+                "the board did not respond to Ctrl-C: it is stuck (a C call that never returns?)",
+                hint="run `boardkit reset --hard`",
+            ) from None
 
     def interrupt(self) -> None:
         """Send Ctrl-C (friendly or raw REPL)."""

@@ -42,7 +42,6 @@ def hard_reset(port: str | None, credentials: CredentialsProvider | None = None)
                 return "pulsed RTS"
             except OSError:
                 pass  # a port without modem lines (a pty, some adapters)
-        raise BoardkitError("this board cannot be reset from here",
-                            hint="press its reset button or unplug it")
+        raise BoardkitError("this board cannot be reset from here", hint="press its reset button or unplug it")
     finally:
         link.close()

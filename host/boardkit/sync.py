@@ -21,8 +21,16 @@ from boardkit.device import TMP_SUFFIX, Device, FileEntry, listing_hash
 from boardkit.errors import InvalidInput, RemoteFileError, SyncError, UnsupportedOnBoard
 
 IGNORE_FILE = ".boardkitignore"
-DEFAULT_IGNORES = [".git/", "__pycache__/", "*.pyc", ".DS_Store", IGNORE_FILE, "*" + TMP_SUFFIX,
-                   ".venv/", "node_modules/"]
+DEFAULT_IGNORES = [
+    ".git/",
+    "__pycache__/",
+    "*.pyc",
+    ".DS_Store",
+    IGNORE_FILE,
+    "*" + TMP_SUFFIX,
+    ".venv/",
+    "node_modules/",
+]
 
 # (files done, files total, bytes done, bytes total)
 SyncProgress = Callable[[int, int, int, int], None]
@@ -30,18 +38,18 @@ SyncProgress = Callable[[int, int, int, int], None]
 
 @dataclass
 class LocalFile:
-    rel: str            # POSIX-style path relative to the synced folder
+    rel: str  # POSIX-style path relative to the synced folder
     path: Path
     size: int
 
 
 @dataclass
 class SyncPlan:
-    send: list[tuple[LocalFile, str]] = field(default_factory=list)   # (local, board path)
-    skip: list[str] = field(default_factory=list)                      # board paths already equal
+    send: list[tuple[LocalFile, str]] = field(default_factory=list)  # (local, board path)
+    skip: list[str] = field(default_factory=list)  # board paths already equal
     make_dirs: list[str] = field(default_factory=list)
-    delete: list[tuple[str, bool]] = field(default_factory=list)       # (board path, is folder)
-    stale: list[str] = field(default_factory=list)                     # temporaries of a cut transfer
+    delete: list[tuple[str, bool]] = field(default_factory=list)  # (board path, is folder)
+    stale: list[str] = field(default_factory=list)  # temporaries of a cut transfer
 
     @property
     def bytes_to_send(self) -> int:
@@ -65,11 +73,17 @@ class SyncResult:
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
-        return {"sent": self.sent, "skipped": self.skipped, "deleted": self.deleted,
-                "bytes": self.bytes, "seconds": round(self.seconds, 3)}
+        return {
+            "sent": self.sent,
+            "skipped": self.skipped,
+            "deleted": self.deleted,
+            "bytes": self.bytes,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 # -- local side ------------------------------------------------------------------------
+
 
 def ignore_matcher(root: Path, excludes: Sequence[str] = ()) -> Callable[[str, bool], bool]:
     """A predicate (relative path, is folder) -> ignored, from .boardkitignore + defaults."""
@@ -88,8 +102,9 @@ def ignore_matcher(root: Path, excludes: Sequence[str] = ()) -> Callable[[str, b
         try:
             pathspec.GitIgnoreSpec.from_lines([line]).match_file("x")
         except (ValueError, re.error):
-            raise InvalidInput(f"{where}: not a valid pattern: {line!r}",
-                               hint="patterns use gitignore syntax") from None
+            raise InvalidInput(
+                f"{where}: not a valid pattern: {line!r}", hint="patterns use gitignore syntax"
+            ) from None
     spec = pathspec.GitIgnoreSpec.from_lines([line for _, line in sourced])
 
     def ignored(rel: str, is_dir: bool) -> bool:
@@ -117,8 +132,10 @@ def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync"
     for name in names:
         path = Path(name)
         if not path.is_file():
-            raise InvalidInput(f"no such file: {name}" if not path.exists() else f"{name} is a folder",
-                               hint=f"push sends files; use `{sync_command} FOLDER` for a folder")
+            raise InvalidInput(
+                f"no such file: {name}" if not path.exists() else f"{name} is a folder",
+                hint=f"push sends files; use `{sync_command} FOLDER` for a folder",
+            )
         files.append(LocalFile(path.name, path, path.stat().st_size))
     return files
 
@@ -134,8 +151,9 @@ def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
     for folder, dirs, files in os.walk(root, followlinks=False):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
-        dirs[:] = sorted(d for d in dirs if not ignored(prefix + d, True)
-                         and not os.path.islink(os.path.join(folder, d)))
+        dirs[:] = sorted(
+            d for d in dirs if not ignored(prefix + d, True) and not os.path.islink(os.path.join(folder, d))
+        )
         for name in sorted(files):
             rel = prefix + name
             path = Path(folder, name)
@@ -146,8 +164,10 @@ def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
             try:
                 rel.encode("utf-8")
             except UnicodeEncodeError:
-                raise SyncError(f"{path!r}: the name is not valid UTF-8, which boards cannot store",
-                                hint=f"rename it, or add it to {IGNORE_FILE}") from None
+                raise SyncError(
+                    f"{path!r}: the name is not valid UTF-8, which boards cannot store",
+                    hint=f"rename it, or add it to {IGNORE_FILE}",
+                ) from None
             found.append(LocalFile(rel, path, path.stat().st_size))
     return found
 
@@ -168,8 +188,14 @@ def _board_join(folder: str, rel: str) -> str:
 
 # -- push ------------------------------------------------------------------------------
 
-def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", delete: bool = False,
-              protected: Callable[[str, bool], bool] | None = None) -> SyncPlan:
+
+def plan_push(
+    device: Device,
+    files: list[LocalFile],
+    remote_dir: str = "/",
+    delete: bool = False,
+    protected: Callable[[str, bool], bool] | None = None,
+) -> SyncPlan:
     """What to send, skip, create and (with delete) remove so the board matches `files`."""
     caps = device.caps
     remote_dir = device.board_path(remote_dir)
@@ -177,9 +203,9 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
         nested = [f.rel for f in files if "/" in f.rel]
         if nested or remote_dir not in ("/", ""):
             raise UnsupportedOnBoard(
-                f"{device.caps.machine} has a flat filesystem: cannot store "
-                f"{nested[0] if nested else remote_dir!r}",
-                hint=f"keep the project flat for this board, or list sub-folders in {IGNORE_FILE}")
+                f"{device.caps.machine} has a flat filesystem: cannot store {nested[0] if nested else remote_dir!r}",
+                hint=f"keep the project flat for this board, or list sub-folders in {IGNORE_FILE}",
+            )
     found, listed = device.listing(remote_dir)
     remote = {e.path: e for e in listed}
     plan = SyncPlan()
@@ -216,7 +242,7 @@ def plan_push(device: Device, files: list[LocalFile], remote_dir: str = "/", del
                 continue  # already planned above
             if (is_dir and path in wanted_dirs) or (not is_dir and path in wanted_files):
                 continue
-            rel = path[len(base) + 1:] if base and path.startswith(base + "/") else path.lstrip("/")
+            rel = path[len(base) + 1 :] if base and path.startswith(base + "/") else path.lstrip("/")
             if protected and protected(rel, is_dir):
                 continue  # ignored locally: leave the board's copy alone
             if is_dir and any(w.startswith(path + "/") for w in wanted_files):
@@ -236,8 +262,10 @@ def _check_space(device: Device, plan: SyncPlan, remote: dict[str, FileEntry]) -
     largest = max(f.size for f, _ in plan.send)  # the temporary copy of the biggest file
     needed = plan.bytes_to_send - freed + largest
     if needed > space[0]:
-        raise SyncError(f"the files need {needed} bytes but the board has {space[0]} bytes free",
-                        hint="remove files on the board, or sync fewer files")
+        raise SyncError(
+            f"the files need {needed} bytes but the board has {space[0]} bytes free",
+            hint="remove files on the board, or sync fewer files",
+        )
 
 
 class PlanWriter(Protocol):
@@ -303,24 +331,34 @@ def apply_push(device: Device, plan: SyncPlan, progress: SyncProgress | None = N
 
 # -- pull ------------------------------------------------------------------------------
 
+
 def safe_local_path(root: Path, remote_dir: str, board_path: str) -> Path:
     """Where a board file lands under root; refuses names that would escape it."""
     base = remote_dir.rstrip("/")
-    rel = board_path[len(base) + 1:] if base and board_path.startswith(base + "/") else board_path.lstrip("/")
+    rel = board_path[len(base) + 1 :] if base and board_path.startswith(base + "/") else board_path.lstrip("/")
     parts = PurePosixPath(rel).parts
-    if not parts or any(p in ("..", ".", "") or "\\" in p or "\x00" in p or ":" in p for p in parts) \
-            or PurePosixPath(rel).is_absolute():
-        raise SyncError(f"the board reported a file name that would land outside {root}: {board_path!r}",
-                        hint="nothing was written for it; rename the file on the board")
+    if (
+        not parts
+        or any(p in ("..", ".", "") or "\\" in p or "\x00" in p or ":" in p for p in parts)
+        or PurePosixPath(rel).is_absolute()
+    ):
+        raise SyncError(
+            f"the board reported a file name that would land outside {root}: {board_path!r}",
+            hint="nothing was written for it; rename the file on the board",
+        )
     target = (root / Path(*parts)).resolve()
     if not _inside(target, root.resolve()):
-        raise SyncError(f"the board file {board_path!r} would land outside {root}",
-                        hint="nothing was written for it")
+        raise SyncError(f"the board file {board_path!r} would land outside {root}", hint="nothing was written for it")
     return target
 
 
-def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable[[str], bool] | None = None,
-              on_refused: Callable[[str], None] | None = None) -> tuple[list[tuple[FileEntry, Path]], list[str]]:
+def plan_pull(
+    device: Device,
+    remote_dir: str,
+    root: Path,
+    leave_alone: Callable[[str], bool] | None = None,
+    on_refused: Callable[[str], None] | None = None,
+) -> tuple[list[tuple[FileEntry, Path]], list[str]]:
     """[(board entry, local path)] to fetch, and the board paths already equal locally.
 
     leave_alone(board path): files not to fetch. A board name that would land outside root
@@ -341,15 +379,20 @@ def plan_pull(device: Device, remote_dir: str, root: Path, leave_alone: Callable
                 raise
             on_refused(e.path)
             continue
-        if target.is_file() and target.stat().st_size == e.size \
-                and listing_hash(target.read_bytes(), device.caps.sha256) == e.hash:
+        if (
+            target.is_file()
+            and target.stat().st_size == e.size
+            and listing_hash(target.read_bytes(), device.caps.sha256) == e.hash
+        ):
             same.append(e.path)
         else:
             fetch.append((e, target))
     return fetch, same
 
 
-def apply_pull(device: Device, fetch: list[tuple[FileEntry, Path]], same: list[str], progress: SyncProgress | None = None) -> SyncResult:
+def apply_pull(
+    device: Device, fetch: list[tuple[FileEntry, Path]], same: list[str], progress: SyncProgress | None = None
+) -> SyncResult:
     started = time.monotonic()
     result = SyncResult(skipped=len(same))
     total = sum(e.size for e, _ in fetch)
@@ -357,8 +400,7 @@ def apply_pull(device: Device, fetch: list[tuple[FileEntry, Path]], same: list[s
     for index, (entry, target) in enumerate(fetch):
         data = device.read_file(entry.path)
         if listing_hash(data, device.caps.sha256) != entry.hash:
-            raise SyncError(f"{entry.path} changed on the board while it was read",
-                            hint="run the sync again")
+            raise SyncError(f"{entry.path} changed on the board while it was read", hint="run the sync again")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
         tmp.write_bytes(data)

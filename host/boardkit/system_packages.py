@@ -21,9 +21,9 @@ class SystemPackage:
     """One Debian package, and the file or command that shows it is installed."""
 
     name: str
-    provides: str       # what boardkit uses it for, in words
-    command: str = ""   # an executable on PATH that it installs, or ""
-    file: str = ""      # a file it installs, or ""
+    provides: str  # what boardkit uses it for, in words
+    command: str = ""  # an executable on PATH that it installs, or ""
+    file: str = ""  # a file it installs, or ""
 
     def present(self) -> bool:
         """True when what boardkit needs from this package is on this computer."""
@@ -33,8 +33,9 @@ class SystemPackage:
 
 
 QEMU = SystemPackage("qemu-system-arm", "the virtual micro:bit (the emulator)", command="qemu-system-arm")
-MICROBIT = SystemPackage("firmware-microbit-micropython", "the virtual micro:bit (its firmware)",
-                         file=str(MICROBIT_FIRMWARE))
+MICROBIT = SystemPackage(
+    "firmware-microbit-micropython", "the virtual micro:bit (its firmware)", file=str(MICROBIT_FIRMWARE)
+)
 CHROMIUM = SystemPackage("chromium", "the `browser` conformance target", command="chromium")
 
 # What each feature needs, so one error names every missing package at once.
@@ -60,5 +61,4 @@ def require(packages: tuple[SystemPackage, ...], what: str) -> None:
     absent = missing(packages)
     if absent:
         names = [package.name for package in absent]
-        raise MissingDependency(f"{what} needs {' and '.join(names)}, not installed",
-                                hint=f"run: {apt_command(names)}")
+        raise MissingDependency(f"{what} needs {' and '.join(names)}, not installed", hint=f"run: {apt_command(names)}")

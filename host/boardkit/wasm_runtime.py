@@ -36,7 +36,7 @@ from boardkit.errors import MissingDependency
 RuntimeProgress = Callable[[str], None]
 
 _log = logging.getLogger(__name__)
-NPM_TIMEOUT = 300.0   # seconds: a slow mirror is fine, a hung npm is not
+NPM_TIMEOUT = 300.0  # seconds: a slow mirror is fine, a hung npm is not
 NODE_HINT = "install Node.js 20 or newer, with npm (https://nodejs.org/en/download)"
 
 
@@ -46,7 +46,7 @@ class WasmRuntime:
 
     package: Path
     version: str
-    source: str        # "checkout" (firmware/wasm/node_modules) or "data" (installed by boardkit)
+    source: str  # "checkout" (firmware/wasm/node_modules) or "data" (installed by boardkit)
 
     @property
     def module(self) -> Path:
@@ -79,8 +79,11 @@ def _installed(root: Path, source: str) -> WasmRuntime | None:
 def find() -> WasmRuntime | None:
     """The runtime to use if one is installed: the checkout's (make setup), else boardkit's own;
     one of the pinned version first."""
-    found = [runtime for runtime in (_installed(paths.wasm_dir(), "checkout"), _installed(install_dir(), "data"))
-             if runtime is not None]
+    found = [
+        runtime
+        for runtime in (_installed(paths.wasm_dir(), "checkout"), _installed(install_dir(), "data"))
+        if runtime is not None
+    ]
     pinned = pinned_version() if found else ""
     return next((runtime for runtime in found if runtime.version == pinned), found[0] if found else None)
 
@@ -89,8 +92,9 @@ def node_path() -> str:
     """The node executable; MissingDependency naming what to install when there is none."""
     node = shutil.which("node")
     if not node:
-        raise MissingDependency("node is not installed (the wasm board and the runtime need Node.js 20+)",
-                                hint=NODE_HINT)
+        raise MissingDependency(
+            "node is not installed (the wasm board and the runtime need Node.js 20+)", hint=NODE_HINT
+        )
     return node
 
 
@@ -118,9 +122,10 @@ def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
     node_path()
     npm = shutil.which("npm")
     if not npm:
-        raise MissingDependency("npm is not installed (it installs the MicroPython WebAssembly runtime)",
-                                hint=NODE_HINT)
-    paths.data_dir()   # made, or InvalidInput when BOARDKIT_DATA names a file
+        raise MissingDependency(
+            "npm is not installed (it installs the MicroPython WebAssembly runtime)", hint=NODE_HINT
+        )
+    paths.data_dir()  # made, or InvalidInput when BOARDKIT_DATA names a file
     target = install_dir()
     target.parent.mkdir(parents=True, exist_ok=True)
     with _install_lock(target.parent / ".install.lock"):
@@ -141,8 +146,10 @@ def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
             shutil.rmtree(work, ignore_errors=True)
     runtime = _installed(target, "data")
     if runtime is None:
-        raise MissingDependency(f"npm ci finished but {paths.WASM_PACKAGE} is not in {target}",
-                                hint="run `boardkit doctor --install` again; check npm's registry settings")
+        raise MissingDependency(
+            f"npm ci finished but {paths.WASM_PACKAGE} is not in {target}",
+            hint="run `boardkit doctor --install` again; check npm's registry settings",
+        )
     report(f"installed the MicroPython WebAssembly runtime {runtime.version} in {time.monotonic() - started:.1f} s")
     return runtime
 
@@ -150,15 +157,26 @@ def install(progress: RuntimeProgress | None = None) -> WasmRuntime:
 def _npm_ci(npm: str, folder: Path) -> None:
     command = [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--ignore-scripts"]
     try:
-        proc = subprocess.run(command, check=False, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, timeout=NPM_TIMEOUT)
+        proc = subprocess.run(
+            command,
+            check=False,
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=NPM_TIMEOUT,
+        )
     except subprocess.TimeoutExpired:
-        raise MissingDependency(f"npm ci did not finish within {NPM_TIMEOUT:g} s",
-                                hint="check the network (npm's registry), then `boardkit doctor --install`") from None
+        raise MissingDependency(
+            f"npm ci did not finish within {NPM_TIMEOUT:g} s",
+            hint="check the network (npm's registry), then `boardkit doctor --install`",
+        ) from None
     if proc.returncode != 0:
         lines = [line for line in (proc.stderr or proc.stdout).splitlines() if line.strip()]
-        raise MissingDependency(f"npm ci failed: {lines[-1] if lines else f'exit status {proc.returncode}'}",
-                                hint="check the network (npm's registry), then `boardkit doctor --install`")
+        raise MissingDependency(
+            f"npm ci failed: {lines[-1] if lines else f'exit status {proc.returncode}'}",
+            hint="check the network (npm's registry), then `boardkit doctor --install`",
+        )
 
 
 @contextlib.contextmanager

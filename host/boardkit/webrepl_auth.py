@@ -63,11 +63,15 @@ def _load_config(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise InvalidInput(f"cannot read boardkit's config file {path}: {exc.strerror or exc}",
-                         hint=f"fix its permissions, or point {ENV_CONFIG} elsewhere") from None
+        raise InvalidInput(
+            f"cannot read boardkit's config file {path}: {exc.strerror or exc}",
+            hint=f"fix its permissions, or point {ENV_CONFIG} elsewhere",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"boardkit's config file {path} is not valid TOML ({exc})",
-                         hint="fix the file (see docs/webrepl.md for the format)") from None
+        raise InvalidInput(
+            f"boardkit's config file {path} is not valid TOML ({exc})",
+            hint="fix the file (see docs/webrepl.md for the format)",
+        ) from None
 
 
 def _url_keys(url: str) -> list[str]:
@@ -105,8 +109,9 @@ def stored_password(url: str) -> str | None:
     return config_password(url)
 
 
-def password_for(url: str, password_env: str | None = None, interactive: bool | None = None,
-                 ask: Callable[[str], str] | None = None) -> str:
+def password_for(
+    url: str, password_env: str | None = None, interactive: bool | None = None, ask: Callable[[str], str] | None = None
+) -> str:
     """The password for a ws:// URL as the CLI finds it (see the module docstring).
 
     password_env: the NAME of an environment variable holding the password (--password-env).
@@ -117,8 +122,10 @@ def password_for(url: str, password_env: str | None = None, interactive: bool | 
     if password_env:
         value = os.environ.get(password_env)
         if not value:
-            raise AuthError(f"--password-env {password_env}: that environment variable is not set",
-                            hint=f"export {password_env}=... first, or drop --password-env")
+            raise AuthError(
+                f"--password-env {password_env}: that environment variable is not set",
+                hint=f"export {password_env}=... first, or drop --password-env",
+            )
         return value
     stored = stored_password(url)
     if stored is not None:
@@ -138,6 +145,7 @@ def password_for(url: str, password_env: str | None = None, interactive: bool | 
 
 def fixed_password(password: str) -> CredentialsProvider:
     """A provider that gives this password for any URL (what connect(password=...) uses)."""
+
     def provide(url: str) -> str:
         return password
 
@@ -152,8 +160,9 @@ def stored_credentials(url: str) -> str:
     return found
 
 
-def cli_credentials(password_env: str | None = None, interactive: bool | None = None,
-                    ask: Callable[[str], str] | None = None) -> CredentialsProvider:
+def cli_credentials(
+    password_env: str | None = None, interactive: bool | None = None, ask: Callable[[str], str] | None = None
+) -> CredentialsProvider:
     """The CLI's provider: --password-env VAR, the environment, the config file, then a prompt.
 
     Each URL is asked about once per process (a command opening the board twice prompts once).

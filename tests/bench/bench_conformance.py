@@ -26,13 +26,19 @@ SUITE = Path(__file__).resolve().parents[1] / "conformance"
 
 def boardkit_run(target: str, env: dict) -> dict:
     started = time.perf_counter()
-    result = subprocess.run([str(BIN / "boardkit"), "test", "-t", target, "--json"], capture_output=True,
-                            env=env, timeout=1800)
+    result = subprocess.run(
+        [str(BIN / "boardkit"), "test", "-t", target, "--json"], capture_output=True, env=env, timeout=1800
+    )
     seconds = time.perf_counter() - started
     report = json.loads(result.stdout)
     entry = report["targets"][0]
-    return {"wall_s": round(seconds, 2), "suite_s": entry["seconds"], "counts": entry["counts"],
-            "implementation": entry["description"], "exit": result.returncode}
+    return {
+        "wall_s": round(seconds, 2),
+        "suite_s": entry["seconds"],
+        "counts": entry["counts"],
+        "implementation": entry["description"],
+        "exit": result.returncode,
+    }
 
 
 def baseline(target: str, tests: list[Path], env: dict) -> dict:

@@ -55,8 +55,9 @@ def timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess
 
 def check(result: subprocess.CompletedProcess, what: str) -> None:
     if result.returncode != 0:
-        raise SystemExit(f"{what} failed ({result.returncode}):\n{result.stdout.decode()[-2000:]}\n"
-                         f"{result.stderr.decode()[-2000:]}")
+        raise SystemExit(
+            f"{what} failed ({result.returncode}):\n{result.stdout.decode()[-2000:]}\n{result.stderr.decode()[-2000:]}"
+        )
 
 
 def main() -> None:
@@ -82,28 +83,50 @@ def main() -> None:
             rosters = {}
             for n in sizes:
                 path = work / f"class{n}.toml"
-                path.write_text("".join(f'[seats.{name}]\nboard = "virtual_wasm"\nvirtual = "{name}"\n\n'
-                                        for name in names[:n]))
+                path.write_text(
+                    "".join(f'[seats.{name}]\nboard = "virtual_wasm"\nvirtual = "{name}"\n\n' for name in names[:n])
+                )
                 rosters[n] = path
             full = rosters[args.boards]
-            check(subprocess.run([*BOARDKIT, "fleet", "label", "--roster", str(full)], capture_output=True, check=False,
-                                 env=env), "fleet label")
+            check(
+                subprocess.run(
+                    [*BOARDKIT, "fleet", "label", "--roster", str(full)], capture_output=True, check=False, env=env
+                ),
+                "fleet label",
+            )
 
             def wipe():
-                check(subprocess.run([*BOARDKIT, "fleet", "exec", WIPE, "--roster", str(full)],
-                                     capture_output=True, env=env, check=False), "wipe")
+                check(
+                    subprocess.run(
+                        [*BOARDKIT, "fleet", "exec", WIPE, "--roster", str(full)],
+                        capture_output=True,
+                        env=env,
+                        check=False,
+                    ),
+                    "wipe",
+                )
 
-            results = {"boards": args.boards, "baud": args.baud, "runs": args.runs,
-                       "lesson_bytes": sum(p.stat().st_size for p in lesson.iterdir()),
-                       "start_boards_seconds": round(start_seconds, 2), "sync": {}, "flash": {}}
-            for case, command in (("sync", ["sync", str(lesson)]), ("flash", ["flash", "--kit", str(kit), "--offline"])):
+            results = {
+                "boards": args.boards,
+                "baud": args.baud,
+                "runs": args.runs,
+                "lesson_bytes": sum(p.stat().st_size for p in lesson.iterdir()),
+                "start_boards_seconds": round(start_seconds, 2),
+                "sync": {},
+                "flash": {},
+            }
+            for case, command in (
+                ("sync", ["sync", str(lesson)]),
+                ("flash", ["flash", "--kit", str(kit), "--offline"]),
+            ):
                 for n in sizes:
                     times = []
                     for _ in range(args.runs):
                         if case == "sync":
                             wipe()
-                        seconds, result = timed([*BOARDKIT, "fleet", *command, "--roster", str(rosters[n]),
-                                                 "--json"], env)
+                        seconds, result = timed(
+                            [*BOARDKIT, "fleet", *command, "--roster", str(rosters[n]), "--json"], env
+                        )
                         check(result, f"fleet {case} on {n}")
                         times.append(seconds)
                     results[case][f"fleet_{n}"] = round(statistics.median(times), 2)
@@ -112,8 +135,11 @@ def main() -> None:
                     wipe()
                 started = time.monotonic()
                 for name in names:
-                    cmd = [*BOARDKIT, "-p", name, "sync", str(lesson)] if case == "sync" else \
-                        [*BOARDKIT, "-p", name, "flash", "--kit", str(kit), "--offline"]
+                    cmd = (
+                        [*BOARDKIT, "-p", name, "sync", str(lesson)]
+                        if case == "sync"
+                        else [*BOARDKIT, "-p", name, "flash", "--kit", str(kit), "--offline"]
+                    )
                     check(subprocess.run(cmd, capture_output=True, env=env, check=False), f"{case} {name}")
                 results[case][f"one_by_one_{args.boards}"] = round(time.monotonic() - started, 2)
                 one, many = results[case]["fleet_1"], results[case][f"fleet_{args.boards}"]

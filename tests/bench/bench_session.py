@@ -34,8 +34,12 @@ def timed(cmd: list[str], env: dict) -> tuple[float, bytes]:
 
 
 def summary(samples: list[float]) -> dict:
-    return {"median_s": round(statistics.median(samples), 4), "min_s": round(min(samples), 4),
-            "max_s": round(max(samples), 4), "runs": len(samples)}
+    return {
+        "median_s": round(statistics.median(samples), 4),
+        "min_s": round(min(samples), 4),
+        "max_s": round(max(samples), 4),
+        "runs": len(samples),
+    }
 
 
 def main() -> None:

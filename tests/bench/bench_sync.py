@@ -39,8 +39,28 @@ BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 LINK_RATE_115200 = 11_520
 PASSWORD = "bench-pw"
-WORDS = ("led", "pin", "value", "sleep", "button", "display", "count", "total", "sensor", "read",
-         "write", "state", "index", "speed", "angle", "motor", "music", "radio", "pixel", "loop")
+WORDS = (
+    "led",
+    "pin",
+    "value",
+    "sleep",
+    "button",
+    "display",
+    "count",
+    "total",
+    "sensor",
+    "read",
+    "write",
+    "state",
+    "index",
+    "speed",
+    "angle",
+    "motor",
+    "music",
+    "radio",
+    "pixel",
+    "loop",
+)
 
 # The micro:bit's filesystem is flat and its os.listdir takes no argument.
 WIPE_FLAT = "import os\nfor n in os.listdir():\n if n.startswith('mod'): os.remove(n)\n"
@@ -82,18 +102,26 @@ def make_project(root: Path, files: int, total: int, flat: bool = False, seed: i
     return root
 
 
-def run(cmd: list[str], env: dict, cwd: Path | None = None, check: bool = True) -> tuple[float, subprocess.CompletedProcess]:
+def run(
+    cmd: list[str], env: dict, cwd: Path | None = None, check: bool = True
+) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
     result = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd, timeout=900)
     elapsed = time.perf_counter() - started
     if check and result.returncode != 0:
-        raise RuntimeError(f"{Path(cmd[1]).name} ... failed ({result.returncode}): {(result.stderr or result.stdout).decode()[-400:]}")
+        raise RuntimeError(
+            f"{Path(cmd[1]).name} ... failed ({result.returncode}): {(result.stderr or result.stdout).decode()[-400:]}"
+        )
     return elapsed, result
 
 
 def summary(samples: list[float]) -> dict:
-    return {"median_s": round(statistics.median(samples), 3), "min_s": round(min(samples), 3),
-            "max_s": round(max(samples), 3), "runs": len(samples)}
+    return {
+        "median_s": round(statistics.median(samples), 3),
+        "min_s": round(min(samples), 3),
+        "max_s": round(max(samples), 3),
+        "runs": len(samples),
+    }
 
 
 class Tool:
@@ -109,23 +137,33 @@ def wipe_code(remote: str) -> str:
 
 def boardkit_tool(url: str, extra: list[str]) -> Tool:
     bk = [str(BIN / "boardkit"), "-p", url, *extra]
-    return Tool("boardkit",
-                sync=lambda local, remote: [*bk, "sync", str(local), remote],
-                push=lambda path, remote: [*bk, "push", str(path), remote],
-                wipe=lambda remote: [*bk, "exec", wipe_code(remote)])
+    return Tool(
+        "boardkit",
+        sync=lambda local, remote: [*bk, "sync", str(local), remote],
+        push=lambda path, remote: [*bk, "push", str(path), remote],
+        wipe=lambda remote: [*bk, "exec", wipe_code(remote)],
+    )
 
 
 def mpremote_tool(port: str, wasi: bool) -> Tool:
     mp = [sys.executable, str(HERE / "mpremote_wasi.py")] if wasi else [str(BIN / "mpremote")]
     mp += ["connect", port]
+
     # What a user types: `mpremote cp -r * :/proj/` (cp(1) rules: an existing target folder
     # receives the sources). mpremote skips files whose hash already matches.
     def sync(local: Path, remote: str) -> list[str]:
         return [*mp, "cp", "-r", *sorted(str(p) for p in local.iterdir()), f":{remote.rstrip('/')}/"]
-    return Tool("mpremote", sync=sync,
-                push=lambda path, remote: [*mp, "cp", str(path), f":{remote}/"],
-                wipe=lambda remote: [*mp, "exec", wipe_code(remote) if remote == "/"
-                                     else RMTREE % remote + f"os.mkdir({remote!r})"])
+
+    return Tool(
+        "mpremote",
+        sync=sync,
+        push=lambda path, remote: [*mp, "cp", str(path), f":{remote}/"],
+        wipe=lambda remote: [
+            *mp,
+            "exec",
+            wipe_code(remote) if remote == "/" else RMTREE % remote + f"os.mkdir({remote!r})",
+        ],
+    )
 
 
 def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env: dict) -> dict:
@@ -140,8 +178,7 @@ def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env
             edited = project / "mod00.py"
             edited.write_bytes(edited.read_bytes() + f"# edit {tool.name} {i}\n".encode())
             one.append(run(tool.sync(project, remote), env)[0])
-        result["first"] = {**summary(first), "bytes": size,
-                           "bytes_per_s": round(size / statistics.median(first))}
+        result["first"] = {**summary(first), "bytes": size, "bytes_per_s": round(size / statistics.median(first))}
         result["noop"] = summary(noop)
         result["one"] = summary(one)
         if big is not None:
@@ -149,8 +186,11 @@ def bench_tool(tool: Tool, project: Path, remote: str, big: Path, runs: int, env
             for i in range(runs):  # new content each time, or it would be skipped as unchanged
                 big.write_bytes(source_text(random.Random(i), big.stat().st_size))
                 large.append(run(tool.push(big, remote), env)[0])
-            result["large"] = {**summary(large), "bytes": big.stat().st_size,
-                               "bytes_per_s": round(big.stat().st_size / statistics.median(large))}
+            result["large"] = {
+                **summary(large),
+                "bytes": big.stat().st_size,
+                "bytes_per_s": round(big.stat().st_size / statistics.median(large)),
+            }
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         result["error"] = str(exc).strip().splitlines()[-1][:300]
     return result
@@ -183,21 +223,33 @@ def main() -> None:
     big.write_bytes(source_text(random.Random(1), 100_000))
     small_big = work / "large_mb.py"
     small_big.write_bytes(source_text(random.Random(2), 3_000))
-    report: dict = {"benchmark": "sync", "runs": args.runs, "boards": {},
-                    "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)"}
+    report: dict = {
+        "benchmark": "sync",
+        "runs": args.runs,
+        "boards": {},
+        "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)",
+    }
     try:
         for which in args.boards.split(","):
             kind = "microbit" if which == "microbit" else "wasm"
             baud = 115200 if which in ("wasm115200", "webrepl") else None
             files, kb = (10, 5) if kind == "microbit" else (args.files, args.kb)
             project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
-            board = virtual.start(kind, name=f"bench-{which}", baud=baud,
-                                  webrepl_port=0 if which == "webrepl" else None,
-                                  webrepl_password=PASSWORD if which == "webrepl" else None)
+            board = virtual.start(
+                kind,
+                name=f"bench-{which}",
+                baud=baud,
+                webrepl_port=0 if which == "webrepl" else None,
+                webrepl_password=PASSWORD if which == "webrepl" else None,
+            )
             url = f"ws://127.0.0.1:{board.webrepl_port}" if which == "webrepl" else board.port
             extra = ["--password-env", "BK_BENCH_PW"] if which == "webrepl" else []
-            entry: dict = {"kind": kind, "baud": baud, "link": "webrepl" if which == "webrepl" else "pty",
-                           "project": {"files": files, "bytes": kb * 1000}}
+            entry: dict = {
+                "kind": kind,
+                "baud": baud,
+                "link": "webrepl" if which == "webrepl" else "pty",
+                "project": {"files": files, "bytes": kb * 1000},
+            }
             large = small_big if kind == "microbit" else big
             remote = "/" if kind == "microbit" else "/proj"
             entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, remote, large, args.runs, env)
@@ -206,8 +258,9 @@ def main() -> None:
             else:
                 shutil.rmtree(project)
                 project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
-                entry["mpremote"] = bench_tool(mpremote_tool(board.port, wasi=kind == "wasm"), project, remote,
-                                               large, args.runs, env)
+                entry["mpremote"] = bench_tool(
+                    mpremote_tool(board.port, wasi=kind == "wasm"), project, remote, large, args.runs, env
+                )
             entry["mpremote_over_boardkit"] = ratios(entry)
             if baud:
                 for case in ("first", "large"):

@@ -14,8 +14,17 @@ from mpremote import mp_errno
 from mpremote.main import main
 
 # WASI (wasi-libc) numbering of the errors a file copy meets.
-mp_errno.MP_ERRNO_TABLE.update({2: errno.EACCES, 20: errno.EEXIST, 28: errno.EINVAL, 31: errno.EISDIR,
-                                44: errno.ENOENT, 54: errno.ENOTDIR, 55: errno.ENOTEMPTY})
+mp_errno.MP_ERRNO_TABLE.update(
+    {
+        2: errno.EACCES,
+        20: errno.EEXIST,
+        28: errno.EINVAL,
+        31: errno.EISDIR,
+        44: errno.ENOENT,
+        54: errno.ENOTDIR,
+        55: errno.ENOTEMPTY,
+    }
+)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -25,8 +25,16 @@ class FolderFlasher(Flasher):
     needs = "drive"
     board_fields = {"drive_label": "the name of its folder, for messages"}
 
-    def flash(self, board: Any, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Any,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         if target.drive is None:
             raise InvalidInput(f"flashing {board.name} needs its folder", hint="give --drive DIR")
         if image is None:
@@ -45,5 +53,10 @@ class FolderFlasher(Flasher):
         shutil.copyfile(image, drive / f"FIRMWARE{fmt.suffix}")
         if progress:
             progress(size, size)
-        return {"method": self.method, "drive": str(drive), "bytes": size, "erased": erase,
-                "banner": f"dummy board running an image for {info.chip}"}
+        return {
+            "method": self.method,
+            "drive": str(drive),
+            "bytes": size,
+            "erased": erase,
+            "banner": f"dummy board running an image for {info.chip}",
+        }

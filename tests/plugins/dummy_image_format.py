@@ -37,7 +37,7 @@ def read_files(image: bytes) -> dict[str, bytes]:
         end = body.index(b"\n", at)
         _, name, size = body[at:end].split(b" ")
         start = end + 1
-        files[name.decode()] = body[start:start + int(size)]
+        files[name.decode()] = body[start : start + int(size)]
         at = body.find(b"FILE ", start + int(size))
     return files
 
@@ -60,17 +60,19 @@ class DummyImageFormat(ImageFormat):
     def declared_chip(self, data: bytes) -> str | None:
         if not self.matches(data):
             return None
-        return data[len(MAGIC):data.index(b"\n")].decode("ascii", "replace")
+        return data[len(MAGIC) : data.index(b"\n")].decode("ascii", "replace")
 
-    def check_data(self, name: str, data: bytes, *, chip: str | None = None,
-                   uf2_family: int | None = None) -> ImageInfo:
+    def check_data(
+        self, name: str, data: bytes, *, chip: str | None = None, uf2_family: int | None = None
+    ) -> ImageInfo:
         if not self.matches(data):
             raise FirmwareError(f"{name} is not a dummy image", hint="make one with dummy_image_format.make_image")
         at = data.rfind(b"SHA256 ")
-        digest = data[at + 7:].strip().decode("ascii", "replace") if at >= 0 else ""
+        digest = data[at + 7 :].strip().decode("ascii", "replace") if at >= 0 else ""
         if at < 0 or hashlib.sha256(data[:at]).hexdigest() != digest:
-            raise FirmwareError(f"{name} is truncated or corrupt (its SHA-256 trailer does not match)",
-                                hint="build it again")
+            raise FirmwareError(
+                f"{name} is truncated or corrupt (its SHA-256 trailer does not match)", hint="build it again"
+            )
         built_for = self.declared_chip(data)
         if chip is not None and built_for != chip:
             raise FirmwareError(f"{name} is built for {built_for}, not {chip}", hint="pick the image for this board")

@@ -8,7 +8,7 @@ and feed it hostile replies. The real-interpreter tests live beside it in tests/
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 BANNER = b"\r\nraw REPL; CTRL-B to exit\r\n>"
 

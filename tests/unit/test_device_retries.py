@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+
 from boardkit.device import Capabilities, Device
 from boardkit.errors import BoardkitError, RemoteError
 
@@ -17,8 +18,17 @@ from boardkit.errors import BoardkitError, RemoteError
 class ScriptedDevice(Device):
     def __init__(self, content: bytes):
         super().__init__(link=None, url="scripted://")
-        self._caps = Capabilities("micropython", (1, 9, 2), "microbit", "micro:bit", "", 8000, 10000,
-                                  ["listdir", "remove", "size"], binascii=True)
+        self._caps = Capabilities(
+            "micropython",
+            (1, 9, 2),
+            "microbit",
+            "micro:bit",
+            "",
+            8000,
+            10000,
+            ["listdir", "remove", "size"],
+            binascii=True,
+        )
         self.content = content
         self.get_runs = 0
 
@@ -27,9 +37,9 @@ class ScriptedDevice(Device):
             return repr(("f", len(self.content))).encode() + b"\r\n"
         if code.startswith("_bk_get("):
             self.get_runs += 1
-            lines = [base64.b64encode(self.content[i:i + 128]) + b"\r\n" for i in range(0, len(self.content), 128)]
+            lines = [base64.b64encode(self.content[i : i + 128]) + b"\r\n" for i in range(0, len(self.content), 128)]
             if self.get_runs == 1:
-                on_output(b"".join(lines[:2]))   # two pieces arrive, then the heap runs out
+                on_output(b"".join(lines[:2]))  # two pieces arrive, then the heap runs out
                 raise RemoteError("MemoryError: memory allocation failed", exc_type="MemoryError")
             on_output(b"".join(lines))
             return b""
@@ -50,15 +60,16 @@ class GarblingDevice(ScriptedDevice):
     def exec(self, code, on_output=None, timeout=None):
         if code.startswith("_bk_get(") and self.get_runs == 0:
             self.get_runs += 1
-            raise RemoteError("AttributeError: 'module' object has no attribute 'impmentation'",
-                              exc_type="AttributeError")
+            raise RemoteError(
+                "AttributeError: 'module' object has no attribute 'impmentation'", exc_type="AttributeError"
+            )
         return super().exec(code, on_output, timeout)
 
 
 def test_a_name_garbled_on_the_way_is_sent_again():
     content = b"print('hello')\n" * 40
     device = GarblingDevice(content)
-    device.repl.raw_paste = False   # plain raw mode: no flow control, bytes can be lost
+    device.repl.raw_paste = False  # plain raw mode: no flow control, bytes can be lost
     assert device.read_file("/main.py") == content
 
 
@@ -71,7 +82,7 @@ class FragmentedDevice(ScriptedDevice):
         self.fresh_repls = 0
 
     def fresh_raw_repl(self):
-        self.fresh_repls += 1   # frees the line buffer: not enough for this heap
+        self.fresh_repls += 1  # frees the line buffer: not enough for this heap
 
     def soft_reset(self):
         self.resets += 1
@@ -92,7 +103,7 @@ def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
 
 def test_no_soft_reset_while_a_board_file_is_open():
     device = FragmentedDevice(b"")
-    device.helpers.file_open = True   # mid write_file: a reset would close the board's file under us
+    device.helpers.file_open = True  # mid write_file: a reset would close the board's file under us
     with pytest.raises(BoardkitError, match="memory"):
         device.read_file("/main.py")
     assert device.fresh_repls == 1 and device.resets == 0
@@ -125,7 +136,7 @@ def test_a_helper_garbled_on_the_way_is_defined_again():
 
 def test_with_flow_control_a_name_error_is_not_taken_for_garbling():
     device = GarbledHelperDevice(b"x")
-    device.repl.raw_paste = True    # raw-paste: nothing is lost on the way, so the error is real
+    device.repl.raw_paste = True  # raw-paste: nothing is lost on the way, so the error is real
     with pytest.raises(BoardkitError, match="NameError"):
         device.read_file("/main.py")
     assert device.definitions == 1

@@ -71,6 +71,7 @@ def test_write_lands_under_tmp_then_replaces(bk, tmp_path, capsys):
     bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
     assert target.read_bytes() == b"old"  # untouched until the rename
     import hashlib
+
     bk._bk_fin()
     bk._bk_check(tmp, "s:" + hashlib.sha256(piece).hexdigest())
     bk._bk_place(tmp, str(target), len(piece))

@@ -27,8 +27,9 @@ def test_links_ignore_credentials_they_do_not_declare():
     assert "credentials" in link_scheme("ws://10.0.0.1:8266").options
 
 
-@pytest.mark.parametrize("url, scheme", [("/dev/ttyACM0", ""), ("COM3", ""), ("C:\\x", ""),
-                                         ("SOCKET://h:1", "socket"), ("ws://h", "ws")])
+@pytest.mark.parametrize(
+    "url, scheme", [("/dev/ttyACM0", ""), ("COM3", ""), ("C:\\x", ""), ("SOCKET://h:1", "socket"), ("ws://h", "ws")]
+)
 def test_scheme_of(url, scheme):
     assert scheme_of(url) == scheme
 

@@ -17,8 +17,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "boardkit", *args], check=False, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "boardkit", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_the_shipped_data_is_found_through_the_package() -> None:
@@ -33,8 +39,9 @@ def test_the_shipped_data_is_found_through_the_package() -> None:
         assert folder.parent.parent == paths.package_dir()
 
 
-def test_the_checkout_is_recognised_and_repo_root_refuses_without_one(monkeypatch: pytest.MonkeyPatch,
-                                                                      tmp_path: Path) -> None:
+def test_the_checkout_is_recognised_and_repo_root_refuses_without_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     assert paths.checkout_root() == REPO
     monkeypatch.setattr(paths, "package_dir", lambda: tmp_path / "site-packages" / "boardkit")
     assert paths.checkout_root() is None
@@ -57,7 +64,7 @@ def test_user_folders_follow_their_environment_variables(monkeypatch: pytest.Mon
 
 def test_without_npm_the_install_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("BOARDKIT_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("PATH", str(tmp_path))   # neither node nor npm
+    monkeypatch.setenv("PATH", str(tmp_path))  # neither node nor npm
     with pytest.raises(MissingDependency) as raised:
         wasm_runtime.install()
     assert "node" in raised.value.message and "nodejs.org" in (raised.value.hint or "")
@@ -65,7 +72,7 @@ def test_without_npm_the_install_names_what_to_install(monkeypatch: pytest.Monke
 
 
 def test_virtual_boards_without_their_tools_fail_in_one_line(tmp_path: Path) -> None:
-    env = {"PATH": str(tmp_path), "BOARDKIT_HOME": str(tmp_path / "home")}   # no node, no QEMU
+    env = {"PATH": str(tmp_path), "BOARDKIT_HOME": str(tmp_path / "home")}  # no node, no QEMU
     for kind, needle in (("microbit", "apt-get install -y qemu-system-arm"), ("wasm", "Node.js 20")):
         proc = _cli("virtual", "start", kind, env=env)
         lines = [line for line in proc.stderr.splitlines() if line.strip()]
@@ -74,7 +81,7 @@ def test_virtual_boards_without_their_tools_fail_in_one_line(tmp_path: Path) -> 
 
 
 def test_doctor_lists_every_check_and_fits_80_columns(tmp_path: Path) -> None:
-    proc = _cli("doctor", env={"PATH": str(tmp_path)})   # nothing found: every fix is shown
+    proc = _cli("doctor", env={"PATH": str(tmp_path)})  # nothing found: every fix is shown
     assert proc.returncode == 0, proc.stderr
     assert all(len(line) <= 80 for line in proc.stdout.splitlines()), proc.stdout
     for name in doctor.CHECKS:
@@ -87,6 +94,7 @@ def test_doctor_lists_every_check_and_fits_80_columns(tmp_path: Path) -> None:
 
 def test_a_new_check_is_one_function_in_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """The doctor's extension point: CHECKS maps a name to a function returning a Check."""
+
     def check_soldering_iron() -> doctor.Check:
         return doctor.Check("soldering iron", False, "cold", "fixing boards", "switch it on")
 

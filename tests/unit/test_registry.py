@@ -46,8 +46,12 @@ def test_an_installed_package_adds_entries_through_its_entry_points(tmp_path):
         reg = Registry("widget", "boardkit.test-widgets", {})
         print(reg.names(), reg.get("sprocket"))
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                         env={**__import__("os").environ,
-                              "PYTHONPATH": f"{tmp_path}:{__import__('os').environ.get('PYTHONPATH', '')}"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**__import__("os").environ, "PYTHONPATH": f"{tmp_path}:{__import__('os').environ.get('PYTHONPATH', '')}"},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['sprocket'] from a plugin"

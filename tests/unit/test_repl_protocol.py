@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from fake_board import BANNER, FakeLink, ScriptedBoard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from boardkit.errors import BoardHung, BoardkitError, CodeLost, InvalidInput, LinkTimeout, NoMicroPython
 from boardkit.repl import RawRepl
-from fake_board import BANNER, FakeLink, ScriptedBoard
 
 
 def echo_runner(code: bytes) -> tuple[bytes, bytes]:
@@ -69,8 +71,10 @@ def test_an_empty_program_is_never_sent_empty(raw_paste, code):
     assert seen == [b"pass"]
 
 
-@given(stdout=st.binary(max_size=400).filter(lambda b: b"\x04" not in b),
-       chunks=st.lists(st.integers(1, 17), min_size=1, max_size=5))
+@given(
+    stdout=st.binary(max_size=400).filter(lambda b: b"\x04" not in b),
+    chunks=st.lists(st.integers(1, 17), min_size=1, max_size=5),
+)
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_streamed_output_arrives_whole_whatever_the_chunking(stdout, chunks):
     repl, board, link = make(chunking=chunks, runner=lambda code: (stdout, b""))
@@ -172,8 +176,10 @@ def test_soft_reset_returns_to_raw_prompt():
     assert repl.exec("x").stdout == b"ran 1\r\n"
 
 
-@given(text=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"xy"]), max_size=30),
-       cuts=st.lists(st.integers(0, 60), max_size=6))
+@given(
+    text=st.lists(st.sampled_from([b"a", b"\r", b"\n", b"\r\n", b"xy"]), max_size=30),
+    cuts=st.lists(st.integers(0, 60), max_size=6),
+)
 @settings(max_examples=100, deadline=None)
 def test_program_output_newlines_survive_any_chunking(text, cuts):
     import io
@@ -184,7 +190,7 @@ def test_program_output_newlines_survive_any_chunking(text, cuts):
     sink = io.BytesIO()
     out = ProgramOutput(sink)
     points = sorted({c for c in cuts if c < len(data)} | {0, len(data)})
-    for start, end in zip(points, points[1:]):
+    for start, end in itertools.pairwise(points):
         out(data[start:end])
     out.close()
     assert sink.getvalue() == data.replace(b"\r\n", b"\n")

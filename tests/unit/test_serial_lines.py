@@ -35,7 +35,7 @@ class RecordingPort:
 
 def _never_resets(events):
     """Replay the line changes: no moment with RTS asserted and DTR clear after the port opened."""
-    lines = {"dtr": True, "rts": True}   # what the driver asserts by default
+    lines = {"dtr": True, "rts": True}  # what the driver asserts by default
     opened = False
     for name, value in events:
         if name == "open":

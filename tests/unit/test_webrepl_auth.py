@@ -46,8 +46,11 @@ def test_env_var_before_config(monkeypatch, tmp_path):
 
 
 def test_config_entry_for_the_url_before_the_default(monkeypatch, tmp_path):
-    write_config(monkeypatch, tmp_path,
-                 '[webrepl]\npassword = "default"\n\n[webrepl."ws://192.168.4.1:8266"]\npassword = "own"\n')
+    write_config(
+        monkeypatch,
+        tmp_path,
+        '[webrepl]\npassword = "default"\n\n[webrepl."ws://192.168.4.1:8266"]\npassword = "own"\n',
+    )
     assert webrepl_auth.password_for(URL, interactive=False) == "own"
     assert webrepl_auth.password_for("ws://192.168.4.1", interactive=False) == "own"  # default port
     assert webrepl_auth.password_for("ws://192.168.4.1:8266/", interactive=False) == "own"
@@ -96,9 +99,18 @@ def test_display_url_drops_credentials():
     assert display_url("ws://10.0.0.2") == "ws://10.0.0.2"
 
 
-@pytest.mark.parametrize("data, held", [
-    (b"abc", 0), (b"", 0), ("é".encode()[:1], 1), ("✓".encode()[:2], 2), ("✓".encode(), 0),
-    ("😀".encode()[:3], 3), ("😀".encode(), 0), (b"x" + "é".encode(), 0),
-])
+@pytest.mark.parametrize(
+    "data, held",
+    [
+        (b"abc", 0),
+        (b"", 0),
+        ("é".encode()[:1], 1),
+        ("✓".encode()[:2], 2),
+        ("✓".encode(), 0),
+        ("😀".encode()[:3], 3),
+        ("😀".encode(), 0),
+        (b"x" + "é".encode(), 0),
+    ],
+)
 def test_incomplete_utf8_tail(data, held):
     assert _incomplete_tail(data) == held

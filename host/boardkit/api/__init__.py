@@ -13,15 +13,59 @@ flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firm
 testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
 """
 
-from boardkit.api.files import (Copied, cat, check_local_cp, check_local_get, check_local_put, cp, cp_direction,
-                                entry_dict, get, ls, mkdir, put, read_local, rm)
-from boardkit.api.flashing import (FlashResult, FlashTarget, KitResult, add_firmware, build_kit, fetch_firmware,
-                                   flash, flash_target, list_boards, list_firmware, prepare_image, resolve_board)
-from boardkit.api.session import (BoardInfo, RunResult, connect, devices, exec_code, hard_reset, info,
-                                  read_program, reset, run)
+from boardkit.api.files import (
+    Copied,
+    cat,
+    check_local_cp,
+    check_local_get,
+    check_local_put,
+    cp,
+    cp_direction,
+    entry_dict,
+    get,
+    ls,
+    mkdir,
+    put,
+    read_local,
+    rm,
+)
+from boardkit.api.flashing import (
+    FlashResult,
+    FlashTarget,
+    KitResult,
+    add_firmware,
+    build_kit,
+    fetch_firmware,
+    flash,
+    flash_target,
+    list_boards,
+    list_firmware,
+    prepare_image,
+    resolve_board,
+)
+from boardkit.api.session import (
+    BoardInfo,
+    RunResult,
+    connect,
+    devices,
+    exec_code,
+    hard_reset,
+    info,
+    read_program,
+    reset,
+    run,
+)
 from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
-from boardkit.api.transfer import (TransferResult, check_local_pull, check_local_push, check_local_sync,
-                                   circuitpy_drive, pull, push, sync)
+from boardkit.api.transfer import (
+    TransferResult,
+    check_local_pull,
+    check_local_push,
+    check_local_sync,
+    circuitpy_drive,
+    pull,
+    push,
+    sync,
+)
 
 __all__ = [
     "BoardInfo",

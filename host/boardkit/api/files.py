@@ -35,8 +35,12 @@ class Copied:
 
 def entry_dict(entry: FileEntry) -> dict[str, Any]:
     """A listing entry as JSON-ready data: name, path, size (None for a folder), type."""
-    return {"name": entry.name, "path": entry.path, "size": None if entry.is_dir else entry.size,
-            "type": "dir" if entry.is_dir else "file"}
+    return {
+        "name": entry.name,
+        "path": entry.path,
+        "size": None if entry.is_dir else entry.size,
+        "type": "dir" if entry.is_dir else "file",
+    }
 
 
 def ls(device: Device, path: str = "/") -> list[FileEntry]:
@@ -81,8 +85,7 @@ def check_local_put(local: Path) -> None:
         raise _unreadable(Path(local), exc) from None
 
 
-def put(device: Device, local: Path, remote: str | None = None, *,
-        progress: ByteProgress | None = None) -> Copied:
+def put(device: Device, local: Path, remote: str | None = None, *, progress: ByteProgress | None = None) -> Copied:
     """Copy a local file to the board as remote (default: its name, in the top folder).
 
     A remote ending in "/" or naming a board folder gets the file inside it.
@@ -108,8 +111,9 @@ def check_local_get(remote: str, local: Path | None = None) -> Path:
     """
     name = remote.rstrip("/").rsplit("/", 1)[-1]
     if not name:
-        raise InvalidInput(f"get {remote}: give a file, not a folder",
-                           hint="folders: `boardkit sync --pull REMOTE_DIR LOCAL_DIR`")
+        raise InvalidInput(
+            f"get {remote}: give a file, not a folder", hint="folders: `boardkit sync --pull REMOTE_DIR LOCAL_DIR`"
+        )
     target = Path(local) if local is not None else Path(name)
     if target.is_dir():
         target = target / name
@@ -123,8 +127,7 @@ def check_local_get(remote: str, local: Path | None = None) -> Path:
     return target
 
 
-def get(device: Device, remote: str, local: Path | None = None, *,
-        progress: ByteProgress | None = None) -> Copied:
+def get(device: Device, remote: str, local: Path | None = None, *, progress: ByteProgress | None = None) -> Copied:
     """Copy a board file to local (default: its name, here; a local folder gets it inside)."""
     target = check_local_get(remote, local)
     data = device.read_file(remote, progress=progress)
@@ -158,14 +161,16 @@ def cp(device: Device, source: str, dest: str, *, progress: ByteProgress | None 
 
 
 def cp_direction(source: str, dest: str) -> str:
-    """"put" (to the board) or "get" (from it) for cp's arguments; InvalidInput unless one side has ":"."""
+    """ "put" (to the board) or "get" (from it) for cp's arguments; InvalidInput unless one side has ":"."""
     on_board = [side.startswith(":") for side in (source, dest)]
     if on_board == [False, True]:
         return "put"
     if on_board == [True, False]:
         return "get"
-    raise InvalidInput(f"cp {source} {dest}: mark exactly one side as the board's with ':'",
-                       hint="e.g. `boardkit cp main.py :main.py` or `boardkit cp :main.py .`")
+    raise InvalidInput(
+        f"cp {source} {dest}: mark exactly one side as the board's with ':'",
+        hint="e.g. `boardkit cp main.py :main.py` or `boardkit cp :main.py .`",
+    )
 
 
 def rm(device: Device, paths: str | Iterable[str], *, recursive: bool = False) -> list[str]:

@@ -32,8 +32,20 @@ if TYPE_CHECKING:
 # One line for the user: an install on first use starting and ending (wasm_runtime.RuntimeProgress).
 NoteCallback = Callable[[str], None]
 
-__all__ = ["FlashResult", "FlashTarget", "KitResult", "add_firmware", "build_kit", "fetch_firmware", "flash",
-           "flash_target", "list_boards", "list_firmware", "prepare_image", "resolve_board"]
+__all__ = [
+    "FlashResult",
+    "FlashTarget",
+    "KitResult",
+    "add_firmware",
+    "build_kit",
+    "fetch_firmware",
+    "flash",
+    "flash_target",
+    "list_boards",
+    "list_firmware",
+    "prepare_image",
+    "resolve_board",
+]
 
 
 @dataclass
@@ -50,8 +62,14 @@ class FlashResult:
 
     def to_dict(self) -> dict[str, Any]:
         """A flat dict for --json: the flasher's details, then these fields over them."""
-        return {**self.details, "board": self.board, "method": self.method, "image": self.image,
-                "seconds": self.seconds, "banner": self.banner}
+        return {
+            **self.details,
+            "board": self.board,
+            "method": self.method,
+            "image": self.image,
+            "seconds": self.seconds,
+            "banner": self.banner,
+        }
 
 
 @dataclass
@@ -90,8 +108,9 @@ def resolve_board(board_id: str | None = None, port: str | None = None) -> Board
                 if len(candidates) == 1:
                     return candidates[0]
                 if candidates:
-                    raise InvalidInput(f"{port} could be {', '.join(b.id for b in candidates)}",
-                                       hint="say which with --board")
+                    raise InvalidInput(
+                        f"{port} could be {', '.join(b.id for b in candidates)}", hint="say which with --board"
+                    )
         from boardkit.ports import resolve
 
         # A port that is not there is said as such, not as "which board".
@@ -102,10 +121,18 @@ def resolve_board(board_id: str | None = None, port: str | None = None) -> Board
     raise InvalidInput("which board is this?", hint="give --board ID (see `boardkit boards`)")
 
 
-def prepare_image(board: Board, *, kit_dir: Path | None = None, version: str | None = None,
-                  image: Path | None = None, offline: bool = False, progress: Progress | None = None,
-                  extra_files: dict[str, bytes] | None = None, workdir: Path | None = None,
-                  on_note: NoteCallback | None = None) -> Path:
+def prepare_image(
+    board: Board,
+    *,
+    kit_dir: Path | None = None,
+    version: str | None = None,
+    image: Path | None = None,
+    offline: bool = False,
+    progress: Progress | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    workdir: Path | None = None,
+    on_note: NoteCallback | None = None,
+) -> Path:
     """The checked image to flash onto `board`.
 
     image: a local firmware file, checked as the board's format (instead of the pinned release).
@@ -117,14 +144,32 @@ def prepare_image(board: Board, *, kit_dir: Path | None = None, version: str | N
     """
     if kit_dir is not None:
         folder = workdir if workdir is not None else _kits_dir()
-        return build_kit(kit_dir, board, folder / f"{board.id}-kit", version=version, firmware=image,
-                         offline=offline, progress=progress, extra_files=extra_files, on_note=on_note).image
+        return build_kit(
+            kit_dir,
+            board,
+            folder / f"{board.id}-kit",
+            version=version,
+            firmware=image,
+            offline=offline,
+            progress=progress,
+            extra_files=extra_files,
+            on_note=on_note,
+        ).image
     return _firmware(board, version, image, offline, progress, on_note)
 
 
-def build_kit(kit_dir: Path, board: Board, output: Path, *, version: str | None = None,
-              firmware: Path | None = None, offline: bool = False, progress: Progress | None = None,
-              extra_files: dict[str, bytes] | None = None, on_note: NoteCallback | None = None) -> KitResult:
+def build_kit(
+    kit_dir: Path,
+    board: Board,
+    output: Path,
+    *,
+    version: str | None = None,
+    firmware: Path | None = None,
+    offline: bool = False,
+    progress: Progress | None = None,
+    extra_files: dict[str, bytes] | None = None,
+    on_note: NoteCallback | None = None,
+) -> KitResult:
     """Build `kit_dir` into one flashable image for `board`, written atomically to `output`.
 
     The kit is checked (and lib/ modules compiled) before the firmware is fetched. `output`
@@ -133,7 +178,7 @@ def build_kit(kit_dir: Path, board: Board, output: Path, *, version: str | None 
     """
     from boardkit.firmware.kit import build_kit_image, collect_kit
 
-    kit = collect_kit(Path(kit_dir), board)   # a broken kit is said before any download
+    kit = collect_kit(Path(kit_dir), board)  # a broken kit is said before any download
     kit.files.update(extra_files or {})
     base = _firmware(board, version, firmware, offline, progress, on_note)
     data, suffix = build_kit_image(kit, board, base)
@@ -141,14 +186,23 @@ def build_kit(kit_dir: Path, board: Board, output: Path, *, version: str | None 
     if not output.suffix:
         output = output.with_name(output.name + suffix)
     elif output.suffix != suffix:
-        raise InvalidInput(f"a kit for {board.name} is a {suffix} file, not {output.suffix}",
-                           hint=f"use -o {output.with_suffix(suffix).name}")
+        raise InvalidInput(
+            f"a kit for {board.name} is a {suffix} file, not {output.suffix}",
+            hint=f"use -o {output.with_suffix(suffix).name}",
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     tmp.write_bytes(data)
     tmp.replace(output)
-    return KitResult(image=output, board=board.id, bytes=len(data), files=sorted(kit.files),
-                     compiled=kit.compiled, as_source=kit.as_source, note=kit.note)
+    return KitResult(
+        image=output,
+        board=board.id,
+        bytes=len(data),
+        files=sorted(kit.files),
+        compiled=kit.compiled,
+        as_source=kit.as_source,
+        note=kit.note,
+    )
 
 
 def flash_target(board: Board, port: str | None = None, drive: Path | None = None) -> FlashTarget:
@@ -163,19 +217,26 @@ def flash_target(board: Board, port: str | None = None, drive: Path | None = Non
     return flasher.target(port, drive)
 
 
-def flash(board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-          progress: Progress | None = None) -> FlashResult:
+def flash(
+    board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False, progress: Progress | None = None
+) -> FlashResult:
     """Write `image` to `board` at `target` by the board's flash method; verify it and wait
     for MicroPython's banner where the method can. FlashError when the board does not end up
     running it; InvalidInput when the target lacks what the method needs."""
     started = time.monotonic()
     summary = flash_board(board, image, target, erase=erase, progress=progress)
-    return FlashResult(board=board.id, method=board.method, image=str(image or ""),
-                       seconds=round(time.monotonic() - started, 2), banner=summary.get("banner"),
-                       details=summary)
+    return FlashResult(
+        board=board.id,
+        method=board.method,
+        image=str(image or ""),
+        seconds=round(time.monotonic() - started, 2),
+        banner=summary.get("banner"),
+        details=summary,
+    )
 
 
 # ---------------------------------------------------------------- the catalogue and the cache
+
 
 def list_boards() -> list[Board]:
     """Every board in the catalogue (boards/*.toml, or BOARDKIT_BOARDS), validated."""
@@ -189,16 +250,21 @@ def list_firmware() -> list[CachedImage]:
     return list_cached()
 
 
-def fetch_firmware(board: Board, *, version: str | None = None, flavour: str = "micropython",
-                   offline: bool = False, progress: Progress | None = None,
-                   on_note: NoteCallback | None = None) -> CachedImage:
+def fetch_firmware(
+    board: Board,
+    *,
+    version: str | None = None,
+    flavour: str = "micropython",
+    offline: bool = False,
+    progress: Progress | None = None,
+    on_note: NoteCallback | None = None,
+) -> CachedImage:
     """A board's pinned release in the cache: downloaded once, its SHA-256 checked every use.
 
     on_note: as in prepare_image."""
     from boardkit.firmware.cache import image_for
 
-    return image_for(board, version=version, flavour=flavour, offline=offline, progress=progress,
-                     on_note=on_note)
+    return image_for(board, version=version, flavour=flavour, offline=offline, progress=progress, on_note=on_note)
 
 
 def add_firmware(path: Path, board_id: str | None = None) -> CachedImage:
@@ -211,8 +277,15 @@ def add_firmware(path: Path, board_id: str | None = None) -> CachedImage:
 
 # ---------------------------------------------------------------- helpers
 
-def _firmware(board: Board, version: str | None, image: Path | None, offline: bool,
-              progress: Progress | None, on_note: NoteCallback | None = None) -> Path:
+
+def _firmware(
+    board: Board,
+    version: str | None,
+    image: Path | None,
+    offline: bool,
+    progress: Progress | None,
+    on_note: NoteCallback | None = None,
+) -> Path:
     """A local image checked as the board's format, or the pinned release from the cache."""
     from boardkit.firmware.formats import image_format
 
@@ -236,4 +309,3 @@ def _kits_dir() -> Path:
     from boardkit.firmware.store import cache_dir
 
     return cache_dir().parent / "kits"
-

@@ -1,8 +1,8 @@
 """Sessions with a board: connect, what it is (info), running code on it, resetting it.
 
-    with connect("/dev/ttyACM0") as device:
-        print(info(device).capabilities.machine)
-        exec_code(device, "print(1 + 1)", on_output=sys.stdout.buffer.write)
+with connect("/dev/ttyACM0") as device:
+    print(info(device).capabilities.machine)
+    exec_code(device, "print(1 + 1)", on_output=sys.stdout.buffer.write)
 """
 
 from __future__ import annotations
@@ -27,8 +27,12 @@ def devices(include_all: bool = False) -> list[ports.PortInfo]:
     return ports.all_ports(include_all=include_all)
 
 
-def connect(url: str | None = None, timeout: float = 10.0, password: str | None = None,
-            credentials: CredentialsProvider | None = None) -> Device:
+def connect(
+    url: str | None = None,
+    timeout: float = 10.0,
+    password: str | None = None,
+    credentials: CredentialsProvider | None = None,
+) -> Device:
     """Open a session with a board; use the Device in a `with` block (or close() it).
 
     url: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, ws://host:8266
@@ -58,13 +62,18 @@ class BoardInfo:
 
     port: str
     capabilities: Capabilities
-    seat: str | None = None            # the seat label `fleet scan` / `fleet label` wrote, if any
+    seat: str | None = None  # the seat label `fleet scan` / `fleet label` wrote, if any
     marker: dict[str, Any] = field(default_factory=dict)  # the kit marker: {"kit": ..., "lesson": ...}
     interrupted_program: bool = False  # a program was running and had to be stopped to ask
 
     def to_dict(self) -> dict[str, Any]:
-        return {"port": self.port, **self.capabilities.to_dict(), "seat": self.seat,
-                "kit": self.marker.get("kit"), "lesson": self.marker.get("lesson")}
+        return {
+            "port": self.port,
+            **self.capabilities.to_dict(),
+            "seat": self.seat,
+            "kit": self.marker.get("kit"),
+            "lesson": self.marker.get("lesson"),
+        }
 
 
 def info(device: Device) -> BoardInfo:
@@ -80,7 +89,7 @@ def info(device: Device) -> BoardInfo:
 class RunResult:
     """A program that ran to its end (one that raised raises RemoteError instead)."""
 
-    output: bytes                      # what it printed (also streamed to on_output), \r\n as sent
+    output: bytes  # what it printed (also streamed to on_output), \r\n as sent
     seconds: float
     interrupted_program: bool = False  # a program already running was stopped with Ctrl-C first
 
@@ -90,8 +99,9 @@ class RunResult:
         return self.output.decode(errors="replace").replace("\r\n", "\n")
 
 
-def exec_code(device: Device, code: str | bytes, *, on_output: OutputCallback | None = None,
-              max_time: float | None = None) -> RunResult:
+def exec_code(
+    device: Device, code: str | bytes, *, on_output: OutputCallback | None = None, max_time: float | None = None
+) -> RunResult:
     """Run code on the board, streaming what it prints to on_output(bytes) as it comes.
 
     max_time: stop the program with Ctrl-C after this many seconds (LinkTimeout).
@@ -114,8 +124,9 @@ def read_program(path: Path) -> bytes:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
 
 
-def run(device: Device, path: Path, *, on_output: OutputCallback | None = None,
-        max_time: float | None = None) -> RunResult:
+def run(
+    device: Device, path: Path, *, on_output: OutputCallback | None = None, max_time: float | None = None
+) -> RunResult:
     """Run a local .py file on the board without copying it (see exec_code)."""
     return exec_code(device, read_program(path), on_output=on_output, max_time=max_time)
 

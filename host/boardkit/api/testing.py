@@ -1,13 +1,13 @@
 """The conformance suite and `check` as library calls: what `boardkit test` and `boardkit check` run.
 
-    from boardkit.api.testing import check, run_suite
+from boardkit.api.testing import check, run_suite
 
-    report = run_suite(["cpython", "wasm"], pattern="strings")
-    print(report.counts("wasm"), report.failed)
+report = run_suite(["cpython", "wasm"], pattern="strings")
+print(report.counts("wasm"), report.failed)
 
-    found = check("lesson1/", target="microbit")
-    for problem in found.blocking:
-        print(problem.path, problem.line, problem.what)
+found = check("lesson1/", target="microbit")
+for problem in found.blocking:
+    print(problem.path, problem.line, problem.what)
 """
 
 from __future__ import annotations
@@ -40,13 +40,19 @@ class SuiteReport(Report):
     written: list[Path] = field(default_factory=list)
 
 
-def run_suite(targets: Sequence[str | Target] = (), *, pattern: str | Sequence[str] | None = None,
-              matrix: bool = False, timeout: float = 10.0, credentials: Credentials | None = None,
-              suite: Path | None = None,
-              on_result: Callable[[Result], None] | None = None,
-              on_target: Callable[[Target, int], None] | None = None,
-              on_open: Callable[[str], None] | None = None,
-              on_note: Callable[[str], None] | None = None) -> SuiteReport:
+def run_suite(
+    targets: Sequence[str | Target] = (),
+    *,
+    pattern: str | Sequence[str] | None = None,
+    matrix: bool = False,
+    timeout: float = 10.0,
+    credentials: Credentials | None = None,
+    suite: Path | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    on_target: Callable[[Target, int], None] | None = None,
+    on_open: Callable[[str], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> SuiteReport:
     """Run the conformance suite on each target; pass / fail / unsupported / error per test.
 
     targets: names from boardkit.conformance.targets.TARGETS (cpython, wasm, browser,
@@ -86,8 +92,15 @@ def run_suite(targets: Sequence[str | Target] = (), *, pattern: str | Sequence[s
             running.append(target)
         features = suite / "features.toml" if suite else None
         starting = (lambda target: on_target(target, len(tests))) if on_target else None
-        report = run_tests(tests, running, probe_everything=matrix, on_result=on_result,
-                           on_target=starting, features_path=features, timeout=timeout)
+        report = run_tests(
+            tests,
+            running,
+            probe_everything=matrix,
+            on_result=on_result,
+            on_target=starting,
+            features_path=features,
+            timeout=timeout,
+        )
     finally:
         for target in opened:
             target.close()
@@ -123,12 +136,17 @@ class CheckReport:
         return [p for p in self.problems if p.target == target]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"files": [str(f) for f in self.files], "targets": dict(self.targets),
-                "problems": [asdict(p) for p in self.problems], "ok": self.ok}
+        return {
+            "files": [str(f) for f in self.files],
+            "targets": dict(self.targets),
+            "problems": [asdict(p) for p in self.problems],
+            "ok": self.ok,
+        }
 
 
-def check(path: str | Path, target: str | Sequence[str] | None = None, *,
-          feature_data: Path | None = None) -> CheckReport:
+def check(
+    path: str | Path, target: str | Sequence[str] | None = None, *, feature_data: Path | None = None
+) -> CheckReport:
     """What the Python at `path` (a file or a folder of .py files) uses that a target lacks.
 
     target: one target name (or several), e.g. "microbit"; None checks every target in the

@@ -32,7 +32,7 @@ PathFilter = Callable[[str, bool], bool]
 class TransferResult(SyncResult):
     """What a push, sync or pull did (or, with dry_run, would do)."""
 
-    drive: str | None = None          # the CIRCUITPY drive or folder written through; None: the REPL
+    drive: str | None = None  # the CIRCUITPY drive or folder written through; None: the REPL
     plan: list[dict[str, Any]] | None = None  # with dry_run: one row per action; nothing was changed
 
     def to_dict(self) -> dict[str, Any]:
@@ -55,8 +55,9 @@ def circuitpy_drive(device: Device) -> Path | None:
     return mounted[0] if len(mounted) == 1 else None
 
 
-def _writing_to(device: Device | None, drive: Path | None, remote_dir: str,
-                on_note: NoteCallback | None) -> Path | None:
+def _writing_to(
+    device: Device | None, drive: Path | None, remote_dir: str, on_note: NoteCallback | None
+) -> Path | None:
     """The folder to write into instead of the board's REPL, or None."""
     if drive is not None:
         return Path(drive) / remote_dir.strip("/")
@@ -70,9 +71,17 @@ def _writing_to(device: Device | None, drive: Path | None, remote_dir: str,
     return found / remote_dir.strip("/")
 
 
-def _carry_out(device: Device | None, files: list[LocalFile], remote_dir: str, folder: Path | None, *,
-               delete: bool, protected: PathFilter | None, dry_run: bool,
-               progress: SyncProgress | None) -> TransferResult:
+def _carry_out(
+    device: Device | None,
+    files: list[LocalFile],
+    remote_dir: str,
+    folder: Path | None,
+    *,
+    delete: bool,
+    protected: PathFilter | None,
+    dry_run: bool,
+    progress: SyncProgress | None,
+) -> TransferResult:
     if folder is not None:
         plan = drives.plan_drive(files, folder, delete=delete, protected=protected)
         if dry_run:
@@ -119,9 +128,16 @@ def check_local_pull(local: Path) -> None:
         raise InvalidInput(f"{existing} is a file, not a folder")
 
 
-def push(device: Device | None, files: Sequence[str | Path], remote_dir: str = "/", *,
-         drive: Path | None = None, dry_run: bool = False, progress: SyncProgress | None = None,
-         on_note: NoteCallback | None = None) -> TransferResult:
+def push(
+    device: Device | None,
+    files: Sequence[str | Path],
+    remote_dir: str = "/",
+    *,
+    drive: Path | None = None,
+    dry_run: bool = False,
+    progress: SyncProgress | None = None,
+    on_note: NoteCallback | None = None,
+) -> TransferResult:
     """Copy these local files into the board folder remote_dir, skipping those it already holds.
 
     Each file is written under a temporary name, checked by hash on the board, then renamed
@@ -129,14 +145,24 @@ def push(device: Device | None, files: Sequence[str | Path], remote_dir: str = "
     """
     local = check_local_push(files)
     folder = _writing_to(device, drive, remote_dir, on_note)
-    return _carry_out(device, local, remote_dir, folder, delete=False, protected=None, dry_run=dry_run,
-                      progress=progress)
+    return _carry_out(
+        device, local, remote_dir, folder, delete=False, protected=None, dry_run=dry_run, progress=progress
+    )
 
 
-def sync(device: Device | None, source: Path, remote_dir: str = "/", *, delete: bool = False,
-         excludes: Sequence[str] = (), leave_alone: PathFilter | None = None, drive: Path | None = None,
-         dry_run: bool = False, progress: SyncProgress | None = None,
-         on_note: NoteCallback | None = None) -> TransferResult:
+def sync(
+    device: Device | None,
+    source: Path,
+    remote_dir: str = "/",
+    *,
+    delete: bool = False,
+    excludes: Sequence[str] = (),
+    leave_alone: PathFilter | None = None,
+    drive: Path | None = None,
+    dry_run: bool = False,
+    progress: SyncProgress | None = None,
+    on_note: NoteCallback | None = None,
+) -> TransferResult:
     """Make the board folder remote_dir match the local folder source; send only what differs.
 
     One round trip asks the board for the size and hash of all it holds. .boardkitignore and
@@ -154,13 +180,21 @@ def sync(device: Device | None, source: Path, remote_dir: str = "/", *, delete: 
         return ignored(rel, is_dir) or (leave_alone is not None and leave_alone(rel, is_dir))
 
     folder = _writing_to(device, drive, remote_dir, on_note)
-    return _carry_out(device, files, remote_dir, folder, delete=delete, protected=protected,
-                      dry_run=dry_run, progress=progress)
+    return _carry_out(
+        device, files, remote_dir, folder, delete=delete, protected=protected, dry_run=dry_run, progress=progress
+    )
 
 
-def pull(device: Device, remote_dir: str, local: Path, *, dry_run: bool = False,
-         leave_alone: Callable[[str], bool] | None = None, on_refused: Callable[[str], None] | None = None,
-         progress: SyncProgress | None = None) -> TransferResult:
+def pull(
+    device: Device,
+    remote_dir: str,
+    local: Path,
+    *,
+    dry_run: bool = False,
+    leave_alone: Callable[[str], bool] | None = None,
+    on_refused: Callable[[str], None] | None = None,
+    progress: SyncProgress | None = None,
+) -> TransferResult:
     """Copy the board folder remote_dir into the local folder, fetching only what differs.
 
     leave_alone(board path): files not to fetch. A name the board reports that would land

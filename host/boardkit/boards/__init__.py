@@ -17,6 +17,19 @@ from boardkit.boards.markdown import boards_markdown, size_text
 from boardkit.boards.model import Board, FsLayout, Release, version_key
 from boardkit.boards.schema import FLAVOURS, FS_KINDS, BoardFileValidator, load_board_file
 
-__all__ = ["FLAVOURS", "FS_KINDS", "Board", "BoardFileValidator", "FsLayout", "Release",
-           "boards_dir", "boards_for_usb", "boards_markdown", "get_board", "load_board_file", "load_boards",
-           "size_text", "version_key"]
+__all__ = [
+    "FLAVOURS",
+    "FS_KINDS",
+    "Board",
+    "BoardFileValidator",
+    "FsLayout",
+    "Release",
+    "boards_dir",
+    "boards_for_usb",
+    "boards_markdown",
+    "get_board",
+    "load_board_file",
+    "load_boards",
+    "size_text",
+    "version_key",
+]

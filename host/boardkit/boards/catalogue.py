@@ -20,8 +20,10 @@ def load_boards(root: Path | None = None) -> dict[str, Board]:
     """Every boards/*.toml, validated. A bad file raises InvalidInput naming the file and what is wrong."""
     root = boards_dir() if root is None else Path(root)
     if not root.is_dir():
-        raise InvalidInput(f"no board catalogue at {root}",
-                           hint="BOARDKIT_BOARDS names a folder that is not there; fix it, or unset it")
+        raise InvalidInput(
+            f"no board catalogue at {root}",
+            hint="BOARDKIT_BOARDS names a folder that is not there; fix it, or unset it",
+        )
     boards: dict[str, Board] = {}
     for path in sorted(root.glob("*.toml")):
         board = load_board_file(path)

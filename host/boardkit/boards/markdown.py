@@ -34,8 +34,10 @@ def boards_markdown(boards: dict[str, Board]) -> str:
         if b.fs.offset is not None and b.fs.size is not None:
             fs += f" at {b.fs.offset:#x}, {size_text(b.fs.size)}"
         usb = ", ".join(f"{vid:04x}:{pid:04x}" for vid, pid in b.usb) or "—"
-        out.append(f"| `{b.id}` | {b.name} | {b.chip} | {b.method} | {size_text(b.flash_size)} "
-                   f"| {size_text(b.ram_size)} | {fs} | {usb} |")
+        out.append(
+            f"| `{b.id}` | {b.name} | {b.chip} | {b.method} | {size_text(b.flash_size)} "
+            f"| {size_text(b.ram_size)} | {fs} | {usb} |"
+        )
     out += [
         "",
         "## Firmware",
@@ -48,8 +50,11 @@ def boards_markdown(boards: dict[str, Board]) -> str:
     ]
     for b in boards.values():
         for r in sorted(b.releases, key=lambda r: (r.flavour, version_key(r.version)), reverse=True):
-            pin = f"pinned `{r.sha256[:12]}…`" if r.sha256 else ("npm lock" if r.url.startswith("npm:")
-                                                                 else "on first download")
+            pin = (
+                f"pinned `{r.sha256[:12]}…`"
+                if r.sha256
+                else ("npm lock" if r.url.startswith("npm:") else "on first download")
+            )
             offset = f"{r.offset:#x}" if r.format == "esp-bin" else "—"
             out.append(f"| `{b.id}` | {r.flavour} | {r.version} | {r.format} | {offset} | {pin} | {r.url} |")
     return "\n".join(out) + "\n"

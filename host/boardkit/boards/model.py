@@ -56,16 +56,36 @@ class Board:
     def to_dict(self) -> dict[str, Any]:
         """The board as JSON-able data (`boardkit boards --json`)."""
         return {
-            "id": self.id, "name": self.name, "vendor": self.vendor, "chip": self.chip,
-            "flash_size": self.flash_size, "ram_size": self.ram_size, "method": self.method,
+            "id": self.id,
+            "name": self.name,
+            "vendor": self.vendor,
+            "chip": self.chip,
+            "flash_size": self.flash_size,
+            "ram_size": self.ram_size,
+            "method": self.method,
             "usb": [f"{vid:04x}:{pid:04x}" for vid, pid in self.usb],
             "drive_label": self.drive_label,
             "uf2_family": f"{self.uf2_family:#010x}" if self.uf2_family is not None else None,
-            "virtual_kind": self.virtual_kind, "mpy": self.mpy,
-            "fs": {"kind": self.fs.kind, "offset": self.fs.offset, "size": self.fs.size,
-                   "block_size": self.fs.block_size},
-            "firmware": [{"flavour": r.flavour, "version": r.version, "url": r.url, "format": r.format,
-                          "size": r.size, "sha256": r.sha256, "offset": r.offset} for r in self.releases],
+            "virtual_kind": self.virtual_kind,
+            "mpy": self.mpy,
+            "fs": {
+                "kind": self.fs.kind,
+                "offset": self.fs.offset,
+                "size": self.fs.size,
+                "block_size": self.fs.block_size,
+            },
+            "firmware": [
+                {
+                    "flavour": r.flavour,
+                    "version": r.version,
+                    "url": r.url,
+                    "format": r.format,
+                    "size": r.size,
+                    "sha256": r.sha256,
+                    "offset": r.offset,
+                }
+                for r in self.releases
+            ],
             "file": str(self.path) if self.path else None,
         }
 
@@ -74,8 +94,10 @@ class Board:
         candidates = [r for r in self.releases if r.flavour == flavour]
         if not candidates:
             have = sorted({r.flavour for r in self.releases})
-            raise InvalidInput(f"board '{self.id}' has no {flavour} firmware",
-                             hint=f"it has: {', '.join(have) or 'none'} (see `boardkit boards`)")
+            raise InvalidInput(
+                f"board '{self.id}' has no {flavour} firmware",
+                hint=f"it has: {', '.join(have) or 'none'} (see `boardkit boards`)",
+            )
         if version is None:
             return max(candidates, key=lambda r: version_key(r.version))
         wanted = version[1:] if version[:1] in ("v", "V") else version
@@ -83,8 +105,7 @@ class Board:
             if r.version == wanted:
                 return r
         listed = ", ".join(r.version for r in sorted(candidates, key=lambda r: version_key(r.version), reverse=True))
-        raise InvalidInput(f"board '{self.id}' has no {flavour} {version}",
-                         hint=f"available: {listed}")
+        raise InvalidInput(f"board '{self.id}' has no {flavour} {version}", hint=f"available: {listed}")
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -66,8 +66,24 @@ def load_board_file(path: Path) -> Board:
 class BoardFileValidator:
     """Checks one parsed file against the schema; every error names the file (and the line when found)."""
 
-    TOP_KEYS = frozenset({"id", "name", "vendor", "chip", "flash_size", "ram_size", "usb", "method", "drive_label",
-                          "uf2_family", "virtual_kind", "mpy", "fs", "firmware"})
+    TOP_KEYS = frozenset(
+        {
+            "id",
+            "name",
+            "vendor",
+            "chip",
+            "flash_size",
+            "ram_size",
+            "usb",
+            "method",
+            "drive_label",
+            "uf2_family",
+            "virtual_kind",
+            "mpy",
+            "fs",
+            "firmware",
+        }
+    )
     FS_KEYS = frozenset({"kind", "offset", "size", "block_size"})
     RELEASE_KEYS = frozenset({"flavour", "version", "url", "size", "sha256", "format", "offset"})
 
@@ -93,8 +109,9 @@ class BoardFileValidator:
         return get_flasher(method)
 
     # typed getters ----------------------------------------------------------
-    def _str(self, table: dict[str, Any], key: str, required: bool, where: str = "",
-             choices: Iterable[str] | None = None) -> str | None:
+    def _str(
+        self, table: dict[str, Any], key: str, required: bool, where: str = "", choices: Iterable[str] | None = None
+    ) -> str | None:
         if key not in table:
             if required:
                 self.fail(f"missing required key '{key}'", where=where)
@@ -106,8 +123,7 @@ class BoardFileValidator:
             self.fail(f"{key} must be one of {', '.join(choices)} (not '{value}')", key, where)
         return value
 
-    def _need(self, table: dict[str, Any], key: str, where: str = "",
-              choices: Iterable[str] | None = None) -> str:
+    def _need(self, table: dict[str, Any], key: str, where: str = "", choices: Iterable[str] | None = None) -> str:
         """A required string (fail() when it is missing, so never None)."""
         value = self._str(table, key, True, where, choices)
         if value is None:
@@ -130,7 +146,7 @@ class BoardFileValidator:
         if isinstance(value, str) and re.fullmatch(r"0[xX][0-9a-fA-F]+", value.strip()):
             value = int(value.strip(), 16)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{key} must be an integer (or a \"0x...\" string)", key, where)
+            self.fail(f'{key} must be an integer (or a "0x..." string)', key, where)
         if value < minimum:
             self.fail(f"{key} must be at least {minimum}", key, where)
         return value
@@ -180,8 +196,11 @@ class BoardFileValidator:
             self.fail('usb must be a list of ["0xVID", "0xPID"] pairs', "usb")
         pairs = []
         for pair in value:
-            if (not isinstance(pair, list) or len(pair) != 2
-                    or not all(isinstance(x, str) and _USB_ID.match(x) for x in pair)):
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(x, str) and _USB_ID.match(x) for x in pair)
+            ):
                 self.fail(f'usb ids must be pairs of hex strings like ["0x2e8a", "0x0005"] (not {pair!r})', "usb")
             pairs.append((int(pair[0], 16), int(pair[1], 16)))
         return tuple(pairs)
@@ -189,12 +208,14 @@ class BoardFileValidator:
     def _fs(self, data: dict[str, Any]) -> FsLayout:
         table = data.get("fs")
         if not isinstance(table, dict):
-            self.fail("missing [fs] table (kind = \"littlefs2\" | \"microbit\" | \"host\")")
+            self.fail('missing [fs] table (kind = "littlefs2" | "microbit" | "host")')
         self._unknown(table, self.FS_KEYS, "[fs]")
-        return FsLayout(kind=self._need(table, "kind", "[fs]", FS_KINDS),
-                        offset=self._int(table, "offset", False, "[fs]"),
-                        size=self._int(table, "size", False, "[fs]"),
-                        block_size=self._int(table, "block_size", False, "[fs]", minimum=1))
+        return FsLayout(
+            kind=self._need(table, "kind", "[fs]", FS_KINDS),
+            offset=self._int(table, "offset", False, "[fs]"),
+            size=self._int(table, "size", False, "[fs]"),
+            block_size=self._int(table, "block_size", False, "[fs]", minimum=1),
+        )
 
     def _releases(self, data: dict[str, Any], method: str) -> tuple[Release, ...]:
         entries = data.get("firmware")
@@ -210,20 +231,24 @@ class BoardFileValidator:
             fmt = self._need(table, "format", where, formats())
             takes = self._flasher(method).formats
             if fmt not in takes:
-                self.fail(f"format '{fmt}' cannot be flashed by method '{method}' "
-                          f"(use {', '.join(takes)})", where=where)
+                self.fail(
+                    f"format '{fmt}' cannot be flashed by method '{method}' (use {', '.join(takes)})", where=where
+                )
             sha = self._str(table, "sha256", False, where)
             if sha is not None and not _SHA256.match(sha):
                 self.fail("sha256 must be 64 lowercase hex digits", where=where)
             url = self._need(table, "url", where)
             if not re.match(r"^(https?|file|npm):", url):
                 self.fail(f"url must be http(s)://, file:// or npm: (not '{url}')", where=where)
-            release = Release(flavour=self._need(table, "flavour", where, FLAVOURS),
-                              version=self._need(table, "version", where),
-                              url=url, format=fmt,
-                              size=self._int(table, "size", False, where, minimum=1),
-                              sha256=sha,
-                              offset=self._int(table, "offset", False, where) or 0)
+            release = Release(
+                flavour=self._need(table, "flavour", where, FLAVOURS),
+                version=self._need(table, "version", where),
+                url=url,
+                format=fmt,
+                size=self._int(table, "size", False, where, minimum=1),
+                sha256=sha,
+                offset=self._int(table, "offset", False, where) or 0,
+            )
             if (release.flavour, release.version) in seen:
                 self.fail(f"{release.flavour} {release.version} is listed twice", where=where)
             seen.add((release.flavour, release.version))

@@ -31,6 +31,7 @@ def boards(as_json: bool, markdown: bool) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+
     table = Table()
     for column in ("id", "name", "chip", "method", "flash", "firmware"):
         table.add_column(column)

@@ -25,8 +25,14 @@ fails on a str but works on a list); they never change the exit status.
 
 @click.command(epilog=EPILOG)
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("-t", "--target", "targets", multiple=True, metavar="T",
-              help="Only these targets; exit 1 if the code cannot run on one of them.")
+@click.option(
+    "-t",
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="T",
+    help="Only these targets; exit 1 if the code cannot run on one of them.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
 def check(ctx: click.Context, path: Path, targets: tuple[str, ...], as_json: bool) -> None:

@@ -28,6 +28,7 @@ def devices(as_json: bool, include_all: bool) -> None:
         return
     from rich.console import Console
     from rich.table import Table
+
     table = Table()
     for column in ("port", "name", "kind", "description", "vid:pid", "serial"):
         table.add_column(column)

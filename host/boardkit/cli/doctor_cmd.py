@@ -10,7 +10,7 @@ import click
 if TYPE_CHECKING:
     from boardkit.doctor import Check
 
-WIDTH = 80        # the table fits a default terminal
+WIDTH = 80  # the table fits a default terminal
 NAME_WIDTH = 19
 STATUS_WIDTH = 8
 
@@ -36,8 +36,11 @@ def render(checks: list[Check]) -> list[str]:
 
 
 @click.command()
-@click.option("--install", is_flag=True,
-              help="Install what boardkit can install itself (the pinned MicroPython WebAssembly runtime, with npm).")
+@click.option(
+    "--install",
+    is_flag=True,
+    help="Install what boardkit can install itself (the pinned MicroPython WebAssembly runtime, with npm).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as a JSON list.")
 def doctor(install: bool, as_json: bool) -> None:
     """Show what boardkit needs on this computer: what is present, what is missing, how to fix it.

@@ -24,8 +24,7 @@ def firmware() -> None:
 
 def _describe(image: CachedImage) -> str:
     what = " ".join(x for x in (image.board, image.version) if x) or "image"
-    return (f"{what}: {image.path} ({human_size(image.size)}, sha256 {image.sha256[:12]}…, "
-            f"pinned by {image.pinned_by})")
+    return f"{what}: {image.path} ({human_size(image.size)}, sha256 {image.sha256[:12]}…, pinned by {image.pinned_by})"
 
 
 @firmware.command("list")
@@ -46,25 +45,40 @@ def list_(as_json: bool) -> None:
         emit_json([image.to_dict() for image in images])
         return
     if not images:
-        click.echo(f"the firmware cache is empty ({cache_dir()}) — "
-                   "boardkit firmware fetch --board ID, or boardkit firmware add FILE", err=True)
+        click.echo(
+            f"the firmware cache is empty ({cache_dir()}) — "
+            "boardkit firmware fetch --board ID, or boardkit firmware add FILE",
+            err=True,
+        )
         return
     from rich.console import Console
     from rich.table import Table
+
     table = Table()
     for column in ("board", "version", "size", "sha256", "pinned by", "file"):
         table.add_column(column)
     for image in images:
-        table.add_row(image.board or "—", image.version or "—", human_size(image.size),
-                      image.sha256[:12], image.pinned_by, image.path.name)
+        table.add_row(
+            image.board or "—",
+            image.version or "—",
+            human_size(image.size),
+            image.sha256[:12],
+            image.pinned_by,
+            image.path.name,
+        )
     Console().print(table)
 
 
 @firmware.command()
 @click.option("--board", "board_id", metavar="ID", help="Board id (see `boardkit boards`).")
 @click.option("--version", metavar="V", help="Release version (default: the newest).")
-@click.option("--flavour", type=click.Choice(["micropython", "circuitpython"]), default="micropython",
-              show_default=True, help="Which firmware.")
+@click.option(
+    "--flavour",
+    type=click.Choice(["micropython", "circuitpython"]),
+    default="micropython",
+    show_default=True,
+    help="Which firmware.",
+)
 @click.option("--offline", is_flag=True, help="Use only the cache; never download.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def fetch(board_id: str | None, version: str | None, flavour: str, offline: bool, as_json: bool) -> None:
@@ -82,8 +96,9 @@ def fetch(board_id: str | None, version: str | None, flavour: str, offline: bool
         raise UsageError("which board? give --board ID", hint=f"boards: {', '.join(b.id for b in list_boards())}")
     board = resolve_board(board_id)
     with Progress(f"{board.id} {flavour} {version or ''}".strip()) as progress, InstallNotes() as notes:
-        image = fetch_firmware(board, version=version, flavour=flavour, offline=offline, progress=progress,
-                               on_note=notes)
+        image = fetch_firmware(
+            board, version=version, flavour=flavour, offline=offline, progress=progress, on_note=notes
+        )
     if as_json:
         emit_json(image.to_dict())
     else:

@@ -38,12 +38,19 @@ def fleet() -> None:
 
 
 def _roster_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), default="classroom.toml",
-                        envvar="BOARDKIT_ROSTER", show_default=True, help="The classroom roster.")(f)
+    return click.option(
+        "--roster",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default="classroom.toml",
+        envvar="BOARDKIT_ROSTER",
+        show_default=True,
+        help="The classroom roster.",
+    )(f)
 
 
 def seat_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options every fleet command that works on seats takes."""
+
     @_roster_option
     @click.option("--only", multiple=True, metavar="SEAT[,SEAT...]", help="Only these seats (repeatable).")
     @click.option("--retry-failed", is_flag=True, help="Only the seats this command failed on last time.")
@@ -56,9 +63,17 @@ def seat_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _run(ctx: click.Context, command: str, task_factory: Callable[[list[Seat]], Task], roster: Path,
-         only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool,
-         show_output: bool = False) -> None:
+def _run(
+    ctx: click.Context,
+    command: str,
+    task_factory: Callable[[list[Seat]], Task],
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+    show_output: bool = False,
+) -> None:
     """Choose the seats, run the task on them under a live view, print the summary, save the state."""
     from boardkit.fleet.runner import failed_last_time, run_fleet, save_state
 
@@ -69,16 +84,25 @@ def _run(ctx: click.Context, command: str, task_factory: Callable[[list[Seat]], 
         failed, when = failed_last_time(book.state_path, command)
         seats = [s for s in seats if s.name in failed]
         if not seats:
-            message = (f"nothing to retry: `fleet {command}` has not been run here" if when is None
-                       else f"nothing to retry: no seat failed in the last `fleet {command}` ({when})")
+            message = (
+                f"nothing to retry: `fleet {command}` has not been run here"
+                if when is None
+                else f"nothing to retry: no seat failed in the last `fleet {command}` ({when})"
+            )
             if as_json:
                 emit_json({"command": command, "seconds": 0, "ok": True, "failed": [], "seats": []})
             click.echo(f"boardkit: {message}", err=True)
             return
     task = task_factory(seats)
     with FleetView(f"fleet {command}", [s.name for s in seats], quiet=as_json) as view:
-        report = run_fleet(seats, task, command=command, timeout=options(ctx).get("timeout", 10.0),
-                           workers=workers, on_event=view.update)
+        report = run_fleet(
+            seats,
+            task,
+            command=command,
+            timeout=options(ctx).get("timeout", 10.0),
+            workers=workers,
+            on_event=view.update,
+        )
     save_state(book.state_path, report, [s.name for s in seats])
     if as_json:
         emit_json(report.to_dict())
@@ -103,6 +127,7 @@ def _load(roster: Path) -> Roster:
 
 # -- commands -----------------------------------------------------------------------------------
 
+
 @fleet.command()
 @_roster_option
 @click.option("--prefix", default="seat", show_default=True, help="New seats are PREFIX-01, PREFIX-02, ...")
@@ -111,8 +136,15 @@ def _load(roster: Path) -> Roster:
 @click.option("--virtual-only", is_flag=True, help="Only virtual boards (ignore USB serial ports).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.pass_context
-def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no_label: bool, virtual_only: bool,
-         as_json: bool) -> None:
+def scan(
+    ctx: click.Context,
+    roster: Path,
+    prefix: str,
+    board_id: str | None,
+    no_label: bool,
+    virtual_only: bool,
+    as_json: bool,
+) -> None:
     """Add the boards attached (USB and virtual) to the roster, and label each new one.
 
     Boards already in the roster are left alone; a board carrying a seat label keeps its
@@ -124,26 +156,44 @@ def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no
     if roster.exists():
         _load(roster)  # mistakes first, with their lines
     with FleetView("fleet scan", [], quiet=as_json) as view:
-        result = do_scan(roster, prefix=prefix, write_labels=not no_label, include_serial=not virtual_only,
-                         default_board=board_id, timeout=options(ctx).get("timeout", 10.0), on_event=view.update)
+        result = do_scan(
+            roster,
+            prefix=prefix,
+            write_labels=not no_label,
+            include_serial=not virtual_only,
+            default_board=board_id,
+            timeout=options(ctx).get("timeout", 10.0),
+            on_event=view.update,
+        )
     failed_labels = result.report.failed if result.report else []
     if as_json:
-        emit_json({"roster": str(roster), "known": result.known, "failed_labels": failed_labels,
-                   "added": [{"seat": s.name, "board": s.board, s.finder: s.value} for s in result.added],
-                   "unknown_type": result.unknown_type,
-                   "labelled_known": [{"seat": seat, "found_at": url} for seat, url in result.labelled_known]})
+        emit_json(
+            {
+                "roster": str(roster),
+                "known": result.known,
+                "failed_labels": failed_labels,
+                "added": [{"seat": s.name, "board": s.board, s.finder: s.value} for s in result.added],
+                "unknown_type": result.unknown_type,
+                "labelled_known": [{"seat": seat, "found_at": url} for seat, url in result.labelled_known],
+            }
+        )
     else:
         for seat in result.added:
             click.echo(f"added {seat.name:12} {seat.board:18} {seat.describe()}")
         click.echo(f"boardkit: {len(result.added)} new seat(s) in {roster}; {result.known} already there", err=True)
         for name, url in result.labelled_known:
-            click.echo(f"boardkit: note: the board at {url} is labelled {name!r}, already a seat here "
-                       f"(not added again; if it moved, update that seat's entry)", err=True)
+            click.echo(
+                f"boardkit: note: the board at {url} is labelled {name!r}, already a seat here "
+                f"(not added again; if it moved, update that seat's entry)",
+                err=True,
+            )
         for name in failed_labels:
             click.echo(f"boardkit: could not label {name}'s board (run `boardkit fleet label` later)", err=True)
         if result.unknown_type:
-            click.echo(f"boardkit: set the board type of {', '.join(result.unknown_type)} in {roster} "
-                       f"(see `boardkit boards`)", err=True)
+            click.echo(
+                f"boardkit: set the board type of {', '.join(result.unknown_type)} in {roster} (see `boardkit boards`)",
+                err=True,
+            )
     try:
         load_roster(roster)
     except RosterError:
@@ -153,8 +203,9 @@ def scan(ctx: click.Context, roster: Path, prefix: str, board_id: str | None, no
 @fleet.command()
 @seat_options
 @click.pass_context
-def status(ctx: click.Context,
-           roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def status(
+    ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool
+) -> None:
     """Each board: reachable or not, firmware and version, free memory and space, its label,
     and the kit and lesson on it."""
     from boardkit.fleet import ops
@@ -165,8 +216,9 @@ def status(ctx: click.Context,
 @fleet.command()
 @seat_options
 @click.pass_context
-def label(ctx: click.Context,
-          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def label(
+    ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool
+) -> None:
     """Write each seat's name onto its board (boardkit_seat.txt; `boardkit info` shows it)."""
     from boardkit.fleet import ops
 
@@ -180,33 +232,61 @@ def label(ctx: click.Context,
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
 @seat_options
 @click.pass_context
-def sync_(ctx: click.Context, lesson: Path, remote_dir: str, delete: bool, exclude: tuple[str, ...],
-          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def sync_(
+    ctx: click.Context,
+    lesson: Path,
+    remote_dir: str,
+    delete: bool,
+    exclude: tuple[str, ...],
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
     is sent, atomically and verified; the lesson's name and version are recorded on the board."""
     from boardkit.fleet import ops
 
-    _run(ctx, "sync", lambda seats: ops.sync(lesson, remote_dir, delete, list(exclude)),
-         roster, only, retry_failed, workers, as_json)
+    _run(
+        ctx,
+        "sync",
+        lambda seats: ops.sync(lesson, remote_dir, delete, list(exclude)),
+        roster,
+        only,
+        retry_failed,
+        workers,
+        as_json,
+    )
 
 
 @fleet.command()
 @click.argument("paths", nargs=-1, required=True)
 @seat_options
 @click.pass_context
-def push(ctx: click.Context, paths: tuple[str, ...],
-         roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def push(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
     from boardkit.fleet import ops
     from boardkit.sync import push_arguments
 
     files, remote_dir = push_arguments(list(paths), sync_command="boardkit fleet sync")
-    _run(ctx, "push", lambda seats: ops.push(files, remote_dir),
-         roster, only, retry_failed, workers, as_json)
+    _run(ctx, "push", lambda seats: ops.push(files, remote_dir), roster, only, retry_failed, workers, as_json)
 
 
-MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
-                        help="Stop the program (Ctrl-C) on a board where it runs longer than this.")
+MAX_TIME = click.option(
+    "--max-time",
+    type=float,
+    metavar="SECONDS",
+    help="Stop the program (Ctrl-C) on a board where it runs longer than this.",
+)
 
 
 @fleet.command()
@@ -214,14 +294,31 @@ MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
 @MAX_TIME
 @seat_options
 @click.pass_context
-def run(ctx: click.Context, file: Path, max_time: float | None,
-        roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def run(
+    ctx: click.Context,
+    file: Path,
+    max_time: float | None,
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Run a local Python FILE on every board; show each board's output."""
     from boardkit.fleet import ops
 
     code = file.read_bytes()
-    _run(ctx, "run", lambda seats: ops.run_code(code, max_time), roster, only, retry_failed, workers, as_json,
-         show_output=True)
+    _run(
+        ctx,
+        "run",
+        lambda seats: ops.run_code(code, max_time),
+        roster,
+        only,
+        retry_failed,
+        workers,
+        as_json,
+        show_output=True,
+    )
 
 
 @fleet.command("exec")
@@ -229,25 +326,61 @@ def run(ctx: click.Context, file: Path, max_time: float | None,
 @MAX_TIME
 @seat_options
 @click.pass_context
-def exec_(ctx: click.Context, code: str, max_time: float | None,
-          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def exec_(
+    ctx: click.Context,
+    code: str,
+    max_time: float | None,
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Run CODE (a line of Python) on every board; show each board's output."""
     from boardkit.fleet import ops
 
-    _run(ctx, "exec", lambda seats: ops.run_code(code, max_time), roster, only, retry_failed, workers, as_json,
-         show_output=True)
+    _run(
+        ctx,
+        "exec",
+        lambda seats: ops.run_code(code, max_time),
+        roster,
+        only,
+        retry_failed,
+        workers,
+        as_json,
+        show_output=True,
+    )
 
 
 @fleet.command()
 @click.argument("remote_dir", default="/")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default="collected",
-              show_default=True, help="Each seat's files go to OUT/SEAT/.")
-@click.option("--force", is_flag=True, help="Write into OUT/SEAT/ even if an earlier collection is there "
-                                            "(default: a new OUT/SEAT-YYYYmmdd-HHMMSS/ beside it).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="collected",
+    show_default=True,
+    help="Each seat's files go to OUT/SEAT/.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into OUT/SEAT/ even if an earlier collection is there "
+    "(default: a new OUT/SEAT-YYYYmmdd-HHMMSS/ beside it).",
+)
 @seat_options
 @click.pass_context
-def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool,
-            roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def collect(
+    ctx: click.Context,
+    remote_dir: str,
+    out_dir: Path,
+    force: bool,
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Bring each pupil's work home: every board's files (under REMOTE_DIR) into OUT/SEAT/.
 
     Nothing is ever written outside OUT/SEAT/: a file name that would land elsewhere is refused
@@ -258,16 +391,31 @@ def collect(ctx: click.Context, remote_dir: str, out_dir: Path, force: bool,
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    _run(ctx, "collect", lambda seats: ops.collect(out_dir, remote_dir, force), roster, only, retry_failed, workers,
-         as_json)
+    _run(
+        ctx,
+        "collect",
+        lambda seats: ops.collect(out_dir, remote_dir, force),
+        roster,
+        only,
+        retry_failed,
+        workers,
+        as_json,
+    )
 
 
 @fleet.command()
 @click.option("--hard", is_flag=True, help="Reset the whole chip (virtual boards: restart the emulator).")
 @seat_options
 @click.pass_context
-def reset(ctx: click.Context, hard: bool,
-          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def reset(
+    ctx: click.Context,
+    hard: bool,
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Soft-reset every board (a fresh Python heap), or --hard reset it."""
     from boardkit.fleet import ops
 
@@ -275,16 +423,34 @@ def reset(ctx: click.Context, hard: bool,
 
 
 @fleet.command()
-@click.option("--kit", "kit_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="KIT_DIR",
-              help="Build a kit image (firmware + libraries + lesson files) per board type and flash it.")
+@click.option(
+    "--kit",
+    "kit_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="KIT_DIR",
+    help="Build a kit image (firmware + libraries + lesson files) per board type and flash it.",
+)
 @click.option("--version", metavar="V", help="A pinned firmware version (default: the newest).")
-@click.option("--image", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A local firmware image instead of the pinned release (checked first).")
+@click.option(
+    "--image",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A local firmware image instead of the pinned release (checked first).",
+)
 @click.option("--offline", is_flag=True, help="Use only the firmware cache; never download.")
 @seat_options
 @click.pass_context
-def flash(ctx: click.Context, kit_dir: Path | None, version: str | None, image: Path | None, offline: bool,
-          roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool) -> None:
+def flash(
+    ctx: click.Context,
+    kit_dir: Path | None,
+    version: str | None,
+    image: Path | None,
+    offline: bool,
+    roster: Path,
+    only: tuple[str, ...],
+    retry_failed: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Flash MicroPython (or a kit) onto every board; each board gets its seat label back.
 
     The image is fetched, checked and (with --kit) built once per board type."""
@@ -292,6 +458,7 @@ def flash(ctx: click.Context, kit_dir: Path | None, version: str | None, image: 
 
     workdir = ops.flash_workdir()
     with workdir as tmp:
+
         def factory(seats: list[Seat]) -> Task:
             if not as_json and sys.stderr.isatty():
                 click.echo("boardkit: preparing the firmware" + (" and kit" if kit_dir else ""), err=True)
@@ -305,6 +472,7 @@ def flash(ctx: click.Context, kit_dir: Path | None, version: str | None, image: 
 
 
 # -- output --------------------------------------------------------------------------------------
+
 
 def _print_outputs(report: FleetReport) -> None:
     for result in report.results:
@@ -323,8 +491,9 @@ def _print_summary(report: FleetReport) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"fleet {report.command}: {len(report.results)} seat(s) in {report.seconds:.1f} s",
-                  title_justify="left")
+    table = Table(
+        title=f"fleet {report.command}: {len(report.results)} seat(s) in {report.seconds:.1f} s", title_justify="left"
+    )
     table.add_column("seat", style="bold")
     table.add_column("result")
     table.add_column("time", justify="right")
@@ -335,8 +504,11 @@ def _print_summary(report: FleetReport) -> None:
     Console(width=None if sys.stdout.isatty() else 160).print(table)
     failed = report.failed
     if failed:
-        click.echo(f"boardkit: {len(failed)} of {len(report.results)} failed: {', '.join(failed)} — "
-                   f"fix them and run again with --retry-failed", err=True)
+        click.echo(
+            f"boardkit: {len(failed)} of {len(report.results)} failed: {', '.join(failed)} — "
+            f"fix them and run again with --retry-failed",
+            err=True,
+        )
 
 
 class FleetView:
@@ -354,10 +526,16 @@ class FleetView:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            progress = Progress(TextColumn("{task.fields[seat]:<14}", style="bold"),
-                                TextColumn("{task.fields[mark]}"), BarColumn(bar_width=24),
-                                TextColumn("{task.description}"), TimeElapsedColumn(),
-                                console=Console(stderr=True), transient=True, refresh_per_second=8)
+            progress = Progress(
+                TextColumn("{task.fields[seat]:<14}", style="bold"),
+                TextColumn("{task.fields[mark]}"),
+                BarColumn(bar_width=24),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+                refresh_per_second=8,
+            )
             self._progress = progress
             progress.start()
             for seat in self.seats:

@@ -14,35 +14,61 @@ def kit() -> None:
     """Classroom kit images: firmware + lib/ modules (.mpy where possible) + lesson files."""
 
 
-@kit.command("build", epilog="""\b
+@kit.command(
+    "build",
+    epilog="""\b
 Examples:
   boardkit kit build lesson3/ --board microbit_v1 -o lesson3.hex
   boardkit kit build lesson3/ --board esp32_generic -o lesson3.bin
   boardkit kit build lesson3/ --board rpi_pico --firmware my-micropython.uf2 -o lesson3.uf2
 Then flash it with `boardkit flash --board ID lesson3.hex`, or build and flash in one
 go with `boardkit flash --kit lesson3/`.
-""")
+""",
+)
 @click.argument("kit_dir", type=click.Path(path_type=Path))
 @click.option("--board", "board_id", required=True, metavar="ID", help="The board the kit is for.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The image to write.")
 @click.option("--version", metavar="V", help="The pinned firmware version (default: the newest).")
-@click.option("--firmware", "firmware_path", type=click.Path(path_type=Path), metavar="IMAGE",
-              help="A local firmware image instead of the pinned release.")
+@click.option(
+    "--firmware",
+    "firmware_path",
+    type=click.Path(path_type=Path),
+    metavar="IMAGE",
+    help="A local firmware image instead of the pinned release.",
+)
 @click.option("--offline", is_flag=True, help="Use only the firmware cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def build(kit_dir: Path, board_id: str, output: Path, version: str | None, firmware_path: Path | None,
-          offline: bool, as_json: bool) -> None:
+def build(
+    kit_dir: Path,
+    board_id: str,
+    output: Path,
+    version: str | None,
+    firmware_path: Path | None,
+    offline: bool,
+    as_json: bool,
+) -> None:
     """Build KIT_DIR into one flashable image for a board."""
     from boardkit.api.flashing import build_kit, resolve_board
 
     board = resolve_board(board_id)
     with Progress("downloading firmware") as bar, InstallNotes(quiet=as_json) as notes:
-        result = build_kit(kit_dir, board, output, version=version, firmware=firmware_path, offline=offline,
-                           progress=bar, on_note=notes)
+        result = build_kit(
+            kit_dir,
+            board,
+            output,
+            version=version,
+            firmware=firmware_path,
+            offline=offline,
+            progress=bar,
+            on_note=notes,
+        )
     if as_json:
         emit_json(result.to_dict())
         return
     if result.note:
         click.echo(f"boardkit: note: {result.note}", err=True)
-    click.echo(f"built {result.image} ({human_size(result.bytes)}): {len(result.files)} file(s), "
-               f"{len(result.compiled)} compiled to .mpy", err=True)
+    click.echo(
+        f"built {result.image} ({human_size(result.bytes)}): {len(result.files)} file(s), "
+        f"{len(result.compiled)} compiled to .mpy",
+        err=True,
+    )

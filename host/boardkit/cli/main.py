@@ -71,14 +71,21 @@ Examples:
 
 
 @click.group(cls=LazyGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-p", "--port", metavar="URL", envvar="BOARDKIT_PORT",
-              help="Board to use: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, "
-                   "ws://host:8266 (WebREPL), or a virtual board's name. Default: the only board present.")
-@click.option("--password-env", metavar="VAR",
-              help="Name of an environment variable holding the WebREPL password (ws:// ports). "
-                   "Default: $BOARDKIT_WEBREPL_PASSWORD, then boardkit's config.toml, then a prompt.")
-@click.option("--timeout", type=float, default=10.0, show_default=True,
-              help="Seconds to wait for the board to answer.")
+@click.option(
+    "-p",
+    "--port",
+    metavar="URL",
+    envvar="BOARDKIT_PORT",
+    help="Board to use: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, "
+    "ws://host:8266 (WebREPL), or a virtual board's name. Default: the only board present.",
+)
+@click.option(
+    "--password-env",
+    metavar="VAR",
+    help="Name of an environment variable holding the WebREPL password (ws:// ports). "
+    "Default: $BOARDKIT_WEBREPL_PASSWORD, then boardkit's config.toml, then a prompt.",
+)
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the board to answer.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="boardkit")
 @click.pass_context
@@ -126,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug in boardkit: still one line, unless --debug
         if debug:
             raise
-        click.echo(f"boardkit: internal error: {type(exc).__name__}: {exc} — "
-                   f"please report it; --debug shows the traceback", err=True)
+        click.echo(
+            f"boardkit: internal error: {type(exc).__name__}: {exc} — please report it; --debug shows the traceback",
+            err=True,
+        )
         return 70
 
 

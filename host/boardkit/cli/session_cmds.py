@@ -20,8 +20,9 @@ from boardkit.cli.common import (
 )
 from boardkit.errors import RemoteError
 
-MAX_TIME = click.option("--max-time", type=float, metavar="SECONDS",
-                        help="Stop the program (Ctrl-C) if it runs longer than this.")
+MAX_TIME = click.option(
+    "--max-time", type=float, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
+)
 
 
 @click.command()
@@ -60,8 +61,9 @@ def _show_info(found: api.BoardInfo) -> None:
     table.add_row("platform", caps.platform)
     if caps.release:
         table.add_row("release", caps.release)
-    table.add_row("free memory", f"{human_size(caps.mem_free)}"
-                  + (f" of {human_size(caps.mem_total)}" if caps.mem_total else ""))
+    table.add_row(
+        "free memory", f"{human_size(caps.mem_free)}" + (f" of {human_size(caps.mem_total)}" if caps.mem_total else "")
+    )
     if caps.fs_space:
         table.add_row("free space", f"{human_size(caps.fs_space[0])} of {human_size(caps.fs_space[1])}")
     table.add_row("folders", "yes" if caps.has_folders else "no (flat filesystem)")
@@ -126,8 +128,9 @@ def run(ctx: click.Context, file: Path, max_time: float | None) -> None:
 
 
 @click.command()
-@click.option("--hard", is_flag=True, help="Reset the whole chip, like the reset button "
-                                             "(virtual boards: restart the emulator).")
+@click.option(
+    "--hard", is_flag=True, help="Reset the whole chip, like the reset button (virtual boards: restart the emulator)."
+)
 @click.pass_context
 def reset(ctx: click.Context, hard: bool) -> None:
     """Soft-reset the board (fresh Python heap), or --hard reset it.

@@ -29,8 +29,11 @@ def _report(transfer: Callable[[SyncProgress], api.TransferResult], as_json: boo
         emit_json(result.to_dict())
         return
     rate = f", {result.bytes / result.seconds / 1024:.1f} KB/s" if result.seconds > 0 and result.bytes else ""
-    click.echo(f"{verb} {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged; "
-               f"{result.deleted} deleted ({result.seconds:.2f} s{rate})", err=True)
+    click.echo(
+        f"{verb} {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged; "
+        f"{result.deleted} deleted ({result.seconds:.2f} s{rate})",
+        err=True,
+    )
 
 
 @click.command()
@@ -53,8 +56,11 @@ def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     files, remote_dir = push_arguments(list(paths))
     api.check_local_push([f.path for f in files])  # local problems are said before connecting
     with open_device(ctx) as device:
-        _report(lambda progress: api.push(device, [f.path for f in files], remote_dir, progress=progress,
-                                          on_note=note), as_json, "pushed")
+        _report(
+            lambda progress: api.push(device, [f.path for f in files], remote_dir, progress=progress, on_note=note),
+            as_json,
+            "pushed",
+        )
 
 
 @click.command("sync")
@@ -64,13 +70,25 @@ def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--delete", is_flag=True, help="Remove files on the board that the local folder no longer has.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
-@click.option("--drive", type=click.Path(file_okay=False, path_type=Path), metavar="PATH",
-              help="Sync to a CircuitPython CIRCUITPY drive (or any folder standing in for one) "
-                   "instead of through the REPL.")
+@click.option(
+    "--drive",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="PATH",
+    help="Sync to a CircuitPython CIRCUITPY drive (or any folder standing in for one) instead of through the REPL.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (or the plan, with --dry-run).")
 @click.pass_context
-def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delete: bool, dry_run: bool,
-          exclude: tuple[str, ...], drive: Path | None, as_json: bool) -> None:
+def sync_(
+    ctx: click.Context,
+    source: str,
+    target: str | None,
+    pull: bool,
+    delete: bool,
+    dry_run: bool,
+    exclude: tuple[str, ...],
+    drive: Path | None,
+    as_json: bool,
+) -> None:
     """Make the board's folder match LOCAL_DIR (SOURCE), or with --pull copy a board folder here.
 
     Only what differs is sent: one round trip asks the board for the size and hash of
@@ -91,15 +109,27 @@ def sync_(ctx: click.Context, source: str, target: str | None, pull: bool, delet
             raise UsageError("--pull needs a local folder", hint="boardkit sync --pull / backup/")
         api.check_local_pull(Path(target))
         with open_device(ctx) as device:
-            _report(lambda progress: api.pull(device, source, Path(target), dry_run=dry_run, progress=progress),
-                    as_json, "fetched")
+            _report(
+                lambda progress: api.pull(device, source, Path(target), dry_run=dry_run, progress=progress),
+                as_json,
+                "fetched",
+            )
         return
     remote_dir = target or "/"
     api.check_local_sync(Path(source), list(exclude))  # local problems are said before connecting
 
     def carry_out(device: Device | None, progress: SyncProgress) -> api.TransferResult:
-        return api.sync(device, Path(source), remote_dir, delete=delete, excludes=list(exclude), drive=drive,
-                        dry_run=dry_run, progress=progress, on_note=note)
+        return api.sync(
+            device,
+            Path(source),
+            remote_dir,
+            delete=delete,
+            excludes=list(exclude),
+            drive=drive,
+            dry_run=dry_run,
+            progress=progress,
+            on_note=note,
+        )
 
     if drive is not None:  # a folder standing in for the drive: no board needed
         _report(lambda progress: carry_out(None, progress), as_json, "sent")

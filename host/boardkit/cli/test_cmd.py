@@ -34,33 +34,55 @@ Examples:
 
 @click.command(epilog=EPILOG)
 @click.option("-t", "--target", "targets", multiple=True, metavar="T", help="Where to run (repeatable).")
-@click.option("-k", "patterns", multiple=True, metavar="PATTERN",
-              help="Only tests whose id (area/name) contains PATTERN or matches the glob.")
-@click.option("--matrix", is_flag=True,
-              help="Probe every feature and write docs/conformance.md (default targets: all four).")
-@click.option("--test-timeout", type=float, default=10.0, show_default=True, metavar="S",
-              help="Seconds one test may run.")
+@click.option(
+    "-k",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Only tests whose id (area/name) contains PATTERN or matches the glob.",
+)
+@click.option(
+    "--matrix", is_flag=True, help="Probe every feature and write docs/conformance.md (default targets: all four)."
+)
+@click.option(
+    "--test-timeout", type=float, default=10.0, show_default=True, metavar="S", help="Seconds one test may run."
+)
 @click.option("-v", "--verbose", is_flag=True, help="List every test's result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.pass_context
-def test(ctx: click.Context, targets: tuple[str, ...], patterns: tuple[str, ...], matrix: bool,
-         test_timeout: float, verbose: bool, as_json: bool) -> None:
+def test(
+    ctx: click.Context,
+    targets: tuple[str, ...],
+    patterns: tuple[str, ...],
+    matrix: bool,
+    test_timeout: float,
+    verbose: bool,
+    as_json: bool,
+) -> None:
     """Run the conformance suite: pass / fail / unsupported per target, a diff per failure."""
     from boardkit.api.testing import run_suite
 
     port = options(ctx).get("port")
     names = list(targets) or ([port] if port and not matrix else [])
     progress = _TestProgress(quiet=as_json)
-    notes = InstallNotes(quiet=as_json)   # a target's runtime installed on first use (npm ci)
+    notes = InstallNotes(quiet=as_json)  # a target's runtime installed on first use (npm ci)
 
     def starting(name: str) -> None:
-        notes.stop()   # the install is over: its spinner gives way to the test bars
+        notes.stop()  # the install is over: its spinner gives way to the test bars
         progress.note(f"starting {name}")
 
     try:
-        report = run_suite(names, pattern=patterns, matrix=matrix, timeout=test_timeout,
-                           credentials=_credentials(ctx), on_result=progress.result,
-                           on_target=progress.target, on_open=starting, on_note=notes)
+        report = run_suite(
+            names,
+            pattern=patterns,
+            matrix=matrix,
+            timeout=test_timeout,
+            credentials=_credentials(ctx),
+            on_result=progress.result,
+            on_target=progress.target,
+            on_open=starting,
+            on_note=notes,
+        )
     finally:
         notes.stop()
         progress.close()
@@ -96,8 +118,15 @@ class _TestProgress:
                 TextColumn,
                 TimeElapsedColumn,
             )
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._bar.start()
         return self._bar
 
@@ -130,15 +159,25 @@ def _print_report(report: SuiteReport, verbose: bool) -> None:
             console.print(f"[bold red]{r.status.upper()}[/] {r.target}: {r.test}")
             console.print(r.detail, markup=False, highlight=False)
         elif verbose:
-            console.print(f"{r.status:<11} {r.target}: {r.test}" + (f" ({r.detail})" if r.detail else ""),
-                          markup=False, highlight=False)
+            console.print(
+                f"{r.status:<11} {r.target}: {r.test}" + (f" ({r.detail})" if r.detail else ""),
+                markup=False,
+                highlight=False,
+            )
     table = Table(title="conformance")
     for column in ("target", "implementation", "pass", "fail", "unsupported", "error", "time"):
         table.add_column(column, justify="right" if column not in ("target", "implementation") else "left")
     for t in report.targets:
         c = report.counts(t.name)
-        table.add_row(t.name, t.description, str(c["pass"]), _red(c["fail"]), str(c["unsupported"]),
-                      _red(c["error"]), f"{t.seconds:.1f} s")
+        table.add_row(
+            t.name,
+            t.description,
+            str(c["pass"]),
+            _red(c["fail"]),
+            str(c["unsupported"]),
+            _red(c["error"]),
+            f"{t.seconds:.1f} s",
+        )
     console.print(table)
 
 

@@ -20,19 +20,22 @@ def _uptime(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
-@click.group(epilog="""\b
+@click.group(
+    epilog="""\b
 Examples:
   boardkit virtual start wasm                  a WebAssembly MicroPython board (wasm1)
   boardkit virtual start microbit --baud 115200
   boardkit virtual list
   boardkit -p wasm1 exec "print(1 + 1)"
   boardkit virtual stop --all
-""")
+"""
+)
 def virtual() -> None:
     """Start, list and stop virtual boards: real MicroPython behind a pty, no hardware."""
 
 
-@virtual.command(epilog="""\b
+@virtual.command(
+    epilog="""\b
 Examples:
   boardkit virtual start wasm
   boardkit virtual start wasm --name lab-a
@@ -41,25 +44,51 @@ Examples:
   boardkit virtual start wasm --name lab --image kit.zip  # lab's files become the zip's
   boardkit virtual start wasm --files lesson3/            # ... or a folder's
   WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
-""")
+"""
+)
 @click.argument("kind", type=click.Choice(vb.kind_names()))
-@click.option("--name", help="Board name (default: first free KIND1, KIND2, ...). "
-                             "Files of a wasm board are kept per name.")
+@click.option(
+    "--name", help="Board name (default: first free KIND1, KIND2, ...). Files of a wasm board are kept per name."
+)
 @click.option("--baud", type=int, help="Throttle the link like a UART at this baud rate (8N1: baud/10 bytes/s).")
 @click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for the REPL.")
-@click.option("--webrepl", "webrepl_port", type=int, metavar="PORT",
-              help="Also answer WebREPL on ws://127.0.0.1:PORT (0: any free port), like an ESP32.")
-@click.option("--password-env", metavar="VAR",
-              help="With --webrepl: name of the environment variable holding its password.")
-@click.option("--image", type=click.Path(path_type=Path, exists=True), metavar="FILE",
-              help="micro:bit: the .hex to boot (files inside it). wasm: a .zip (or folder) of the board's files.")
-@click.option("--files", "files_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar="DIR",
-              help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).")
+@click.option(
+    "--webrepl",
+    "webrepl_port",
+    type=int,
+    metavar="PORT",
+    help="Also answer WebREPL on ws://127.0.0.1:PORT (0: any free port), like an ESP32.",
+)
+@click.option(
+    "--password-env", metavar="VAR", help="With --webrepl: name of the environment variable holding its password."
+)
+@click.option(
+    "--image",
+    type=click.Path(path_type=Path, exists=True),
+    metavar="FILE",
+    help="micro:bit: the .hex to boot (files inside it). wasm: a .zip (or folder) of the board's files.",
+)
+@click.option(
+    "--files",
+    "files_dir",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    metavar="DIR",
+    help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @click.pass_context
-def start(ctx: click.Context, kind: str, name: str | None, baud: int | None, timeout: float,
-          webrepl_port: int | None, password_env: str | None, image: Path | None, files_dir: Path | None,
-          as_json: bool) -> None:
+def start(
+    ctx: click.Context,
+    kind: str,
+    name: str | None,
+    baud: int | None,
+    timeout: float,
+    webrepl_port: int | None,
+    password_env: str | None,
+    image: Path | None,
+    files_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Start a virtual board in the background and print its name and port."""
     password = None
     if webrepl_port is not None:
@@ -67,19 +96,31 @@ def start(ctx: click.Context, kind: str, name: str | None, baud: int | None, tim
 
         password_env = password_env or ctx.find_root().obj.get("password_env")
         if not password_env:
-            raise UsageError("--webrepl needs a password",
-                             hint="put it in an environment variable and give --password-env VAR")
+            raise UsageError(
+                "--webrepl needs a password", hint="put it in an environment variable and give --password-env VAR"
+            )
         password = os.environ.get(password_env)
         if not password:
-            raise UsageError(f"--password-env {password_env}: that environment variable is not set",
-                             hint=f"export {password_env}=... first")
+            raise UsageError(
+                f"--password-env {password_env}: that environment variable is not set",
+                hint=f"export {password_env}=... first",
+            )
     elif password_env:
         raise UsageError("--password-env only makes sense with --webrepl PORT", hint="add --webrepl PORT")
     from boardkit.cli.common import InstallNotes
 
     with InstallNotes() as notes:  # the wasm runtime is installed on first use: say so, show it is busy
-        board = vb.start(kind, name=name, baud=baud, timeout=timeout, webrepl_port=webrepl_port,
-                         webrepl_password=password, image=image, files=files_dir, on_note=notes)
+        board = vb.start(
+            kind,
+            name=name,
+            baud=baud,
+            timeout=timeout,
+            webrepl_port=webrepl_port,
+            webrepl_password=password,
+            image=image,
+            files=files_dir,
+            on_note=notes,
+        )
     if as_json:
         click.echo(json.dumps(board.to_json()))
     else:
@@ -87,11 +128,14 @@ def start(ctx: click.Context, kind: str, name: str | None, baud: int | None, tim
         click.echo(f"{board.name} {board.port}{web}")
 
 
-@virtual.command("list", epilog="""\b
+@virtual.command(
+    "list",
+    epilog="""\b
 Examples:
   boardkit virtual list
   boardkit virtual list --json
-""")
+""",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_(as_json: bool) -> None:
     """List the running virtual boards."""
@@ -111,11 +155,13 @@ def list_(as_json: bool) -> None:
     Console().print(table)
 
 
-@virtual.command(epilog="""\b
+@virtual.command(
+    epilog="""\b
 Examples:
   boardkit virtual stop wasm1
   boardkit virtual stop --all
-""")
+"""
+)
 @click.argument("names", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Stop every running virtual board.")
 def stop(names: tuple[str, ...], all_: bool) -> None:
@@ -132,13 +178,14 @@ def stop(names: tuple[str, ...], all_: bool) -> None:
     click.echo("stopped " + (", ".join(stopped) if stopped else "nothing"))
 
 
-@virtual.command(epilog="""\b
+@virtual.command(
+    epilog="""\b
 Examples:
   boardkit virtual reset wasm1
-""")
+"""
+)
 @click.argument("name")
 def reset(name: str) -> None:
     """Hard-reset a virtual board (like its reset button); the port stays the same."""
     board = vb.hard_reset(name)
     click.echo(f"reset {board.name} {board.port}")
-

@@ -17,7 +17,7 @@ from boardkit.conformance.targets import canonical_name
 from boardkit.errors import InvalidInput
 
 FEATURE_DATA = paths.feature_data()
-BIG = 2 ** 30 - 1   # beyond a small int on 32-bit MicroPython ports
+BIG = 2**30 - 1  # beyond a small int on 32-bit MicroPython ports
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Use:
     feature: str
     line: int
     what: str
-    certain: bool = True   # False: depends on a type the syntax cannot tell (a warning)
+    certain: bool = True  # False: depends on a type the syntax cannot tell (a warning)
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,38 @@ class Problem:
         return f"{lead}{self.what} at line {self.line}: not on {self.target} ({description.split(' (')[0]})"
 
 
-CALLS = {"float": ("float", "float()"), "frozenset": ("frozenset", "frozenset()"),
-         "bytearray": ("bytearray", "bytearray()"), "memoryview": ("memoryview", "memoryview()"),
-         "property": ("property", "property"), "complex": ("complex", "complex()"),
-         "slice": ("slice_builtin", "slice()"), "format": ("format_builtin", "format()"),
-         "vars": ("vars", "vars()"), "ascii": ("ascii", "ascii()"), "delattr": ("delattr", "delattr()"),
-         "exec": ("exec_eval", "exec()"), "eval": ("exec_eval", "eval()")}
-METHODS = {"encode": ("str_encode", "str.encode()"), "casefold": ("str_casefold", "str.casefold()"),
-           "removeprefix": ("str_removeprefix", "str.removeprefix()"), "zfill": ("str_zfill", "str.zfill()"),
-           "center": ("str_center", "str.center()"), "title": ("str_title", "str.title()"),
-           "partition": ("str_partition", "str.partition()"), "splitlines": ("str_splitlines", "str.splitlines()"),
-           "translate": ("str_translate", "str.translate()"), "ljust": ("str_ljust", "str.ljust()"),
-           "hex": ("bytes_hex", ".hex()"), "to_bytes": ("int_bytes", "int.to_bytes()"),
-           "from_bytes": ("int_bytes", "int.from_bytes()"), "bit_length": ("int_bit_length", "int.bit_length()"),
-           "is_integer": ("float_is_integer", "float.is_integer()")}
+CALLS = {
+    "float": ("float", "float()"),
+    "frozenset": ("frozenset", "frozenset()"),
+    "bytearray": ("bytearray", "bytearray()"),
+    "memoryview": ("memoryview", "memoryview()"),
+    "property": ("property", "property"),
+    "complex": ("complex", "complex()"),
+    "slice": ("slice_builtin", "slice()"),
+    "format": ("format_builtin", "format()"),
+    "vars": ("vars", "vars()"),
+    "ascii": ("ascii", "ascii()"),
+    "delattr": ("delattr", "delattr()"),
+    "exec": ("exec_eval", "exec()"),
+    "eval": ("exec_eval", "eval()"),
+}
+METHODS = {
+    "encode": ("str_encode", "str.encode()"),
+    "casefold": ("str_casefold", "str.casefold()"),
+    "removeprefix": ("str_removeprefix", "str.removeprefix()"),
+    "zfill": ("str_zfill", "str.zfill()"),
+    "center": ("str_center", "str.center()"),
+    "title": ("str_title", "str.title()"),
+    "partition": ("str_partition", "str.partition()"),
+    "splitlines": ("str_splitlines", "str.splitlines()"),
+    "translate": ("str_translate", "str.translate()"),
+    "ljust": ("str_ljust", "str.ljust()"),
+    "hex": ("bytes_hex", ".hex()"),
+    "to_bytes": ("int_bytes", "int.to_bytes()"),
+    "from_bytes": ("int_bytes", "int.from_bytes()"),
+    "bit_length": ("int_bit_length", "int.bit_length()"),
+    "is_integer": ("float_is_integer", "float.is_integer()"),
+}
 
 
 class _Finder(ast.NodeVisitor):
@@ -123,8 +141,12 @@ class _Finder(ast.NodeVisitor):
                 self.add(node, "next_default", "next() with a default")
             elif func.id == "pow" and len(node.args) == 3:
                 self.add(node, "pow3", "pow() with a modulus")
-            elif func.id == "open" and len(node.args) > 1 and isinstance(node.args[1], ast.Constant) \
-                    and "a" in str(node.args[1].value):
+            elif (
+                func.id == "open"
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and "a" in str(node.args[1].value)
+            ):
                 self.add(node, "file_append", "open() for appending")
         elif isinstance(func, ast.Attribute) and func.attr in METHODS:
             self.add(node, *METHODS[func.attr], certain=False)
@@ -135,8 +157,9 @@ def uses_in(source: str, filename: str = "<code>") -> list[Use]:
     try:
         tree = ast.parse(source, filename)
     except SyntaxError as exc:
-        raise InvalidInput(f"{filename}: syntax error at line {exc.lineno}: {exc.msg}",
-                           hint="check needs code that CPython can parse") from None
+        raise InvalidInput(
+            f"{filename}: syntax error at line {exc.lineno}: {exc.msg}", hint="check needs code that CPython can parse"
+        ) from None
     finder = _Finder()
     finder.visit(tree)
     for node in ast.walk(tree):  # decorators such as @property are Names, not Calls
@@ -153,8 +176,9 @@ def load_feature_data(path: Path | None = None) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
     except (OSError, ValueError):
-        raise InvalidInput(f"no feature data at {path}",
-                           hint="run `boardkit test --matrix` once to measure the targets") from None
+        raise InvalidInput(
+            f"no feature data at {path}", hint="run `boardkit test --matrix` once to measure the targets"
+        ) from None
 
 
 def resolve_targets(names: list[str], data: dict[str, Any]) -> list[str]:
@@ -163,8 +187,7 @@ def resolve_targets(names: list[str], data: dict[str, Any]) -> list[str]:
     for name in names:
         key = canonical_name(name)
         if key not in data:
-            raise InvalidInput(f"no feature data for target {name!r}",
-                               hint=f"known targets: {', '.join(sorted(data))}")
+            raise InvalidInput(f"no feature data for target {name!r}", hint=f"known targets: {', '.join(sorted(data))}")
         resolved.append(key)
     return resolved
 
@@ -180,7 +203,7 @@ def check_files(paths: list[Path], targets: list[str], data: dict[str, Any]) -> 
         for use in uses_in(source, str(path)):
             for target in targets:
                 has = data[target]["features"].get(use.feature)
-                if has is False:   # None: not measured on that target, so not claimed either way
+                if has is False:  # None: not measured on that target, so not claimed either way
                     problems.append(Problem(str(path), target, use.line, use.feature, use.what, use.certain))
     return problems
 

@@ -15,10 +15,41 @@ from pathlib import Path
 from boardkit.errors import InvalidInput
 
 # Modules a classroom reaches for: probed for every target so `boardkit check` knows them.
-CLASSROOM_MODULES = ("array", "asyncio", "binascii", "collections", "errno", "gc", "hashlib", "io", "json",
-                     "machine", "math", "micropython", "microbit", "music", "neopixel", "os", "radio",
-                     "random", "re", "select", "socket", "struct", "sys", "time", "ujson", "urandom",
-                     "ure", "ustruct", "utime", "network", "requests", "framebuf", "bluetooth")
+CLASSROOM_MODULES = (
+    "array",
+    "asyncio",
+    "binascii",
+    "collections",
+    "errno",
+    "gc",
+    "hashlib",
+    "io",
+    "json",
+    "machine",
+    "math",
+    "micropython",
+    "microbit",
+    "music",
+    "neopixel",
+    "os",
+    "radio",
+    "random",
+    "re",
+    "select",
+    "socket",
+    "struct",
+    "sys",
+    "time",
+    "ujson",
+    "urandom",
+    "ure",
+    "ustruct",
+    "utime",
+    "network",
+    "requests",
+    "framebuf",
+    "bluetooth",
+)
 HEAP = re.compile(r"^heap>=(\d+)k$")
 HEAP_PROBE = "import gc\ngc.collect()\nprint(gc.mem_free() + gc.mem_alloc())"
 
@@ -52,7 +83,7 @@ class FeatureProbe:
         self.features = features
         self._run = run
         self.known: dict[str, bool] = {}
-        self.heap: int | None = None   # bytes; None until asked; -1: no limit reported (CPython)
+        self.heap: int | None = None  # bytes; None until asked; -1: no limit reported (CPython)
 
     def has(self, name: str) -> bool:
         if name not in self.known:
@@ -72,8 +103,7 @@ class FeatureProbe:
             return error is None and out.strip() == "ok"
         feature = self.features.get(name)
         if feature is None:
-            raise InvalidInput(f"unknown feature {name!r}",
-                               hint="define it in tests/conformance/features.toml")
+            raise InvalidInput(f"unknown feature {name!r}", hint="define it in tests/conformance/features.toml")
         out, error = self._run(feature.probe)
         return error is None and out.strip() == feature.expect
 

@@ -19,9 +19,14 @@ from boardkit.paths import repo_root  # --matrix rewrites docs/: a checkout only
 
 
 def feature_data(report: Report) -> dict[str, Any]:
-    return {t.name: {"description": t.description, "heap": t.heap,
-                     "features": {k: v for k, v in sorted(t.features.items())}}
-            for t in report.targets}
+    return {
+        t.name: {
+            "description": t.description,
+            "heap": t.heap,
+            "features": {k: v for k, v in sorted(t.features.items())},
+        }
+        for t in report.targets
+    }
 
 
 def write_matrix(report: Report, tests: list[ConformanceTest], doc: Path | None = None) -> list[Path]:
@@ -39,11 +44,19 @@ def write_matrix(report: Report, tests: list[ConformanceTest], doc: Path | None 
     ]
     for t in report.targets:
         c = report.counts(t.name)
-        lines.append(f"| {t.name} | {t.description} | {c['pass']} | {c['fail']} | {c['unsupported']} "
-                     f"| {c['error']} | {t.seconds:.1f} s |")
-    lines += ["", "A test a target cannot support (it lacks a feature the test declares) is *unsupported*, "
-              "never failed.", "", "## Tests passed per area", "",
-              "| area | tests | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+        lines.append(
+            f"| {t.name} | {t.description} | {c['pass']} | {c['fail']} | {c['unsupported']} "
+            f"| {c['error']} | {t.seconds:.1f} s |"
+        )
+    lines += [
+        "",
+        "A test a target cannot support (it lacks a feature the test declares) is *unsupported*, never failed.",
+        "",
+        "## Tests passed per area",
+        "",
+        "| area | tests | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
     by_area: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     totals: dict[str, int] = defaultdict(int)
     for test in tests:
@@ -53,17 +66,33 @@ def write_matrix(report: Report, tests: list[ConformanceTest], doc: Path | None 
             by_area[r.test.split("/", 1)[0]][r.target] += 1
     for area in sorted(totals):
         lines.append(f"| {area} | {totals[area]} | " + " | ".join(str(by_area[area][n]) for n in names) + " |")
-    lines += ["", "## Features", "", "Probed on each target (tests/conformance/features.toml holds each probe).", "",
-              "| feature | what it is | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    lines += [
+        "",
+        "## Features",
+        "",
+        "Probed on each target (tests/conformance/features.toml holds each probe).",
+        "",
+        "| feature | what it is | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
     for name in sorted(features):
         marks = [_mark(t.features.get(name)) for t in report.targets]
         lines.append(f"| `{name}` | {features[name].description} | " + " | ".join(marks) + " |")
     modules = sorted({k for t in report.targets for k in t.features if k.startswith("module:")})
     if modules:
-        lines += ["", "## Modules", "", "`import NAME` works:", "",
-                  "| module | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        lines += [
+            "",
+            "## Modules",
+            "",
+            "`import NAME` works:",
+            "",
+            "| module | " + " | ".join(names) + " |",
+            "|---|" + "---|" * len(names),
+        ]
         for key in modules:
-            lines.append(f"| {key.split(':', 1)[1]} | " + " | ".join(_mark(t.features.get(key)) for t in report.targets) + " |")
+            lines.append(
+                f"| {key.split(':', 1)[1]} | " + " | ".join(_mark(t.features.get(key)) for t in report.targets) + " |"
+            )
     heaps = [f"{t.name}: {t.heap // 1024} KB" for t in report.targets if t.heap]
     if heaps:
         lines += ["", "Heap: " + "; ".join(heaps) + "."]

@@ -31,8 +31,15 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
     env.pop("PYTHONSTARTUP", None)
     try:
         with tempfile.TemporaryDirectory(prefix="boardkit-reference-") as cwd:
-            done = subprocess.run(REFERENCE_COMMAND, check=False, input=source.encode("utf-8"), capture_output=True,
-                                  timeout=timeout, env=env, cwd=cwd)
+            done = subprocess.run(
+                REFERENCE_COMMAND,
+                check=False,
+                input=source.encode("utf-8"),
+                capture_output=True,
+                timeout=timeout,
+                env=env,
+                cwd=cwd,
+            )
     except subprocess.TimeoutExpired:
         return Outcome("", "timeout")
     out = done.stdout.decode("utf-8", errors="replace").replace("\r\n", "\n")
@@ -42,8 +49,9 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
     return Outcome(out, lines[-1] if lines else f"exit status {done.returncode}")
 
 
-def reference_outputs(tests: list[ConformanceTest], timeout: float = 10.0,
-                      run: Callable[[str, float], Outcome] = run_script) -> dict[str, Outcome]:
+def reference_outputs(
+    tests: list[ConformanceTest], timeout: float = 10.0, run: Callable[[str, float], Outcome] = run_script
+) -> dict[str, Outcome]:
     """CPython's output for each test that has no .exp file, keyed by test id.
 
     The runs go in parallel: one process per test, as many at a time as there are cores.

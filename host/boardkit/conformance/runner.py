@@ -14,7 +14,7 @@ from boardkit.conformance.suite import ConformanceTest, suite_root
 from boardkit.conformance.targets.base import Outcome, Target
 
 STATUSES = ("pass", "fail", "unsupported", "error")
-BROKEN_LIMIT = 3   # consecutive link failures before a target is given up
+BROKEN_LIMIT = 3  # consecutive link failures before a target is given up
 
 
 @dataclass
@@ -23,8 +23,8 @@ class Result:
 
     test: str
     target: str
-    status: str                    # pass | fail | unsupported | error
-    detail: str = ""               # the diff, the missing features, or the error
+    status: str  # pass | fail | unsupported | error
+    detail: str = ""  # the diff, the missing features, or the error
     missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -63,8 +63,10 @@ class Report:
         return any(r.status in ("fail", "error") for r in self.results)
 
     def to_dict(self) -> dict[str, object]:
-        return {"targets": [dict(t.to_dict(), counts=self.counts(t.name)) for t in self.targets],
-                "results": [asdict(r) for r in self.results]}
+        return {
+            "targets": [dict(t.to_dict(), counts=self.counts(t.name)) for t in self.targets],
+            "results": [asdict(r) for r in self.results],
+        }
 
 
 def normalise(text: str) -> str:
@@ -78,18 +80,26 @@ def diff(expected: str, actual: str) -> str:
     return "\n".join(lines)
 
 
-def run_target(tests: list[ConformanceTest], target: Target, features: dict[str, Feature],
-               reference: dict[str, Outcome], probe_everything: bool = False,
-               on_result: Callable[[Result], None] | None = None, timeout: float = 10.0
-               ) -> tuple[TargetReport, list[Result]]:
+def run_target(
+    tests: list[ConformanceTest],
+    target: Target,
+    features: dict[str, Feature],
+    reference: dict[str, Outcome],
+    probe_everything: bool = False,
+    on_result: Callable[[Result], None] | None = None,
+    timeout: float = 10.0,
+) -> tuple[TargetReport, list[Result]]:
     """Every test on one target, compared with its .exp file or CPython's reference output."""
     started = time.perf_counter()
     probe = FeatureProbe(features, lambda code: _as_pair(target.run(code, timeout)))
     results: list[Result] = []
     broken = 0
     for test in tests:
-        result = _run_one(test, target, probe, reference, timeout) if broken < BROKEN_LIMIT else \
-            Result(test.id, target.name, "error", "the target stopped responding")
+        result = (
+            _run_one(test, target, probe, reference, timeout)
+            if broken < BROKEN_LIMIT
+            else Result(test.id, target.name, "error", "the target stopped responding")
+        )
         broken = broken + 1 if result.status == "error" and result.detail.startswith("link:") else 0
         results.append(result)
         if on_result:
@@ -99,8 +109,13 @@ def run_target(tests: list[ConformanceTest], target: Target, features: dict[str,
         for module in CLASSROOM_MODULES:
             probe.has(f"module:{module}")
         probe.heap_bytes()
-    report = TargetReport(target.name, target.description, round(time.perf_counter() - started, 2),
-                          dict(sorted(probe.known.items())), probe.heap if probe.heap and probe.heap > 0 else None)
+    report = TargetReport(
+        target.name,
+        target.description,
+        round(time.perf_counter() - started, 2),
+        dict(sorted(probe.known.items())),
+        probe.heap if probe.heap and probe.heap > 0 else None,
+    )
     return report, results
 
 
@@ -108,8 +123,9 @@ def _as_pair(outcome: Outcome) -> tuple[str, str | None]:
     return outcome.out, outcome.error
 
 
-def _run_one(test: ConformanceTest, target: Target, probe: FeatureProbe,
-             reference: dict[str, Outcome], timeout: float) -> Result:
+def _run_one(
+    test: ConformanceTest, target: Target, probe: FeatureProbe, reference: dict[str, Outcome], timeout: float
+) -> Result:
     started = time.perf_counter()
     missing = probe.missing(test.requires)
     if missing:
@@ -121,11 +137,19 @@ def _run_one(test: ConformanceTest, target: Target, probe: FeatureProbe,
         # a test that fails there, or prints nothing, checks nothing on any target.
         ref = reference[test.id]
         if ref.error is not None:
-            return Result(test.id, target.name, "error",
-                          f"no expected output: CPython raised {ref.error} (add a .exp file or fix the test)")
+            return Result(
+                test.id,
+                target.name,
+                "error",
+                f"no expected output: CPython raised {ref.error} (add a .exp file or fix the test)",
+            )
         if not normalise(ref.out):
-            return Result(test.id, target.name, "error",
-                          "no expected output: CPython printed nothing (a test must print what it checks)")
+            return Result(
+                test.id,
+                target.name,
+                "error",
+                "no expected output: CPython printed nothing (a test must print what it checks)",
+            )
         expected = ref.out
     outcome = target.run(test.source, timeout)
     seconds = round(time.perf_counter() - started, 3)
@@ -141,10 +165,15 @@ def _run_one(test: ConformanceTest, target: Target, probe: FeatureProbe,
     return Result(test.id, target.name, "fail", diff(normalise(expected), actual), seconds=seconds)
 
 
-def run_suite(tests: list[ConformanceTest], targets: list[Target], probe_everything: bool = False,
-              on_result: Callable[[Result], None] | None = None,
-              on_target: Callable[[Target], None] | None = None,
-              features_path: Path | None = None, timeout: float = 10.0) -> Report:
+def run_suite(
+    tests: list[ConformanceTest],
+    targets: list[Target],
+    probe_everything: bool = False,
+    on_result: Callable[[Result], None] | None = None,
+    on_target: Callable[[Target], None] | None = None,
+    features_path: Path | None = None,
+    timeout: float = 10.0,
+) -> Report:
     """The tests on each (open) target in turn; expected output from .exp files or CPython.
 
     probe_everything: probe every feature and classroom module too (for the matrix).
@@ -156,8 +185,7 @@ def run_suite(tests: list[ConformanceTest], targets: list[Target], probe_everyth
     for target in targets:
         if on_target:
             on_target(target)
-        target_report, results = run_target(tests, target, features, reference, probe_everything,
-                                            on_result, timeout)
+        target_report, results = run_target(tests, target, features, reference, probe_everything, on_result, timeout)
         report.targets.append(target_report)
         report.results += results
     return report

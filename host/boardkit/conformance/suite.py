@@ -16,11 +16,11 @@ HEADER_LINES = 5  # a header lives in the first lines of a test
 
 @dataclass(frozen=True)
 class ConformanceTest:
-    id: str                                  # "strings/split" (area/name)
+    id: str  # "strings/split" (area/name)
     path: Path
     source: str
     requires: tuple[str, ...] = ()
-    expected: str | None = None              # from NAME.exp; None: CPython's output is expected
+    expected: str | None = None  # from NAME.exp; None: CPython's output is expected
 
     @property
     def area(self) -> str:
@@ -64,8 +64,9 @@ def load_suite(root: Path | None = None, patterns: list[str] | tuple[str, ...] =
     if patterns:
         tests = [t for t in tests if any(_matches(t.id, p) for p in patterns)]
         if not tests:
-            raise InvalidInput(f"no test matches {' '.join(patterns)!r}",
-                               hint="ids look like strings/split; try -k strings")
+            raise InvalidInput(
+                f"no test matches {' '.join(patterns)!r}", hint="ids look like strings/split; try -k strings"
+            )
     return tests
 
 

@@ -12,20 +12,39 @@ from boardkit.errors import BoardkitError, RemoteError, RemoteFileError
 
 # errno numbers as MicroPython reports them (uerrno), to say what went wrong in words.
 ERRNO_WORDS: dict[int, str] = {
-    1: "not permitted", 2: "no such file or folder", 5: "input/output error", 12: "out of memory",
-    13: "permission denied", 17: "already exists", 20: "not a folder", 21: "is a folder",
-    22: "invalid name or argument", 28: "no space left on the board", 30: "read-only filesystem",
-    36: "name too long", 39: "folder not empty",
+    1: "not permitted",
+    2: "no such file or folder",
+    5: "input/output error",
+    12: "out of memory",
+    13: "permission denied",
+    17: "already exists",
+    20: "not a folder",
+    21: "is a folder",
+    22: "invalid name or argument",
+    28: "no space left on the board",
+    30: "read-only filesystem",
+    36: "name too long",
+    39: "folder not empty",
 }
 ERRNO_NAMES: dict[str, int] = {
-    "EPERM": 1, "ENOENT": 2, "EIO": 5, "ENOMEM": 12, "EACCES": 13, "EEXIST": 17, "ENOTDIR": 20,
-    "EISDIR": 21, "EINVAL": 22, "ENOSPC": 28, "EROFS": 30, "ENAMETOOLONG": 36, "ENOTEMPTY": 39,
+    "EPERM": 1,
+    "ENOENT": 2,
+    "EIO": 5,
+    "ENOMEM": 12,
+    "EACCES": 13,
+    "EEXIST": 17,
+    "ENOTDIR": 20,
+    "EISDIR": 21,
+    "EINVAL": 22,
+    "ENOSPC": 28,
+    "EROFS": 30,
+    "ENAMETOOLONG": 36,
+    "ENOTEMPTY": 39,
 }
 
 # Ports whose errno numbers are not Linux's. The WebAssembly build uses WASI numbering.
 PLATFORM_ERRNOS: dict[str, dict[int, int]] = {
-    "webassembly": {2: 13, 20: 17, 28: 22, 29: 5, 31: 21, 37: 36, 44: 2, 48: 12, 51: 28,
-                    54: 20, 55: 39, 69: 30},
+    "webassembly": {2: 13, 20: 17, 28: 22, 29: 5, 31: 21, 37: 36, 44: 2, 48: 12, 51: 28, 54: 20, 55: 39, 69: 30},
 }
 
 ERRNO_HINTS: dict[int, str] = {

@@ -37,8 +37,9 @@ class Board(Protocol):
     @property
     def caps(self) -> Capabilities: ...
 
-    def exec(self, code: str | bytes, on_output: OutputCallback | None = None,
-             timeout: float | None = None) -> bytes: ...
+    def exec(
+        self, code: str | bytes, on_output: OutputCallback | None = None, timeout: float | None = None
+    ) -> bytes: ...
 
     def fresh_raw_repl(self) -> None: ...
 
@@ -57,8 +58,13 @@ class HelperLoader:
         """The board lost our helpers (a soft reset): send them again when needed."""
         self.loaded.clear()
 
-    def call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None,
-             restart: Restart | None = None) -> bytes:
+    def call(
+        self,
+        call: str,
+        on_output: OutputCallback | None = None,
+        path: str | None = None,
+        restart: Restart | None = None,
+    ) -> bytes:
         """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
 
         On a small board each piece goes in its own exec: the micro:bit cannot parse
@@ -78,8 +84,11 @@ class HelperLoader:
                 try:
                     return self._call_small(call, on_output, restart)
                 except RemoteError as exc:
-                    if exc.exc_type != "MemoryError" or recover is None \
-                            or (recover == board.soft_reset and self.file_open):
+                    if (
+                        exc.exc_type != "MemoryError"
+                        or recover is None
+                        or (recover == board.soft_reset and self.file_open)
+                    ):
                         raise
                 recover()
                 if restart:
@@ -88,8 +97,7 @@ class HelperLoader:
             raise file_error(exc, path, board.caps.platform) from None
         raise AssertionError("unreachable")
 
-    def exec_own(self, code: str, on_output: OutputCallback | None = None,
-                 restart: Restart | None = None) -> bytes:
+    def exec_own(self, code: str, on_output: OutputCallback | None = None, restart: Restart | None = None) -> bytes:
         """Exec boardkit's own code, resending it if it arrived garbled.
 
         Plain raw mode (old firmware) has no flow control: a board too busy to empty its
@@ -117,8 +125,9 @@ class HelperLoader:
         used = [name for name in helpers.functions if name + "(" in call]
         needed = helpers.closure(used)
         missing = [fn for fn in needed if fn not in self.loaded]
-        pieces = ([] if "" in self.loaded else [("", helpers.prelude)]) + \
-            [(fn, helpers.functions[fn]) for fn in missing]
+        pieces = ([] if "" in self.loaded else [("", helpers.prelude)]) + [
+            (fn, helpers.functions[fn]) for fn in missing
+        ]
         return pieces, set(needed)
 
     def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
@@ -156,8 +165,9 @@ class HelperLoader:
         """Is this how our own code fails when bytes of it were lost (plain raw mode only)?"""
         return not self.board.repl.raw_paste and (exc.exc_type in GARBLED_TYPES or "bk: garbled" in exc.message)
 
-    def _exec_small(self, code: str, needed: set[str], on_output: OutputCallback | None = None,
-                    restart: Restart | None = None) -> bytes:
+    def _exec_small(
+        self, code: str, needed: set[str], on_output: OutputCallback | None = None, restart: Restart | None = None
+    ) -> bytes:
         """Exec on a small board; out of memory, drop the helpers not needed now and retry once."""
         try:
             return self.exec_own(code, on_output=on_output, restart=restart)

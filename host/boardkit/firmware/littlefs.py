@@ -35,9 +35,15 @@ class LittlefsSettings:
 
     def options(self, block_size: int | None = None) -> dict[str, Any]:
         """Keyword arguments for littlefs-python's LittleFS (without block_count)."""
-        return {"block_size": block_size or self.block_size, "read_size": self.read_size,
-                "prog_size": self.prog_size, "lookahead_size": self.lookahead_size,
-                "block_cycles": self.block_cycles, "name_max": NAME_MAX, "disk_version": DISK_VERSION}
+        return {
+            "block_size": block_size or self.block_size,
+            "read_size": self.read_size,
+            "prog_size": self.prog_size,
+            "lookahead_size": self.lookahead_size,
+            "block_cycles": self.block_cycles,
+            "name_max": NAME_MAX,
+            "disk_version": DISK_VERSION,
+        }
 
 
 # Per port (the name MicroPython's source tree uses for it).
@@ -53,8 +59,10 @@ def check_paths(files: dict[str, bytes]) -> list[tuple[PurePosixPath, bytes]]:
     for name, data in sorted(files.items()):
         path = PurePosixPath(name.lstrip("/"))
         if not path.parts or any(part in ("", ".", "..") for part in path.parts) or "\\" in name:
-            raise InvalidInput(f"{name!r} is not a file path the board can hold",
-                               hint="use relative paths like main.py or lib/helper.mpy")
+            raise InvalidInput(
+                f"{name!r} is not a file path the board can hold",
+                hint="use relative paths like main.py or lib/helper.mpy",
+            )
         for part in path.parts:
             if len(part.encode("utf-8")) > NAME_MAX:
                 raise InvalidInput(f"{name}: a file name is at most {NAME_MAX} bytes on littlefs")
@@ -62,8 +70,7 @@ def check_paths(files: dict[str, bytes]) -> list[tuple[PurePosixPath, bytes]]:
     return checked
 
 
-def build_image(files: dict[str, bytes], size: int, settings: LittlefsSettings,
-                block_size: int | None = None) -> bytes:
+def build_image(files: dict[str, bytes], size: int, settings: LittlefsSettings, block_size: int | None = None) -> bytes:
     """A littlefs2 image of `size` bytes holding `files` (board paths; folders are made).
 
     InvalidInput if the files do not fit or a name cannot be held; FirmwareError if
@@ -74,8 +81,10 @@ def build_image(files: dict[str, bytes], size: int, settings: LittlefsSettings,
     options = settings.options(block_size)
     block = options["block_size"]
     if size <= 0 or size % block:
-        raise InvalidInput(f"the filesystem size {size} is not a whole number of {block}-byte blocks",
-                           hint="fix the board's [fs] size and block_size")
+        raise InvalidInput(
+            f"the filesystem size {size} is not a whole number of {block}-byte blocks",
+            hint="fix the board's [fs] size and block_size",
+        )
     entries = check_paths(files)
     fs = LittleFS(block_count=size // block, mount=False, **options)
     fs.format()
@@ -88,13 +97,14 @@ def build_image(files: dict[str, bytes], size: int, settings: LittlefsSettings,
                 f.write(data)
     except LittleFSError as exc:
         if exc.code == LittleFSError.Error.LFS_ERR_NOSPC:
-            raise InvalidInput(f"the files ({sum(len(d) for _, d in entries)} bytes) do not fit in the "
-                               f"{size}-byte filesystem ({size // block} blocks of {block})",
-                               hint="leave some files out") from None
+            raise InvalidInput(
+                f"the files ({sum(len(d) for _, d in entries)} bytes) do not fit in the "
+                f"{size}-byte filesystem ({size // block} blocks of {block})",
+                hint="leave some files out",
+            ) from None
         raise FirmwareError(f"building the littlefs image failed: {exc}") from None
     except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
-        raise InvalidInput(f"two kit files clash: {exc}",
-                           hint="a name cannot be both a file and a folder") from None
+        raise InvalidInput(f"two kit files clash: {exc}", hint="a name cannot be both a file and a folder") from None
     fs.unmount()
     return bytes(fs.context.buffer)
 
@@ -111,8 +121,9 @@ def read_image(image: bytes, settings: LittlefsSettings, block_size: int | None 
     try:
         fs.mount()
     except Exception as exc:  # littlefs.LittleFSError: LFS_ERR_CORRUPT on an empty or FAT partition
-        raise FirmwareError(f"no littlefs2 filesystem here ({exc})",
-                            hint="the partition is empty, corrupt or formatted as FAT") from None
+        raise FirmwareError(
+            f"no littlefs2 filesystem here ({exc})", hint="the partition is empty, corrupt or formatted as FAT"
+        ) from None
     files: dict[str, bytes] = {}
     for root, _dirs, names in fs.walk("/"):
         for name in names:

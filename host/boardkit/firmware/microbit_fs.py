@@ -41,16 +41,16 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 128
 DATA_PER_CHUNK = CHUNK_SIZE - 2
 MAX_CHUNKS = 240
-MAX_NAME_LENGTH = 120          # bytes of the UTF-8 name (MAX_FILENAME_LENGTH in the firmware)
+MAX_NAME_LENGTH = 120  # bytes of the UTF-8 name (MAX_FILENAME_LENGTH in the firmware)
 
 MARK_DELETED = 0x00
 MARK_PERSISTENT = 0xFD
 MARK_FILE_START = 0xFE
 MARK_UNUSED = 0xFF
 
-FLASH_END = 0x40000            # 256 KB nRF51822
-APPENDED_SCRIPT = 0x3E000      # old "MP" appended-script area; its first byte 'M' moves the fs end
-UICR_INFO = 0x100010C0         # MicroPython's information in the UICR customer registers
+FLASH_END = 0x40000  # 256 KB nRF51822
+APPENDED_SCRIPT = 0x3E000  # old "MP" appended-script area; its first byte 'M' moves the fs end
+UICR_INFO = 0x100010C0  # MicroPython's information in the UICR customer registers
 UICR_MAGIC_V1 = 0x17EEB07C
 UICR_MAGIC_V2 = 0x47EEB07C
 DEFAULT_PAGE_SIZE = 1024
@@ -61,6 +61,7 @@ _HINT_FIRMWARE = "use a micro:bit V1 MicroPython .hex (e.g. Debian's firmware-mi
 @dataclass(frozen=True)
 class FsRegion:
     """Where the filesystem lives in flash: chunks in [start, end), the persistent page at end."""
+
     start: int
     end: int
     page_size: int
@@ -80,6 +81,7 @@ class FsRegion:
 
 # ---------------------------------------------------------------- reading the hex
 
+
 def load_hex(hex_text: str) -> IntelHex:
     from intelhex import IntelHex
 
@@ -95,8 +97,10 @@ def load_hex(hex_text: str) -> IntelHex:
         ih.loadhex(io.StringIO(hex_text))
     except Exception as exc:  # intelhex raises its own errors, and ValueError on odd records
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise FirmwareError(f"not a plain Intel HEX file: {first}",
-                            hint="a micro:bit Universal Hex (V1 + V2) is not supported: " + _HINT_FIRMWARE) from None
+        raise FirmwareError(
+            f"not a plain Intel HEX file: {first}",
+            hint="a micro:bit Universal Hex (V1 + V2) is not supported: " + _HINT_FIRMWARE,
+        ) from None
     return ih
 
 
@@ -114,20 +118,26 @@ def fs_region(ih: IntelHex) -> FsRegion:
     magic = _u32(ih, UICR_INFO)
     beyond_v1 = any(FLASH_END < hi <= 0x10000000 for _lo, hi in ih.segments())
     if magic == UICR_MAGIC_V2 or beyond_v1:
-        raise FirmwareError("this is not a micro:bit V1 image (micro:bit V2 MicroPython?); "
-                            "only V1 images are supported here", hint=_HINT_FIRMWARE)
+        raise FirmwareError(
+            "this is not a micro:bit V1 image (micro:bit V2 MicroPython?); only V1 images are supported here",
+            hint=_HINT_FIRMWARE,
+        )
     flash = [(lo, hi) for lo, hi in ih.segments() if hi <= FLASH_END]
     if not flash or flash[0][0] != 0:
-        raise FirmwareError("this hex does not look like micro:bit MicroPython (no code at address 0)",
-                            hint=_HINT_FIRMWARE)
+        raise FirmwareError(
+            "this hex does not look like micro:bit MicroPython (no code at address 0)", hint=_HINT_FIRMWARE
+        )
     if magic == UICR_MAGIC_V1:
         page_size = 1 << (_u32(ih, UICR_INFO + 8) & 0xFF)
         start_page, pages = struct.unpack("<HH", bytes(ih.tobinarray(start=UICR_INFO + 12, size=4)))
         end_of_code = (start_page + pages) * page_size
         version = _c_string(ih, _u32(ih, UICR_INFO + 20))
         if page_size != DEFAULT_PAGE_SIZE or "MicroPython" not in version:
-            raise FirmwareError("this hex does not look like micro:bit V1 MicroPython "
-                                f"(UICR: page size {page_size}, version {version!r})", hint=_HINT_FIRMWARE)
+            raise FirmwareError(
+                "this hex does not look like micro:bit V1 MicroPython "
+                f"(UICR: page size {page_size}, version {version!r})",
+                hint=_HINT_FIRMWARE,
+            )
     else:
         # Older builds carry no UICR information: the firmware is the data from address 0 up
         # (a hex like that which already holds files right after the code is misread).
@@ -137,7 +147,7 @@ def fs_region(ih: IntelHex) -> FsRegion:
         if b"MicroPython" not in code or b"micro:bit" not in code:
             raise FirmwareError("this hex does not look like micro:bit MicroPython", hint=_HINT_FIRMWARE)
         marker = code.find(b"MicroPython v")
-        version = code[marker:marker + 60].split(b"\x00", 1)[0].decode("ascii", "replace")
+        version = code[marker : marker + 60].split(b"\x00", 1)[0].decode("ascii", "replace")
     top = APPENDED_SCRIPT if ih[APPENDED_SCRIPT] == ord("M") and _appended_script(ih) else FLASH_END
     end = (top // page_size) * page_size - page_size
     start = -(-(end - CHUNK_SIZE * MAX_CHUNKS) // page_size) * page_size
@@ -154,18 +164,23 @@ def _appended_script(ih: IntelHex) -> bool:
 
 # ---------------------------------------------------------------- the chunks
 
+
 def _check_names(files: dict[str, bytes]) -> dict[bytes, bytes]:
     encoded: dict[bytes, bytes] = {}
     for name, data in files.items():
         if not isinstance(name, str) or not name:
             raise InvalidInput(f"{name!r}: a file on the micro:bit needs a name")
         if "/" in name or "\\" in name:
-            raise InvalidInput(f"{name}: the micro:bit filesystem is flat (no folders)",
-                             hint="put the file at the top level")
+            raise InvalidInput(
+                f"{name}: the micro:bit filesystem is flat (no folders)", hint="put the file at the top level"
+            )
         raw = name.encode("utf-8")
         if len(raw) > MAX_NAME_LENGTH:
-            raise InvalidInput(f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
-                             f"(this one is {len(raw)})", hint="use a shorter name")
+            raise InvalidInput(
+                f"{name[:40]}...: the micro:bit's file names are at most {MAX_NAME_LENGTH} bytes "
+                f"(this one is {len(raw)})",
+                hint="use a shorter name",
+            )
         if not isinstance(data, (bytes, bytearray)):
             raise InvalidInput(f"{name}: file content must be bytes")
         encoded[raw] = bytes(data)
@@ -198,9 +213,9 @@ def _build_region(region: FsRegion, files: dict[bytes, bytes]) -> bytes:
             at = (index - 1) * CHUNK_SIZE
             marker = MARK_FILE_START if part == 0 else index - 1
             following = index + 1 if part < count - 1 else MARK_UNUSED
-            piece = stream[part * DATA_PER_CHUNK:(part + 1) * DATA_PER_CHUNK]
+            piece = stream[part * DATA_PER_CHUNK : (part + 1) * DATA_PER_CHUNK]
             image[at] = marker
-            image[at + 1:at + 1 + len(piece)] = piece
+            image[at + 1 : at + 1 + len(piece)] = piece
             image[at + CHUNK_SIZE - 1] = following
             index += 1
     image[region.end - region.start] = MARK_PERSISTENT
@@ -219,6 +234,7 @@ def _chunk_base(ih: IntelHex, region: FsRegion) -> int:
 
 
 # ---------------------------------------------------------------- public API
+
 
 def filesystem_capacity(firmware_hex: str) -> int:
     """Bytes of chunk data space in this firmware's filesystem (chunks x 126).
@@ -241,7 +257,7 @@ def _read_files(ih: IntelHex, region: FsRegion) -> dict[str, bytes]:
     raw = bytes(ih.tobinarray(start=base, size=count * CHUNK_SIZE))
 
     def chunk(index: int) -> bytes:
-        return raw[(index - 1) * CHUNK_SIZE:index * CHUNK_SIZE]
+        return raw[(index - 1) * CHUNK_SIZE : index * CHUNK_SIZE]
 
     files: dict[str, bytes] = {}
     for index in range(1, count + 1):
@@ -250,8 +266,7 @@ def _read_files(ih: IntelHex, region: FsRegion) -> dict[str, bytes]:
             continue
         end_offset, name_len = first[1], first[2]
         if name_len > MAX_NAME_LENGTH or end_offset >= DATA_PER_CHUNK:
-            raise FirmwareError(f"the filesystem in this hex is corrupt (chunk {index})",
-                                hint="rebuild the image")
+            raise FirmwareError(f"the filesystem in this hex is corrupt (chunk {index})", hint="rebuild the image")
         stream = bytearray()
         current, seen = index, set()
         while True:
@@ -259,18 +274,19 @@ def _read_files(ih: IntelHex, region: FsRegion) -> dict[str, bytes]:
             body = chunk(current)
             following = body[-1]
             if following == MARK_UNUSED:
-                stream += body[1:1 + end_offset]
+                stream += body[1 : 1 + end_offset]
                 break
             stream += body[1:-1]
             if not 1 <= following <= count or following in seen or chunk(following)[0] != current:
-                raise FirmwareError(f"the filesystem in this hex is corrupt (file at chunk {index})",
-                                    hint="rebuild the image")
+                raise FirmwareError(
+                    f"the filesystem in this hex is corrupt (file at chunk {index})", hint="rebuild the image"
+                )
             current = following
-        name = bytes(stream[2:2 + name_len])
+        name = bytes(stream[2 : 2 + name_len])
         try:
-            files[name.decode("utf-8")] = bytes(stream[2 + name_len:])
+            files[name.decode("utf-8")] = bytes(stream[2 + name_len :])
         except UnicodeDecodeError:
-            files[name.decode("utf-8", "backslashreplace")] = bytes(stream[2 + name_len:])
+            files[name.decode("utf-8", "backslashreplace")] = bytes(stream[2 + name_len :])
     return files
 
 
@@ -284,15 +300,20 @@ def add_files_to_hex(firmware_hex: str, files: dict[str, bytes]) -> str:
     ih = load_hex(firmware_hex)
     region = fs_region(ih)
     wanted = _check_names(files)
-    merged = {k.encode("utf-8"): v for k, v in _read_files(ih, region).items()
-              if k.encode("utf-8") not in wanted} if _has_region_data(ih, region) else {}
+    merged = (
+        {k.encode("utf-8"): v for k, v in _read_files(ih, region).items() if k.encode("utf-8") not in wanted}
+        if _has_region_data(ih, region)
+        else {}
+    )
     merged.update(wanted)
     needed = sum(_stream(name, data)[1] for name, data in merged.items())
     if needed > region.chunks:
-        raise InvalidInput(f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
-                         f"({needed} chunks of {DATA_PER_CHUNK} bytes, names included) but only "
-                         f"{region.capacity} bytes fit ({region.chunks} chunks)",
-                         hint="leave some files out, or make them smaller (strip comments)")
+        raise InvalidInput(
+            f"the files need {needed * DATA_PER_CHUNK} bytes of the micro:bit's filesystem "
+            f"({needed} chunks of {DATA_PER_CHUNK} bytes, names included) but only "
+            f"{region.capacity} bytes fit ({region.chunks} chunks)",
+            hint="leave some files out, or make them smaller (strip comments)",
+        )
     image = _build_region(region, merged)
     ih.frombytes(image, offset=region.start)
     out = io.StringIO()
@@ -301,5 +322,4 @@ def add_files_to_hex(firmware_hex: str, files: dict[str, bytes]) -> str:
 
 
 def _has_region_data(ih: IntelHex, region: FsRegion) -> bool:
-    return any(lo < region.end + region.page_size and hi > region.start
-               for lo, hi in ih.segments())
+    return any(lo < region.end + region.page_size and hi > region.start for lo, hi in ih.segments())

@@ -53,8 +53,7 @@ def read_json(path: Path, what: str) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        raise FirmwareError(f"the {what} {path} is unreadable ({exc})",
-                            hint=f"fix or delete {path}") from None
+        raise FirmwareError(f"the {what} {path} is unreadable ({exc})", hint=f"fix or delete {path}") from None
     if not isinstance(data, dict):
         raise FirmwareError(f"the {what} {path} is not a JSON object", hint=f"fix or delete {path}")
     return data
@@ -101,7 +100,7 @@ def resolve_url(url: str) -> str:
     """The URL to download from: BOARDKIT_FIRMWARE_MIRROR replaces micropython.org's firmware folder."""
     mirror = os.environ.get("BOARDKIT_FIRMWARE_MIRROR")
     if mirror and url.startswith(MICROPYTHON_BASE + "/"):
-        return mirror.rstrip("/") + url[len(MICROPYTHON_BASE):]
+        return mirror.rstrip("/") + url[len(MICROPYTHON_BASE) :]
     return url
 
 
@@ -111,8 +110,9 @@ def lock_url(url: str, sha: str, size: int) -> None:
     write_json(lock_path(), lock)
 
 
-def remember(sha: str, path: Path, release: Release | None, board: Board | None, pinned_by: str,
-              source: str | None = None) -> None:
+def remember(
+    sha: str, path: Path, release: Release | None, board: Board | None, pinned_by: str, source: str | None = None
+) -> None:
     index = read_index()
     entry = index.get(sha, {})
     urls = set(entry.get("urls", []))

@@ -22,12 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = ["FLASHERS", "FlashTarget", "Flasher", "Progress", "flash_board", "get_flasher"]
 
-FLASHERS: Registry[type[Flasher]] = Registry("flash method", "boardkit.flashers", {
-    "esptool": "boardkit.flash.esp:EsptoolFlasher",
-    "daplink": "boardkit.flash.drives:DaplinkFlasher",
-    "uf2": "boardkit.flash.drives:Uf2Flasher",
-    "virtual": "boardkit.flash.virtual:VirtualFlasher",
-})
+FLASHERS: Registry[type[Flasher]] = Registry(
+    "flash method",
+    "boardkit.flashers",
+    {
+        "esptool": "boardkit.flash.esp:EsptoolFlasher",
+        "daplink": "boardkit.flash.drives:DaplinkFlasher",
+        "uf2": "boardkit.flash.drives:Uf2Flasher",
+        "virtual": "boardkit.flash.virtual:VirtualFlasher",
+    },
+)
 
 
 def get_flasher(method: str) -> Flasher:
@@ -35,8 +39,14 @@ def get_flasher(method: str) -> Flasher:
     return FLASHERS.get(method)()
 
 
-def flash_board(board: Board, image: Path | None, target: FlashTarget, erase: bool = False,
-                files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+def flash_board(
+    board: Board,
+    image: Path | None,
+    target: FlashTarget,
+    erase: bool = False,
+    files: dict[str, bytes] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """Write image to the board by its method; return the flasher's summary."""
     flasher = get_flasher(board.method)
     flasher.check_target(board, target)

@@ -1,6 +1,6 @@
 """Is the board running MicroPython after a flash? Wait for its banner on the serial port.
 
-    line = confirm_banner("/dev/ttyACM0", timeout=10)   # "MicroPython v1.27.0 on 2025-12-09; ..."
+line = confirm_banner("/dev/ttyACM0", timeout=10)   # "MicroPython v1.27.0 on 2025-12-09; ..."
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def confirm_banner(port: str, timeout: float = 10.0) -> str:
             try:
                 seen += link.read(512)
                 if PROMPT in seen and not asked:
-                    link.write(b"\x02")          # at the prompt: Ctrl-B prints the banner
+                    link.write(b"\x02")  # at the prompt: Ctrl-B prints the banner
                     asked = True
                 elif not interrupted and not asked and time.monotonic() >= interrupt_at:
                     link.write(b"\r\x03\x03")
@@ -48,7 +48,7 @@ def confirm_banner(port: str, timeout: float = 10.0) -> str:
             line = _banner_line(seen)
             if line and seen.rstrip().endswith(b">>>"):
                 if interrupted:
-                    link.write(b"\x04")          # soft reset: main.py runs again
+                    link.write(b"\x04")  # soft reset: main.py runs again
                 return line
     finally:
         if link is not None:
@@ -57,9 +57,11 @@ def confirm_banner(port: str, timeout: float = 10.0) -> str:
             except Exception:  # the port went away while we held it: nothing left to close
                 pass
     tail = seen.decode("utf-8", "replace").strip()[-120:]
-    raise FlashError(f"the image was written, but MicroPython did not answer on {port} within {timeout:g} s"
-                     + (f" (it printed: {tail!r})" if tail else " (it printed nothing)"),
-                     hint="press the board's reset button; if there is still no >>> prompt, flash it again")
+    raise FlashError(
+        f"the image was written, but MicroPython did not answer on {port} within {timeout:g} s"
+        + (f" (it printed: {tail!r})" if tail else " (it printed nothing)"),
+        hint="press the board's reset button; if there is still no >>> prompt, flash it again",
+    )
 
 
 def _banner_line(seen: bytes) -> str | None:

@@ -58,7 +58,15 @@ class Flasher:
         if self.needs == "virtual" and not target.virtual_name:
             raise InvalidInput(f"which virtual board? {board.name} is flashed by name", hint=self.target_hint)
 
-    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Board,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Write `image` to the board; return a summary (JSON-able). Raise FlashError when it fails."""
         raise NotImplementedError

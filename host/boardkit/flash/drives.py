@@ -32,8 +32,19 @@ from boardkit.mounts import find_drives, mounts
 if TYPE_CHECKING:
     from boardkit.boards import Board
 
-__all__ = ["DaplinkFlasher", "Uf2Flasher", "confirm_banner", "copy_to_drive", "enter_bootloader", "find_drives",
-           "flash_daplink", "flash_uf2", "resolve_drive", "wait_consumed", "wait_gone"]
+__all__ = [
+    "DaplinkFlasher",
+    "Uf2Flasher",
+    "confirm_banner",
+    "copy_to_drive",
+    "enter_bootloader",
+    "find_drives",
+    "flash_daplink",
+    "flash_uf2",
+    "resolve_drive",
+    "wait_consumed",
+    "wait_gone",
+]
 
 Wait = Callable[[Path, Path, float], None]
 
@@ -69,16 +80,21 @@ def resolve_drive(label: str, hint: str, drive: Path | None, mounts_file: str | 
         if not found:
             raise FlashError(f"no {label} drive found", hint=hint.format(label=label))
         if len(found) > 1:
-            raise InvalidInput(f"{len(found)} {label} drives are mounted ({', '.join(map(str, found))})",
-                               hint="say which with --drive PATH")
+            raise InvalidInput(
+                f"{len(found)} {label} drives are mounted ({', '.join(map(str, found))})",
+                hint="say which with --drive PATH",
+            )
         checked = found[0]
     if _read_only(checked, mounts_file):
-        raise FlashError(f"the {label} drive {checked} is read-only",
-                         hint="remount it read-write (or unplug and replug the board), then flash again")
+        raise FlashError(
+            f"the {label} drive {checked} is read-only",
+            hint="remount it read-write (or unplug and replug the board), then flash again",
+        )
     return checked
 
 
 # ---------------------------------------------------------------- images
+
 
 def read_drive_image(path: Path, fmt_name: str, label: str, board: Board) -> bytes:
     """The image's bytes, if they look like the one format this drive takes (a quick look:
@@ -93,8 +109,10 @@ def read_drive_image(path: Path, fmt_name: str, label: str, board: Board) -> byt
     if not fmt.matches(data):
         other = identify(data)
         what = other.title if other is not None else f"not {fmt.title}"
-        raise FirmwareError(f"{Path(path).name} is {what}; the {label} drive takes a {fmt.suffix}",
-                            hint=f"use the {fmt.suffix} firmware for {board.name}")
+        raise FirmwareError(
+            f"{Path(path).name} is {what}; the {label} drive takes a {fmt.suffix}",
+            hint=f"use the {fmt.suffix} firmware for {board.name}",
+        )
     return data
 
 
@@ -103,20 +121,24 @@ def copy_to_drive(data: bytes, target: Path, progress: Progress | None = None) -
     try:
         with open(target, "wb") as f:
             for done in range(0, len(data), COPY_CHUNK):
-                f.write(data[done:done + COPY_CHUNK])
+                f.write(data[done : done + COPY_CHUNK])
                 if progress:
                     progress(min(done + COPY_CHUNK, len(data)), len(data))
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
         if exc.errno in (30, 13):  # EROFS, EACCES
-            raise FlashError(f"the drive {target.parent} is read-only",
-                             hint="remount it read-write (or unplug and replug the board)") from None
-        raise FlashError(f"copying to {target.parent} failed: {exc.strerror or exc}",
-                         hint="check the cable; unplug and replug the board, then flash again") from None
+            raise FlashError(
+                f"the drive {target.parent} is read-only", hint="remount it read-write (or unplug and replug the board)"
+            ) from None
+        raise FlashError(
+            f"copying to {target.parent} failed: {exc.strerror or exc}",
+            hint="check the cable; unplug and replug the board, then flash again",
+        ) from None
 
 
 # ---------------------------------------------------------------- waiting for the board
+
 
 def wait_consumed(drive: Path, target: Path, timeout: float) -> None:
     """DAPLink: wait until the drive has taken the file (it remounts without it), or FAIL.TXT."""
@@ -126,19 +148,24 @@ def wait_consumed(drive: Path, target: Path, timeout: float) -> None:
         try:
             if fail.is_file():
                 reason = " ".join(fail.read_text(errors="replace").split())[:200]
-                raise FlashError(f"the micro:bit refused the image: {reason or 'FAIL.TXT'}",
-                                 hint="check it is a .hex for this micro:bit (V1 or V2), then copy it again")
+                raise FlashError(
+                    f"the micro:bit refused the image: {reason or 'FAIL.TXT'}",
+                    hint="check it is a .hex for this micro:bit (V1 or V2), then copy it again",
+                )
             if drive.is_dir() and not target.exists():
                 return
         except OSError:
             pass  # the drive is away while it remounts
         time.sleep(0.1)
-    raise FlashError(f"the board did not take {target.name} within {timeout:g} s",
-                     hint="unplug and replug the board, then flash again")
+    raise FlashError(
+        f"the board did not take {target.name} within {timeout:g} s",
+        hint="unplug and replug the board, then flash again",
+    )
 
 
 def wait_gone(drive: Path, target: Path, timeout: float, mounts_file: str | Path | None = None) -> None:
     """RP2040: wait until the boot ROM has rebooted (its drive unmounted, or the file gone)."""
+
     def mounted() -> bool:
         return drive in [point for point, _ in mounts(mounts_file or "/proc/mounts")]
 
@@ -150,15 +177,27 @@ def wait_gone(drive: Path, target: Path, timeout: float, mounts_file: str | Path
         if not drive.is_dir() or not target.exists():
             return
         time.sleep(0.1)
-    raise FlashError(f"the Pico did not reboot after taking {target.name} within {timeout:g} s",
-                     hint="check the .uf2 is complete and for this board; unplug and replug, then flash again")
+    raise FlashError(
+        f"the Pico did not reboot after taking {target.name} within {timeout:g} s",
+        hint="check the .uf2 is complete and for this board; unplug and replug, then flash again",
+    )
 
 
 # ---------------------------------------------------------------- the two methods
 
-def flash_daplink(board: Board, hex_path: Path, drive: Path | None, port: str | None,
-                  progress: Progress | None = None, timeout: float = 30, *, wait: Wait | None = None,
-                  mounts_file: str | Path | None = None, banner_timeout: float = 10.0) -> dict[str, Any]:
+
+def flash_daplink(
+    board: Board,
+    hex_path: Path,
+    drive: Path | None,
+    port: str | None,
+    progress: Progress | None = None,
+    timeout: float = 30,
+    *,
+    wait: Wait | None = None,
+    mounts_file: str | Path | None = None,
+    banner_timeout: float = 10.0,
+) -> dict[str, Any]:
     """Copy a .hex onto the micro:bit's MICROBIT drive, wait for it to remount, check the banner."""
     label = board.drive_label or "MICROBIT"
     started = time.monotonic()
@@ -168,14 +207,29 @@ def flash_daplink(board: Board, hex_path: Path, drive: Path | None, port: str | 
     copy_to_drive(data, target, progress)
     (wait or wait_consumed)(target_drive, target, timeout)
     banner = confirm_banner(port, banner_timeout) if port else None
-    return {"method": "daplink", "drive": str(target_drive), "bytes": len(data),
-            "seconds": round(time.monotonic() - started, 2), "banner": banner}
+    return {
+        "method": "daplink",
+        "drive": str(target_drive),
+        "bytes": len(data),
+        "seconds": round(time.monotonic() - started, 2),
+        "banner": banner,
+    }
 
 
-def flash_uf2(board: Board, uf2_path: Path, drive: Path | None, port: str | None, touch: bool = True,
-              progress: Progress | None = None, timeout: float = 30, *, wait: Wait | None = None,
-              mounts_file: str | Path | None = None, bootloader_wait: float = 10.0,
-              banner_timeout: float = 15.0) -> dict[str, Any]:
+def flash_uf2(
+    board: Board,
+    uf2_path: Path,
+    drive: Path | None,
+    port: str | None,
+    touch: bool = True,
+    progress: Progress | None = None,
+    timeout: float = 30,
+    *,
+    wait: Wait | None = None,
+    mounts_file: str | Path | None = None,
+    bootloader_wait: float = 10.0,
+    banner_timeout: float = 15.0,
+) -> dict[str, Any]:
     """Copy a .uf2 onto the RP2040's RPI-RP2 drive (getting the board into its boot ROM first if
     it runs MicroPython on `port`), wait for it to reboot, check the banner."""
     from boardkit.firmware.formats.uf2 import uf2_family
@@ -185,8 +239,10 @@ def flash_uf2(board: Board, uf2_path: Path, drive: Path | None, port: str | None
     data = read_drive_image(uf2_path, "uf2", label, board)
     family = uf2_family(data)
     if board.uf2_family is not None and family is not None and family != board.uf2_family:
-        raise FirmwareError(f"{Path(uf2_path).name} is for UF2 family {family:#010x}, not {board.name}'s "
-                            f"{board.uf2_family:#010x}", hint="use the firmware built for this board")
+        raise FirmwareError(
+            f"{Path(uf2_path).name} is for UF2 family {family:#010x}, not {board.name}'s {board.uf2_family:#010x}",
+            hint="use the firmware built for this board",
+        )
     entered = None
     if drive is None and not find_drives(label, mounts_file) and port and touch:
         entered = enter_bootloader(port, label, bootloader_wait, mounts_file)
@@ -198,8 +254,14 @@ def flash_uf2(board: Board, uf2_path: Path, drive: Path | None, port: str | None
     else:
         wait_gone(target_drive, target, timeout, mounts_file)
     banner = confirm_banner(port, banner_timeout) if port else None
-    return {"method": "uf2", "drive": str(target_drive), "bytes": len(data), "bootloader": entered,
-            "seconds": round(time.monotonic() - started, 2), "banner": banner}
+    return {
+        "method": "uf2",
+        "drive": str(target_drive),
+        "bytes": len(data),
+        "bootloader": entered,
+        "seconds": round(time.monotonic() - started, 2),
+        "banner": banner,
+    }
 
 
 def enter_bootloader(port: str, label: str, wait: float, mounts_file: str | Path | None = None) -> str:
@@ -223,11 +285,14 @@ def enter_bootloader(port: str, label: str, wait: float, mounts_file: str | Path
             if find_drives(label, mounts_file):
                 return how
             time.sleep(0.1)
-    raise FlashError(f"no {label} drive appeared after asking the board on {port} to enter its bootloader",
-                     hint=UF2_DRIVE_HINT.format(label=label))
+    raise FlashError(
+        f"no {label} drive appeared after asking the board on {port} to enter its bootloader",
+        hint=UF2_DRIVE_HINT.format(label=label),
+    )
 
 
 # ---------------------------------------------------------------- the flashers
+
 
 class DaplinkFlasher(Flasher):
     """The micro:bit's DAPLink interface: a .hex copied onto its MICROBIT drive."""
@@ -237,8 +302,16 @@ class DaplinkFlasher(Flasher):
     needs = "drive"
     board_fields = {"drive_label": "the name of the drive it shows"}
 
-    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Board,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Copy the .hex onto the drive; wait for DAPLink to take it; check the banner on the port."""
         if image is None:
             raise InvalidInput(f"flashing {board.name} needs a .hex image")
@@ -251,11 +324,18 @@ class Uf2Flasher(Flasher):
     method = "uf2"
     formats = ("uf2",)
     needs = "drive"
-    board_fields = {"drive_label": "the name of the drive it shows",
-                    "uf2_family": "e.g. 0xe48bff56 for the RP2040"}
+    board_fields = {"drive_label": "the name of the drive it shows", "uf2_family": "e.g. 0xe48bff56 for the RP2040"}
 
-    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Board,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Get the board into its boot ROM if needed, copy the .uf2, wait for the reboot, check the banner."""
         if image is None:
             raise InvalidInput(f"flashing {board.name} needs a .uf2 image")

@@ -30,9 +30,18 @@ BANNER_MARKERS = (b"MicroPython", b">>> ")
 ROM_BAUD = 115200
 
 
-def flash_esp(board: Board, image: Path | bytes, port: str, *, offset: int | None = None, erase: bool = False,
-              baud: int = 460800, progress: Progress | None = None, wait_banner: float = 10.0,
-              stub: bool = True) -> dict[str, Any]:
+def flash_esp(
+    board: Board,
+    image: Path | bytes,
+    port: str,
+    *,
+    offset: int | None = None,
+    erase: bool = False,
+    baud: int = 460800,
+    progress: Progress | None = None,
+    wait_banner: float = 10.0,
+    stub: bool = True,
+) -> dict[str, Any]:
     """Write `image` to an ESP32-family board on `port`; return a summary for --json.
 
     Raises FirmwareError for an image that cannot be for this board (before the port is
@@ -47,7 +56,8 @@ def flash_esp(board: Board, image: Path | bytes, port: str, *, offset: int | Non
         raise FirmwareError(
             f"{name} ({len(data)} bytes at {offset:#x}) does not fit {board.name}'s "
             f"{board.flash_size // (1024 * 1024)} MB flash",
-            hint="pick the image built for this board's flash size")
+            hint="pick the image built for this board's flash size",
+        )
 
     regions = [{"offset": offset, "size": len(data), "md5": hashlib.md5(data).hexdigest()}]
     sink = EsptoolSink(progress, len(data))
@@ -57,9 +67,9 @@ def flash_esp(board: Board, image: Path | bytes, port: str, *, offset: int | Non
             chip = _detected_chip(esp)
             if chip != board.chip:
                 raise FlashError(
-                    f"the board is an {chip_label(chip)} but this image is for "
-                    f"{chip_label(board.chip)}",
-                    hint=f"pick the board that matches (boardkit boards), or the {chip_label(chip)} firmware")
+                    f"the board is an {chip_label(chip)} but this image is for {chip_label(board.chip)}",
+                    hint=f"pick the board that matches (boardkit boards), or the {chip_label(chip)} firmware",
+                )
             esp = _write(esp, data, offset, erase=erase, baud=baud, stub=stub, sink=sink)
             for region in regions:
                 _verify_md5(esp, region)
@@ -69,13 +79,21 @@ def flash_esp(board: Board, image: Path | bytes, port: str, *, offset: int | Non
                 esp._port.close()
     banner = _wait_banner(port, wait_banner) if wait_banner > 0 else None
     return {
-        "board": board.id, "chip": board.chip, "port": port, "bytes_written": len(data),
-        "regions": regions, "md5_verified": True, "erased": erase, "stub": stub,
-        "seconds": round(time.monotonic() - started, 2), "banner": banner,
+        "board": board.id,
+        "chip": board.chip,
+        "port": port,
+        "bytes_written": len(data),
+        "regions": regions,
+        "md5_verified": True,
+        "erased": erase,
+        "stub": stub,
+        "seconds": round(time.monotonic() - started, 2),
+        "banner": banner,
     }
 
 
 # ---------------------------------------------------------------- before the port
+
 
 def _check_image(board: Board, data: bytes, name: str, offset: int | None) -> int:
     """Refuse an image for another chip; work out where it goes. Returns the flash offset."""
@@ -83,23 +101,30 @@ def _check_image(board: Board, data: bytes, name: str, offset: int | None) -> in
     from boardkit.firmware.formats import esp as esp_format
 
     if len(data) < 24 or data[0] != 0xE9:
-        raise FirmwareError(f"{name} is not an ESP32 firmware image (no 0xE9 image header)",
-                            hint="use the .bin made for this board (see `boardkit firmware`)")
+        raise FirmwareError(
+            f"{name} is not an ESP32 firmware image (no 0xE9 image header)",
+            hint="use the .bin made for this board (see `boardkit firmware`)",
+        )
     built_for = esp_format.image_chip(data)
     if built_for is None:
-        raise FirmwareError(f"{name} has an unknown chip id in its header",
-                            hint="it is corrupt or not for an ESP32-family chip; download it again")
+        raise FirmwareError(
+            f"{name} has an unknown chip id in its header",
+            hint="it is corrupt or not for an ESP32-family chip; download it again",
+        )
     if built_for != board.chip:
         raise FirmwareError(
             f"{name} is built for {chip_label(built_for)}, but {board.name} is an {chip_label(board.chip)}",
-            hint="pick the firmware made for this board (see `boardkit boards`)")
+            hint="pick the firmware made for this board (see `boardkit boards`)",
+        )
     base = esp_format.merged_base(board.chip)
     merged = _has_partition_table(data, base)
     if offset is None:
         return base if merged or not _is_app_image(data) else esp_partitions.APP_OFFSET
     if merged and offset != base:
-        raise FirmwareError(f"{name} is a merged image: it must go to {base:#x} on the {chip_label(board.chip)}, "
-                            f"not {offset:#x}", hint="leave the offset out, or fix the board file's firmware offset")
+        raise FirmwareError(
+            f"{name} is a merged image: it must go to {base:#x} on the {chip_label(board.chip)}, not {offset:#x}",
+            hint="leave the offset out, or fix the board file's firmware offset",
+        )
     return offset
 
 
@@ -107,7 +132,7 @@ def _has_partition_table(data: bytes, base: int) -> bool:
     from boardkit.firmware import esp_partitions
 
     at = esp_partitions.PARTITION_TABLE_OFFSET - base
-    return data[at:at + 2] == esp_partitions.PARTITION_MAGIC
+    return data[at : at + 2] == esp_partitions.PARTITION_MAGIC
 
 
 def _is_app_image(data: bytes) -> bool:
@@ -120,6 +145,7 @@ def _is_app_image(data: bytes) -> bool:
 
 
 # ---------------------------------------------------------------- esptool
+
 
 def _fatal_types() -> tuple[type[BaseException], ...]:
     import serial
@@ -136,8 +162,10 @@ def _connect(board: Board, port: str, sink: EsptoolSink) -> Any:
     except _fatal_types() as exc:
         text = str(exc)
         if "Could not open" in text or "could not open port" in text.lower():
-            raise FlashError(f"cannot open {port}: {_one_line(exc)}",
-                             hint="check the port name, and that no other program has it open") from None
+            raise FlashError(
+                f"cannot open {port}: {_one_line(exc)}",
+                hint="check the port name, and that no other program has it open",
+            ) from None
         raise FlashError(f"no ESP bootloader answered on {port}", hint=DOWNLOAD_MODE_HINT) from None
 
 
@@ -163,8 +191,10 @@ def _write(esp: Any, data: bytes, offset: int, *, erase: bool, baud: int, stub: 
         if erase:
             step = "erase the flash"
             if not esp.IS_STUB:
-                raise FlashError("erasing the whole flash needs esptool's stub loader",
-                                 hint="flash with the stub (the default), or without --erase")
+                raise FlashError(
+                    "erasing the whole flash needs esptool's stub loader",
+                    hint="flash with the stub (the default), or without --erase",
+                )
             cmds.erase_flash(esp)
         step = "write the image"
         sink.writing = True
@@ -175,11 +205,15 @@ def _write(esp: Any, data: bytes, offset: int, *, erase: bool, baud: int, stub: 
     except _fatal_types() as exc:
         message = _one_line(exc)
         if "MD5" in message or "empty" in message:
-            raise FlashError(f"the data read back from the flash does not match the image ({message})",
-                             hint="flash again; if it keeps failing, try a lower baud rate or another cable") from None
-        raise FlashError(f"could not {step}: {message}",
-                         hint="check the cable and try again (a lower baud rate helps on long cables); "
-                              "the board keeps its old firmware until a flash completes") from None
+            raise FlashError(
+                f"the data read back from the flash does not match the image ({message})",
+                hint="flash again; if it keeps failing, try a lower baud rate or another cable",
+            ) from None
+        raise FlashError(
+            f"could not {step}: {message}",
+            hint="check the cable and try again (a lower baud rate helps on long cables); "
+            "the board keeps its old firmware until a flash completes",
+        ) from None
     return esp
 
 
@@ -188,12 +222,15 @@ def _verify_md5(esp: Any, region: dict[str, Any]) -> None:
     try:
         got = esp.flash_md5sum(region["offset"], region["size"])
     except _fatal_types() as exc:
-        raise FlashError(f"could not verify the flash at {region['offset']:#x}: {_one_line(exc)}",
-                         hint="check the cable and flash again") from None
+        raise FlashError(
+            f"could not verify the flash at {region['offset']:#x}: {_one_line(exc)}",
+            hint="check the cable and flash again",
+        ) from None
     if got.lower() != region["md5"]:
-        raise FlashError(f"the flash at {region['offset']:#x} does not hold the image "
-                         f"(MD5 {got.lower()}, expected {region['md5']})",
-                         hint="flash again; if it keeps failing, try a lower baud rate or another cable")
+        raise FlashError(
+            f"the flash at {region['offset']:#x} does not hold the image (MD5 {got.lower()}, expected {region['md5']})",
+            hint="flash again; if it keeps failing, try a lower baud rate or another cable",
+        )
 
 
 def _hard_reset(esp: Any) -> None:
@@ -243,7 +280,8 @@ def _wait_banner(port: str, seconds: float) -> str:
         f"the firmware was written and verified, but the board did not come up running Python on {port} "
         f"within {seconds:g} s" + (f" (it printed: {tail!r})" if tail else " (it printed nothing)"),
         hint="press RESET on the board; if there is still no >>> prompt, flash again with --erase, "
-             "or check this is the right firmware for the board")
+        "or check this is the right firmware for the board",
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -259,8 +297,16 @@ class EsptoolFlasher(Flasher):
     needs = "port"
     target_hint = "give -p /dev/ttyUSB0 (or COM3)"
 
-    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Board,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Write the image (the .bin goes to the release's offset), verify, wait for the banner."""
         if image is None or target.port is None:
             raise FlashError(f"flashing {board.name} needs an image and a port", hint=self.target_hint)

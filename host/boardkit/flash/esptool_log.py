@@ -17,7 +17,8 @@ from typing import Any
 from boardkit.flash.base import Progress
 
 _current_sink: contextvars.ContextVar[EsptoolSink | None] = contextvars.ContextVar(
-    "boardkit_esptool_sink", default=None)
+    "boardkit_esptool_sink", default=None
+)
 _install_lock = threading.Lock()
 _installed: bool | None = None
 
@@ -101,8 +102,9 @@ def _install_logger() -> None:
                 if previous is not None:
                     previous.set_verbosity(mode)
 
-            def progress_bar(self, cur_iter: int, total_iters: int, prefix: str = "", suffix: str = "",
-                             bar_length: int = 30) -> None:
+            def progress_bar(
+                self, cur_iter: int, total_iters: int, prefix: str = "", suffix: str = "", bar_length: int = 30
+            ) -> None:
                 sink = self._sink()
                 if sink is not None:
                     sink.on_progress(cur_iter, total_iters)

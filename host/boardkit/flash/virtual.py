@@ -28,8 +28,9 @@ def _is_wasm_runtime(image: Path) -> bool:
     return image.is_dir() and (image / "micropython.mjs").is_file()
 
 
-def _image_and_files(kind: str, image: Path | None,
-                     files: dict[str, bytes] | None) -> tuple[Path | None, dict[str, bytes] | None]:
+def _image_and_files(
+    kind: str, image: Path | None, files: dict[str, bytes] | None
+) -> tuple[Path | None, dict[str, bytes] | None]:
     """What to pass to virtual.reflash for this kind."""
     if image is None:
         return None, files
@@ -42,24 +43,33 @@ def _image_and_files(kind: str, image: Path | None,
             files = {name: data for name, data in files.items() if inside.get(name) != data} or None
         return image, files
     if _is_wasm_runtime(image):
-        return None, files          # the pinned runtime: nothing to install, files kept unless given
+        return None, files  # the pinned runtime: nothing to install, files kept unless given
     return image, None if image.suffix == ".zip" or image.is_dir() else files
 
 
-def flash_virtual(board: Board, image: Path | None, name: str, files: dict[str, bytes] | None = None,
-                  progress: Progress | None = None, timeout: float = 30,
-                  banner_timeout: float = 10.0) -> dict[str, Any]:
+def flash_virtual(
+    board: Board,
+    image: Path | None,
+    name: str,
+    files: dict[str, bytes] | None = None,
+    progress: Progress | None = None,
+    timeout: float = 30,
+    banner_timeout: float = 10.0,
+) -> dict[str, Any]:
     """Restart the running virtual board `name` on `image` (+ files); confirm MicroPython's banner."""
     from boardkit import virtual
 
     started = time.monotonic()
     running = virtual.find(name)
     if running is None:
-        raise InvalidInput(f"no running virtual board named {name}",
-                           hint=f"start one: boardkit virtual start {board.virtual_kind or 'wasm'} --name {name}")
+        raise InvalidInput(
+            f"no running virtual board named {name}",
+            hint=f"start one: boardkit virtual start {board.virtual_kind or 'wasm'} --name {name}",
+        )
     if board.virtual_kind and running.kind != board.virtual_kind:
-        raise InvalidInput(f"{name} is a {running.kind} board, not {board.name}",
-                           hint=f"use --board virtual_{running.kind}")
+        raise InvalidInput(
+            f"{name} is a {running.kind} board, not {board.name}", hint=f"use --board virtual_{running.kind}"
+        )
     if image is not None and not Path(image).exists():
         raise InvalidInput(f"{image}: no such file")
     use_image, use_files = _image_and_files(running.kind, image, files)
@@ -71,9 +81,15 @@ def flash_virtual(board: Board, image: Path | None, name: str, files: dict[str, 
     banner = confirm_banner(restarted.port, banner_timeout)
     if progress:
         progress(2, 2)
-    return {"method": "virtual", "name": restarted.name, "kind": restarted.kind, "port": restarted.port,
-            "image": str(restarted.image or image or ""), "seconds": round(time.monotonic() - started, 2),
-            "banner": banner}
+    return {
+        "method": "virtual",
+        "name": restarted.name,
+        "kind": restarted.kind,
+        "port": restarted.port,
+        "image": str(restarted.image or image or ""),
+        "seconds": round(time.monotonic() - started, 2),
+        "banner": banner,
+    }
 
 
 class VirtualFlasher(Flasher):
@@ -93,8 +109,16 @@ class VirtualFlasher(Flasher):
         name = found.name if found is not None else port
         return FlashTarget(port=port, drive=drive, virtual_name=name)
 
-    def flash(self, board: Board, image: Path | None, target: FlashTarget, *, erase: bool = False,
-              files: dict[str, bytes] | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    def flash(
+        self,
+        board: Board,
+        image: Path | None,
+        target: FlashTarget,
+        *,
+        erase: bool = False,
+        files: dict[str, bytes] | None = None,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
         """Restart the virtual board on the image; confirm the banner."""
         if target.virtual_name is None:
             raise InvalidInput("which virtual board?", hint=self.target_hint)

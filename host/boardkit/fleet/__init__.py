@@ -16,12 +16,12 @@ from boardkit.fleet.roster import Roster, RosterError, Seat, load_roster, parse_
 from boardkit.fleet.runner import FleetReport, SeatResult, run_fleet
 
 __all__ = [
-           "FleetReport",
-           "Roster",
-           "RosterError",
-           "Seat",
-           "SeatResult",
-           "load_roster",
-           "parse_roster",
-           "run_fleet",
+    "FleetReport",
+    "Roster",
+    "RosterError",
+    "Seat",
+    "SeatResult",
+    "load_roster",
+    "parse_roster",
+    "run_fleet",
 ]

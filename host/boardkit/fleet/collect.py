@@ -46,8 +46,9 @@ def seat_folder(out_root: Path, seat: str, force: bool, stamp: str) -> Path:
             folder = out_root / f"{seat}-{stamp}-{n}"
             n += 1
     if folder.is_symlink() or folder.resolve().parent != root:
-        raise SyncError(f"{folder} is not a plain folder inside {out_root}",
-                        hint="remove the link there; nothing was written")
+        raise SyncError(
+            f"{folder} is not a plain folder inside {out_root}", hint="remove the link there; nothing was written"
+        )
     return folder
 
 
@@ -67,8 +68,14 @@ def collect_seat(ctx: SeatContext, out_root: Path, remote_dir: str, force: bool,
         ctx.update("listing")
         refused: list[str] = []
         folder.mkdir(parents=True, exist_ok=True)
-        done = pull(device, remote_dir, folder, leave_alone=lambda path: path.lstrip("/") in MARKER_FILES,
-                    on_refused=refused.append, progress=progress)
+        done = pull(
+            device,
+            remote_dir,
+            folder,
+            leave_alone=lambda path: path.lstrip("/") in MARKER_FILES,
+            on_refused=refused.append,
+            progress=progress,
+        )
         return done, refused
 
     for attempt in range(READ_ATTEMPTS):
@@ -84,10 +91,12 @@ def collect_seat(ctx: SeatContext, out_root: Path, remote_dir: str, force: bool,
     data: dict[str, Any] = {"folder": str(folder), "files": result.sent + result.skipped, **result.to_dict()}
     summary = f"{result.sent + result.skipped} file(s), {result.bytes} bytes -> {folder}"
     if refused:
-        error = CollectRefused(f"refused {len(refused)} file name(s) that would land outside {folder}: "
-                               f"{', '.join(repr(p) for p in refused[:3])}; collected the other "
-                               f"{result.sent + result.skipped}",
-                               hint="rename those files on the board")
+        error = CollectRefused(
+            f"refused {len(refused)} file name(s) that would land outside {folder}: "
+            f"{', '.join(repr(p) for p in refused[:3])}; collected the other "
+            f"{result.sent + result.skipped}",
+            hint="rename those files on the board",
+        )
         error.data = {**data, "refused": refused}
         raise error
     data["summary"] = summary

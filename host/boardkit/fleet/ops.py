@@ -34,8 +34,10 @@ def _size(n: int | None) -> str:
 
 # -- status ------------------------------------------------------------------------------------
 
+
 def status() -> Task:
     """Reachable? firmware and version, free memory and space, the seat label, kit and lesson."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         def ask(device: Device) -> api.BoardInfo:
             ctx.update("asking")
@@ -43,11 +45,19 @@ def status() -> Task:
 
         found = ctx.session(ask)
         caps, label, marker = found.capabilities, found.seat, found.marker
-        data = {"reachable": True, "url": ctx.url, "implementation": caps.implementation,
-                "version": caps.version_text, "machine": caps.machine, "mem_free": caps.mem_free,
-                "fs_free": caps.fs_space[0] if caps.fs_space else None,
-                "fs_total": caps.fs_space[1] if caps.fs_space else None,
-                "label": label, "kit": marker.get("kit"), "lesson": marker.get("lesson")}
+        data = {
+            "reachable": True,
+            "url": ctx.url,
+            "implementation": caps.implementation,
+            "version": caps.version_text,
+            "machine": caps.machine,
+            "mem_free": caps.mem_free,
+            "fs_free": caps.fs_space[0] if caps.fs_space else None,
+            "fs_total": caps.fs_space[1] if caps.fs_space else None,
+            "label": label,
+            "kit": marker.get("kit"),
+            "lesson": marker.get("lesson"),
+        }
         parts = [f"{caps.implementation} {caps.version_text}", f"mem {_size(caps.mem_free)}"]
         if caps.fs_space:
             parts.append(f"disk {_size(caps.fs_space[0])}")
@@ -66,8 +76,10 @@ def status() -> Task:
 
 # -- label --------------------------------------------------------------------------------------
 
+
 def label() -> Task:
     """Write each seat's name to its board (boardkit_seat.txt), where it is not there already."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         def work(device: Device) -> str | None:
             had = labels.read_markers(device)[0]
@@ -77,13 +89,16 @@ def label() -> Task:
             return had
 
         had = ctx.session(work)
-        return {"summary": "already labelled" if had == ctx.seat.name
-                else f"labelled (was {had!r})" if had else "labelled", "label": ctx.seat.name}
+        return {
+            "summary": "already labelled" if had == ctx.seat.name else f"labelled (was {had!r})" if had else "labelled",
+            "label": ctx.seat.name,
+        }
 
     return task
 
 
 # -- sync and push --------------------------------------------------------------------------------
+
 
 def _is_marker(rel: str, is_dir: bool = False) -> bool:
     return rel.lstrip("/") in labels.MARKER_FILES
@@ -100,8 +115,16 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
     def task(ctx: SeatContext) -> dict[str, Any]:
         def work(device: Device) -> api.TransferResult:
             ctx.update("planning")
-            done = api.sync(device, lesson_dir, remote_dir, delete=delete, excludes=list(excludes),
-                            leave_alone=_is_marker, progress=_file_progress(ctx, "sending"), on_note=ctx.update)
+            done = api.sync(
+                device,
+                lesson_dir,
+                remote_dir,
+                delete=delete,
+                excludes=list(excludes),
+                leave_alone=_is_marker,
+                progress=_file_progress(ctx, "sending"),
+                on_note=ctx.update,
+            )
             _record(device, ctx, "lesson", lesson)
             return done
 
@@ -113,11 +136,13 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
 
 def push(files: list[LocalFile], remote_dir: str = "/") -> Task:
     """Copy these files (see sync.push_arguments) to every board (only those that differ)."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         def work(device: Device) -> api.TransferResult:
             ctx.update("planning")
-            return api.push(device, [f.path for f in files], remote_dir, progress=_file_progress(ctx, "sending"),
-                            on_note=ctx.update)
+            return api.push(
+                device, [f.path for f in files], remote_dir, progress=_file_progress(ctx, "sending"), on_note=ctx.update
+            )
 
         result = ctx.session(work)
         return {"summary": _sent(result), **result.to_dict()}
@@ -133,8 +158,9 @@ def _file_progress(ctx: SeatContext, verb: str) -> SyncProgress:
 
 
 def _sent(result: api.TransferResult) -> str:
-    return f"sent {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged" + \
-        (f"; {result.deleted} deleted" if result.deleted else "")
+    return f"sent {result.sent} file(s), {result.bytes} bytes; {result.skipped} unchanged" + (
+        f"; {result.deleted} deleted" if result.deleted else ""
+    )
 
 
 def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) -> None:
@@ -157,8 +183,10 @@ def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) ->
 
 # -- run and exec -----------------------------------------------------------------------------------
 
+
 def run_code(code: bytes | str, max_time: float | None = None) -> Task:
     """Run code on every board; keep each board's output."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         out = bytearray()
 
@@ -191,8 +219,10 @@ def _last_line(data: bytes | bytearray) -> str:
 
 # -- reset ------------------------------------------------------------------------------------------
 
+
 def reset(hard: bool = False) -> Task:
     """Soft-reset every board (a fresh heap), or hard-reset it (virtual boards: restart)."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         if hard:
             ctx.update("resetting")
@@ -207,6 +237,7 @@ def reset(hard: bool = False) -> Task:
 
 # -- collect -----------------------------------------------------------------------------------------
 
+
 def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
     """Each board's files into out_root/SEAT/ (a timestamped folder beside an earlier collection)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -219,17 +250,24 @@ def collect(out_root: Path, remote_dir: str = "/", force: bool = False) -> Task:
 
 # -- flash -------------------------------------------------------------------------------------------
 
+
 @dataclass
 class FlashPlan:
     board: Board
     image: Path
-    files: dict[str, bytes] | None   # unused: a kit image holds its files (kept for callers)
-    kit: dict[str, Any] | None       # the marker entry, when a kit was built
+    files: dict[str, bytes] | None  # unused: a kit image holds its files (kept for callers)
+    kit: dict[str, Any] | None  # the marker entry, when a kit was built
     note: str = ""
 
 
-def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = None, version: str | None = None,
-                  image: Path | None = None, offline: bool = False) -> dict[str, FlashPlan | BoardkitError]:
+def prepare_flash(
+    board_ids: list[str],
+    workdir: Path,
+    kit_dir: Path | None = None,
+    version: str | None = None,
+    image: Path | None = None,
+    offline: bool = False,
+) -> dict[str, FlashPlan | BoardkitError]:
     """Per board type, once: the checked firmware image, with the kit built into it.
 
     A board type whose image cannot be had maps to its error (its seats fail with it).
@@ -246,11 +284,19 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
         try:
             board = resolve_board(board_id)
             if kit_dir is None:
-                plans[board_id] = FlashPlan(board, prepare_image(board, version=version, image=image,
-                                                                 offline=offline), None, None)
+                plans[board_id] = FlashPlan(
+                    board, prepare_image(board, version=version, image=image, offline=offline), None, None
+                )
                 continue
-            built = build_kit(kit_dir, board, workdir / f"{board_id}-kit", version=version, firmware=image,
-                              offline=offline, extra_files={labels.KIT_FILE: labels.marker_bytes({"kit": item})})
+            built = build_kit(
+                kit_dir,
+                board,
+                workdir / f"{board_id}-kit",
+                version=version,
+                firmware=image,
+                offline=offline,
+                extra_files={labels.KIT_FILE: labels.marker_bytes({"kit": item})},
+            )
             plans[board_id] = FlashPlan(board, built.image, None, item, built.note)
         except BoardkitError as exc:
             plans[board_id] = exc
@@ -259,6 +305,7 @@ def prepare_flash(board_ids: list[str], workdir: Path, kit_dir: Path | None = No
 
 def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
     """Flash each seat's board with its type's image, then put its seat label back."""
+
     def task(ctx: SeatContext) -> dict[str, Any]:
         from boardkit.api.flashing import FlashTarget
         from boardkit.api.flashing import flash as flash_image
@@ -271,11 +318,17 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
         by_name = get_flasher(board.method).needs == "virtual"
         name = ctx.virtual_name if by_name else None
         if by_name and name is None:
-            raise InvalidInput(f"{ctx.url} is a virtual board on another computer: it can only be flashed there",
-                               hint="run `boardkit fleet flash` on that computer, or `fleet sync` from here")
+            raise InvalidInput(
+                f"{ctx.url} is a virtual board on another computer: it can only be flashed there",
+                hint="run `boardkit fleet flash` on that computer, or `fleet sync` from here",
+            )
         ctx.update("flashing")
-        result = flash_image(board, plan.image, FlashTarget(port=ctx.url, virtual_name=name),
-                             progress=lambda done, total: ctx.update("flashing", done, total))
+        result = flash_image(
+            board,
+            plan.image,
+            FlashTarget(port=ctx.url, virtual_name=name),
+            progress=lambda done, total: ctx.update("flashing", done, total),
+        )
         url = ctx.url
         if name is not None:  # a virtual board restarts on its image: its port may be new
             from boardkit import virtual
@@ -286,8 +339,12 @@ def flash(plans: dict[str, FlashPlan | BoardkitError]) -> Task:
         with api.connect(url, timeout=ctx.timeout) as device:
             labels.write_label(device, ctx.seat.name)
         what = f"kit {plan.kit['name']} ({plan.kit['version']})" if plan.kit else "firmware"
-        return {"summary": f"flashed {what}", "board": board.id, "kit": plan.kit,
-                **{k: v for k, v in result.to_dict().items() if k not in ("summary", "kit", "board")}}
+        return {
+            "summary": f"flashed {what}",
+            "board": board.id,
+            "kit": plan.kit,
+            **{k: v for k, v in result.to_dict().items() if k not in ("summary", "kit", "board")},
+        }
 
     return task
 

@@ -43,11 +43,11 @@ _VIRTUAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 @dataclass(frozen=True)
 class Seat:
     name: str
-    board: str                 # a boards/ id
-    finder: str                # which of FINDERS locates the board
-    value: str                 # its value
+    board: str  # a boards/ id
+    finder: str  # which of FINDERS locates the board
+    value: str  # its value
     pupil: str = ""
-    line: int = 0              # where its table starts in the roster (0: not from a file)
+    line: int = 0  # where its table starts in the roster (0: not from a file)
 
     @property
     def identity(self) -> tuple[str, str]:
@@ -84,9 +84,10 @@ class Roster:
                 chosen.append(seat)
         if unknown:
             close = difflib.get_close_matches(unknown[0], self.names(), n=3)
-            raise InvalidInput(f"no seat named {', '.join(repr(u) for u in unknown)} in {self.path}",
-                             hint=f"did you mean {', '.join(close)}?" if close
-                             else f"the seats are: {', '.join(self.names()[:12])}")
+            raise InvalidInput(
+                f"no seat named {', '.join(repr(u) for u in unknown)} in {self.path}",
+                hint=f"did you mean {', '.join(close)}?" if close else f"the seats are: {', '.join(self.names()[:12])}",
+            )
         return chosen
 
     @property
@@ -110,9 +111,10 @@ def load_roster(path: Path) -> Roster:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InvalidInput(f"no roster at {path}",
-                         hint="create one with `boardkit fleet scan` (it lists the boards attached), "
-                              "or give --roster FILE") from None
+        raise InvalidInput(
+            f"no roster at {path}",
+            hint="create one with `boardkit fleet scan` (it lists the boards attached), or give --roster FILE",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {path}: {exc}") from None
     return parse_roster(text, path)
@@ -156,27 +158,37 @@ def parse_roster(text: str, path: Path = Path(ROSTER_NAME)) -> Roster:
             problem(line, f"seat {name!r}: {bad_name}")
         folded = name.casefold()
         if folded in folders:
-            problem(line, f"seat {name!r} is the same name as seat {folders[folded]!r} "
-                          f"(their collected work would share one folder)")
+            problem(
+                line,
+                f"seat {name!r} is the same name as seat {folders[folded]!r} "
+                f"(their collected work would share one folder)",
+            )
         folders.setdefault(folded, name)
         for key, value in entry.items():
             if key not in SEAT_KEYS:
                 close = difflib.get_close_matches(key, SEAT_KEYS, n=1)
-                problem(finder.key(name, key), f"seat {name!r}: unknown setting {key!r}"
-                        + (f" (did you mean {close[0]!r}?)" if close else f"; settings are {', '.join(SEAT_KEYS)}"))
+                problem(
+                    finder.key(name, key),
+                    f"seat {name!r}: unknown setting {key!r}"
+                    + (f" (did you mean {close[0]!r}?)" if close else f"; settings are {', '.join(SEAT_KEYS)}"),
+                )
             elif not isinstance(value, str):
                 problem(finder.key(name, key), f"seat {name!r}: {key} must be a string in quotes")
         board = entry.get("board")
         if board is None:
-            problem(line, f"seat {name!r} has no board type: add board = \"microbit_v1\" (see `boardkit boards`)")
+            problem(line, f'seat {name!r} has no board type: add board = "microbit_v1" (see `boardkit boards`)')
         elif isinstance(board, str) and board not in known_boards:
             close = difflib.get_close_matches(board, known_boards, n=2)
-            problem(finder.key(name, "board"), f"seat {name!r}: unknown board type {board!r}"
-                    + (f" (did you mean {' or '.join(close)}?)" if close else " (see `boardkit boards`)"))
+            problem(
+                finder.key(name, "board"),
+                f"seat {name!r}: unknown board type {board!r}"
+                + (f" (did you mean {' or '.join(close)}?)" if close else " (see `boardkit boards`)"),
+            )
         given = [k for k in FINDERS if k in entry]
         if not given:
-            problem(line, f"seat {name!r} has no way to find its board: give one of "
-                          f"serial, usb_path, port, url or virtual")
+            problem(
+                line, f"seat {name!r} has no way to find its board: give one of serial, usb_path, port, url or virtual"
+            )
             continue
         if len(given) > 1:
             problem(finder.key(name, given[1]), f"seat {name!r}: give only one of {', '.join(given)}")
@@ -190,8 +202,10 @@ def parse_roster(text: str, path: Path = Path(ROSTER_NAME)) -> Roster:
             continue
         identity = (how, value)
         if identity in owners:
-            problem(finder.key(name, how), f"seat {name!r} uses the same board as seat {owners[identity]!r} "
-                                           f"({how} = {value!r})")
+            problem(
+                finder.key(name, how),
+                f"seat {name!r} uses the same board as seat {owners[identity]!r} ({how} = {value!r})",
+            )
             continue
         owners[identity] = name
         pupil = entry.get("pupil", "")
@@ -220,8 +234,10 @@ def _finder_problem(how: str, value: str) -> str | None:
     if how == "url":
         scheme = value.split("://", 1)[0].lower() if "://" in value else ""
         if scheme not in URL_SCHEMES:
-            return (f"url {value!r} is not a network URL (socket://HOST:PORT, rfc2217://HOST:PORT or "
-                    f"ws://HOST:PORT); a local board is port = ..., a virtual board virtual = ...")
+            return (
+                f"url {value!r} is not a network URL (socket://HOST:PORT, rfc2217://HOST:PORT or "
+                f"ws://HOST:PORT); a local board is port = ..., a virtual board virtual = ..."
+            )
     if how == "virtual" and not _VIRTUAL_NAME.match(value):
         return f"{value!r} is not a virtual board name (like wasm1; see `boardkit virtual list`)"
     return None
@@ -237,7 +253,7 @@ def _syntax_problem(path: Path, exc: tomllib.TOMLDecodeError) -> str:
     text = str(exc)
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)", text)
     if found:
-        what = text[:found.start()] + text[found.end():]
+        what = text[: found.start()] + text[found.end() :]
         return f"{path}:{found.group(1)}:{found.group(2)}: {what.strip()} (TOML syntax)"
     return f"{path}: {text.replace('(at end of document)', 'at the end of the file').strip()} (TOML syntax)"
 
@@ -260,9 +276,11 @@ class _LineFinder:
 
     def seat(self, name: str) -> int:
         k = _key_pattern(name)
-        return (self._first(re.compile(rf"^\s*\[\s*seats\s*\.\s*{k}\s*\]"))
-                or self._first(re.compile(rf"^\s*(seats\s*\.\s*)?{k}\s*[=.]"))
-                or self._first(re.compile(rf".*{re.escape(name)}")))
+        return (
+            self._first(re.compile(rf"^\s*\[\s*seats\s*\.\s*{k}\s*\]"))
+            or self._first(re.compile(rf"^\s*(seats\s*\.\s*)?{k}\s*[=.]"))
+            or self._first(re.compile(rf".*{re.escape(name)}"))
+        )
 
     def key(self, name: str, key: str) -> int:
         start = self.seat(name)
@@ -273,8 +291,9 @@ class _LineFinder:
         if "{" in header:  # an inline table: the key is on this line
             return start
         # the seat's section runs until the next table header
-        stop = next((i for i in range(start, len(self.lines)) if self.lines[i].lstrip().startswith("[")),
-                    len(self.lines))
+        stop = next(
+            (i for i in range(start, len(self.lines)) if self.lines[i].lstrip().startswith("[")), len(self.lines)
+        )
         return self._first(re.compile(rf"^\s*{k}\s*="), start, stop) or start
 
 

@@ -39,14 +39,18 @@ class SeatResult:
     seat: str
     ok: bool
     seconds: float
-    summary: str = ""          # one line for the table
+    summary: str = ""  # one line for the table
     error: str = ""
     hint: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"seat": self.seat, "ok": self.ok, "seconds": round(self.seconds, 2),
-                               "summary": self.summary}
+        out: dict[str, Any] = {
+            "seat": self.seat,
+            "ok": self.ok,
+            "seconds": round(self.seconds, 2),
+            "summary": self.summary,
+        }
         if not self.ok:
             out["error"] = self.error
             out["hint"] = self.hint
@@ -69,8 +73,13 @@ class FleetReport:
         return not self.failed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"command": self.command, "seconds": round(self.seconds, 2), "ok": self.ok,
-                "failed": self.failed, "seats": [r.to_dict() for r in self.results]}
+        return {
+            "command": self.command,
+            "seconds": round(self.seconds, 2),
+            "ok": self.ok,
+            "failed": self.failed,
+            "seats": [r.to_dict() for r in self.results],
+        }
 
 
 class Ports:
@@ -106,15 +115,19 @@ class Ports:
         if seat.finder == "virtual":
             board = self.virtual().get(seat.value)
             if board is None:
-                raise PortNotFound(f"virtual board {seat.value} is not running",
-                                   hint=f"start it: boardkit virtual start KIND --name {seat.value}")
+                raise PortNotFound(
+                    f"virtual board {seat.value} is not running",
+                    hint=f"start it: boardkit virtual start KIND --name {seat.value}",
+                )
             return board.port
         attr = "serial_number" if seat.finder == "serial" else "location"
         for info in self.serial():
             if getattr(info, attr) == seat.value:
                 return info.port
-        raise PortNotFound(f"no board with {seat.describe()} is plugged in",
-                           hint="check its USB cable; `boardkit devices` lists what is attached")
+        raise PortNotFound(
+            f"no board with {seat.describe()} is plugged in",
+            hint="check its USB cable; `boardkit devices` lists what is attached",
+        )
 
     def virtual_name(self, seat: Seat, url: str) -> str | None:
         """The name of the virtual board behind seat (found at url), or None for a real board."""
@@ -183,9 +196,16 @@ def out_of_memory(exc: BaseException) -> bool:
     return isinstance(exc, DeviceError) and "out of memory" in str(exc)
 
 
-def run_fleet(seats: list[Seat], task: Callable[[SeatContext], dict[str, Any]], *, command: str = "",
-              timeout: float = 10.0, workers: int | None = None, on_event: EventCallback | None = None,
-              ports: Ports | None = None) -> FleetReport:
+def run_fleet(
+    seats: list[Seat],
+    task: Callable[[SeatContext], dict[str, Any]],
+    *,
+    command: str = "",
+    timeout: float = 10.0,
+    workers: int | None = None,
+    on_event: EventCallback | None = None,
+    ports: Ports | None = None,
+) -> FleetReport:
     """Run task on every seat at once; return every seat's result, in roster order."""
     started = time.monotonic()
     ports = ports or Ports()
@@ -211,8 +231,9 @@ def run_fleet(seats: list[Seat], task: Callable[[SeatContext], dict[str, Any]], 
     return FleetReport(command, ordered, time.monotonic() - started)
 
 
-def run_seat(seat: Seat, task: Callable[[SeatContext], dict[str, Any]], ports: Ports, timeout: float,
-             emit: EventCallback) -> SeatResult:
+def run_seat(
+    seat: Seat, task: Callable[[SeatContext], dict[str, Any]], ports: Ports, timeout: float, emit: EventCallback
+) -> SeatResult:
     """One seat's task; whatever goes wrong becomes a failed SeatResult, never an exception."""
     ctx = SeatContext(seat, ports, timeout, emit)
     begun = time.monotonic()
@@ -220,12 +241,22 @@ def run_seat(seat: Seat, task: Callable[[SeatContext], dict[str, Any]], ports: P
         data = task(ctx) or {}
     except BoardkitError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        result = SeatResult(seat.name, False, time.monotonic() - begun, error=message, hint=exc.hint or "",
-                            data=dict(getattr(exc, "data", {}) or {}))
+        result = SeatResult(
+            seat.name,
+            False,
+            time.monotonic() - begun,
+            error=message,
+            hint=exc.hint or "",
+            data=dict(getattr(exc, "data", {}) or {}),
+        )
     except Exception as exc:  # noqa: BLE001 -- a bug, or an unwrapped library error: still only this seat
-        result = SeatResult(seat.name, False, time.monotonic() - begun,
-                            error=f"internal error: {type(exc).__name__}: {exc}",
-                            hint="please report it; the other seats carried on")
+        result = SeatResult(
+            seat.name,
+            False,
+            time.monotonic() - begun,
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            hint="please report it; the other seats carried on",
+        )
     else:
         data = dict(data)
         summary = str(data.pop("summary", ""))
@@ -252,6 +283,7 @@ def _guarded(on_event: EventCallback | None) -> EventCallback:
 
 # -- the last run, for --retry-failed ---------------------------------------------------------
 
+
 def save_state(path: Path, report: FleetReport, seats_run: list[str]) -> None:
     """Remember, per command, which seats have failed and not succeeded since (beside the roster).
 
@@ -261,8 +293,7 @@ def save_state(path: Path, report: FleetReport, seats_run: list[str]) -> None:
     old = _dict_or_empty(runs.get(report.command))
     errors = {seat: err for seat, err in _dict_or_empty(old.get("errors")).items() if seat not in seats_run}
     errors.update({r.seat: r.error for r in report.results if not r.ok})
-    runs[report.command] = {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "failed": sorted(errors),
-                            "errors": errors}
+    runs[report.command] = {"finished": time.strftime("%Y-%m-%dT%H:%M:%S"), "failed": sorted(errors), "errors": errors}
     state = {"last": report.command, "runs": runs}
     tmp = path.with_name(path.name + ".tmp")
     try:

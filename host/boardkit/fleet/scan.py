@@ -31,8 +31,9 @@ UNKNOWN_BOARD = "?"
 @dataclass
 class Attached:
     """A board found attached, and how the roster will find it again."""
+
     url: str
-    board: str                 # a boards/ id, or "?" when the USB id does not say
+    board: str  # a boards/ id, or "?" when the USB id does not say
     finder: str
     value: str
     comment: str = ""
@@ -42,10 +43,10 @@ class Attached:
 class ScanResult:
     added: list[Seat] = field(default_factory=list)
     known: int = 0
-    unknown_type: list[str] = field(default_factory=list)   # seats whose board type must be filled in
+    unknown_type: list[str] = field(default_factory=list)  # seats whose board type must be filled in
     # boards not found where the roster says, but labelled with one of its seats: (seat, where found)
     labelled_known: list[tuple[str, str]] = field(default_factory=list)
-    report: FleetReport | None = None                        # the labelling pass
+    report: FleetReport | None = None  # the labelling pass
 
 
 def attached(include_serial: bool = True, default_board: str | None = None) -> list[Attached]:
@@ -88,9 +89,16 @@ def _board_type(vid_pid: str, default: str | None) -> tuple[str, str]:
     return UNKNOWN_BOARD, f"USB id {vid_pid}: set board = (see `boardkit boards`)"
 
 
-def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include_serial: bool = True,
-         default_board: str | None = None, timeout: float = 10.0,
-         on_event: EventCallback | None = None) -> ScanResult:
+def scan(
+    path: Path,
+    *,
+    prefix: str = "seat",
+    write_labels: bool = True,
+    include_serial: bool = True,
+    default_board: str | None = None,
+    timeout: float = 10.0,
+    on_event: EventCallback | None = None,
+) -> ScanResult:
     """Add the attached boards that are not in the roster at path (creating it if need be)."""
     roster = load_roster(path) if path.exists() else Roster(path)
     known = {s.identity for s in roster.seats}
@@ -126,8 +134,9 @@ def scan(path: Path, *, prefix: str = "seat", write_labels: bool = True, include
         had = {r.seat: r.data.get("label") for _, _, r in keep if r.ok}
         to_label = [p for p in probes if p.name in had and had[p.name] != wanted[p.name]]
         if to_label:
-            result.report = run_fleet(to_label, _write_label_task(wanted), command="label", timeout=timeout,
-                                      on_event=on_event, ports=Ports())
+            result.report = run_fleet(
+                to_label, _write_label_task(wanted), command="label", timeout=timeout, on_event=on_event, ports=Ports()
+            )
     if seats:
         _append(path, roster, seats, new)
     result.added = seats

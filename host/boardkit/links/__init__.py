@@ -64,13 +64,17 @@ class LinkScheme:
 
 
 # scheme -> the LinkScheme declaring it ("module:attribute", imported on first use)
-LINKS: Registry[LinkScheme] = Registry("link scheme", "boardkit.links", {
-    "": "boardkit.links.serial_link:SCHEME",         # /dev/ttyACM0, COM3
-    "socket": "boardkit.links.serial_link:SCHEME",   # socket://host:port (raw TCP, ser2net)
-    "rfc2217": "boardkit.links.serial_link:SCHEME",  # rfc2217://host:port (ser2net / labgrid exporters)
-    "loop": "boardkit.links.serial_link:SCHEME",     # loop:// (pyserial loopback, for tests)
-    "ws": "boardkit.links.webrepl_link:SCHEME",      # ws://host:8266 (MicroPython WebREPL)
-})
+LINKS: Registry[LinkScheme] = Registry(
+    "link scheme",
+    "boardkit.links",
+    {
+        "": "boardkit.links.serial_link:SCHEME",  # /dev/ttyACM0, COM3
+        "socket": "boardkit.links.serial_link:SCHEME",  # socket://host:port (raw TCP, ser2net)
+        "rfc2217": "boardkit.links.serial_link:SCHEME",  # rfc2217://host:port (ser2net / labgrid exporters)
+        "loop": "boardkit.links.serial_link:SCHEME",  # loop:// (pyserial loopback, for tests)
+        "ws": "boardkit.links.webrepl_link:SCHEME",  # ws://host:8266 (MicroPython WebREPL)
+    },
+)
 
 
 def scheme_of(url: str) -> str:
@@ -86,12 +90,15 @@ def link_scheme(url: str) -> LinkScheme:
     scheme = scheme_of(url)
     if scheme not in LINKS:
         known = ", ".join(f"{s}://" for s in LINKS.names() if s)
-        raise InvalidInput(f"unknown kind of port {url!r}",
-                           hint=f"use a device path (/dev/ttyACM0, COM3) or one of {known}")
+        raise InvalidInput(
+            f"unknown kind of port {url!r}", hint=f"use a device path (/dev/ttyACM0, COM3) or one of {known}"
+        )
     declared = LINKS.get(scheme)
     if scheme not in declared.schemes:
-        raise InvalidInput(f"the link registered for {scheme}:// does not declare that scheme",
-                           hint="fix the link's LinkScheme(schemes=...) or its registration")
+        raise InvalidInput(
+            f"the link registered for {scheme}:// does not declare that scheme",
+            hint="fix the link's LinkScheme(schemes=...) or its registration",
+        )
     return declared
 
 

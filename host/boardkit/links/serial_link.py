@@ -83,8 +83,10 @@ class SerialLink:
 
 
 def _broken(url: str, exc: Exception) -> LinkError:
-    return LinkError(f"lost the connection to {url} ({_reason(exc)})",
-                     hint="check the cable or that the board is still running, then try again")
+    return LinkError(
+        f"lost the connection to {url} ({_reason(exc)})",
+        hint="check the cable or that the board is still running, then try again",
+    )
 
 
 def _reason(exc: Exception) -> str:
@@ -96,8 +98,7 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
     """Open a device path or a pyserial URL (socket://, rfc2217://, loop://) as a Link."""
     is_path = "://" not in url
     if is_path and sys.platform != "win32" and not os.path.exists(url):
-        raise PortNotFound(f"no such port: {url}",
-                           hint="run `boardkit devices` to see the boards present")
+        raise PortNotFound(f"no such port: {url}", hint="run `boardkit devices` to see the boards present")
     try:
         # exclusive=True: two programs writing to one board corrupt each other's
         # traffic; refuse instead (pyserial takes an flock on POSIX).
@@ -109,12 +110,11 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
     except serial.SerialException as exc:
         raise _open_error(url, exc) from exc
     except (OSError, ValueError) as exc:
-        raise LinkError(f"cannot open {url}: {_reason(exc)}",
-                        hint="check the port name or URL") from exc
+        raise LinkError(f"cannot open {url}: {_reason(exc)}", hint="check the port name or URL") from exc
     return SerialLink(port, url)
 
 
-BUSY_PATIENCE = 0.5   # seconds a port may stay locked before it counts as held by another program
+BUSY_PATIENCE = 0.5  # seconds a port may stay locked before it counts as held by another program
 
 
 def _open_patiently(port: serial.Serial, url: str, lines_apart: bool) -> None:
@@ -161,21 +161,40 @@ def _open_error(url: str, exc: serial.SerialException) -> LinkError:
     text = _reason(exc)
     code = getattr(exc, "errno", None)
     lowered = text.lower()
-    if code in (errno.EBUSY, errno.EACCES) and "permission" not in lowered or "exclusively lock" in lowered \
-            or "resource busy" in lowered or "access is denied" in lowered:
-        return PortBusy(f"{url} is in use by another program",
-                        hint="close the other program (a serial monitor, Thonny, mpremote...) and try again")
+    if (
+        code in (errno.EBUSY, errno.EACCES)
+        and "permission" not in lowered
+        or "exclusively lock" in lowered
+        or "resource busy" in lowered
+        or "access is denied" in lowered
+    ):
+        return PortBusy(
+            f"{url} is in use by another program",
+            hint="close the other program (a serial monitor, Thonny, mpremote...) and try again",
+        )
     if "permission denied" in lowered:
-        return LinkError(f"no permission to open {url}",
-                         hint="add yourself to the 'dialout' group (sudo usermod -aG dialout $USER) and log in again")
+        return LinkError(
+            f"no permission to open {url}",
+            hint="add yourself to the 'dialout' group (sudo usermod -aG dialout $USER) and log in again",
+        )
     if code == errno.ENOENT or "could not open port" in lowered and "no such file" in lowered:
         return PortNotFound(f"no such port: {url}", hint="run `boardkit devices` to see the boards present")
-    if "connection refused" in lowered or "timed out" in lowered or "name or service" in lowered \
-            or "could not open" in lowered and "://" in url:
-        return LinkError(f"cannot reach {url}: {text}",
-                         hint="check the host and port, and that the serial server is running")
+    if (
+        "connection refused" in lowered
+        or "timed out" in lowered
+        or "name or service" in lowered
+        or "could not open" in lowered
+        and "://" in url
+    ):
+        return LinkError(
+            f"cannot reach {url}: {text}", hint="check the host and port, and that the serial server is running"
+        )
     return LinkError(f"cannot open {url}: {text}", hint="check the port name or URL")
 
 
-SCHEME = LinkScheme(schemes=("", "socket", "rfc2217", "loop"), open=open, options=frozenset({"baudrate"}),
-                    description="serial ports and pyserial URLs")
+SCHEME = LinkScheme(
+    schemes=("", "socket", "rfc2217", "loop"),
+    open=open,
+    options=frozenset({"baudrate"}),
+    description="serial ports and pyserial URLs",
+)

@@ -52,7 +52,7 @@ class WebReplLink:
         self._cond = threading.Condition()
         self._closed = False
         self._error: str | None = None
-        self._held = b""          # an incomplete UTF-8 character waiting for its other bytes
+        self._held = b""  # an incomplete UTF-8 character waiting for its other bytes
         self._reader: threading.Thread | None = None
 
     def __repr__(self) -> str:
@@ -88,8 +88,10 @@ class WebReplLink:
             self._cond.notify_all()
 
     def _broken(self) -> LinkError:
-        return LinkError(f"lost the connection to {self.url} ({self._error or 'closed'})",
-                         hint="check the board is still powered and on the network, then try again")
+        return LinkError(
+            f"lost the connection to {self.url} ({self._error or 'closed'})",
+            hint="check the board is still powered and on the network, then try again",
+        )
 
     def read(self, max_bytes: int, timeout: float) -> bytes:
         deadline = time.monotonic() + max(timeout, 0.0)
@@ -166,22 +168,28 @@ class WebReplLink:
                     return marker, seen.split(marker, 1)[1]
             left = deadline - time.monotonic()
             if left <= 0:
-                raise LinkError(f"{self.url} did not send {what} within {HANDSHAKE_TIMEOUT:g} s",
-                                hint="is WebREPL enabled on the board (import webrepl_setup)?")
+                raise LinkError(
+                    f"{self.url} did not send {what} within {HANDSHAKE_TIMEOUT:g} s",
+                    hint="is WebREPL enabled on the board (import webrepl_setup)?",
+                )
             try:
                 seen += self.read(4096, left)
             except LinkError:
                 if DENIED in seen:
                     return DENIED, b""
                 if markers == [PROMPT]:
-                    raise LinkError(f"{self.url} closed the connection before asking for the password",
-                                    hint="another WebREPL client may be connected (a board takes one at "
-                                         "a time): close it and try again") from None
+                    raise LinkError(
+                        f"{self.url} closed the connection before asking for the password",
+                        hint="another WebREPL client may be connected (a board takes one at "
+                        "a time): close it and try again",
+                    ) from None
                 raise
 
 
-PASSWORD_HINT = ("the password comes from --password-env VAR, BOARDKIT_WEBREPL_PASSWORD "
-                 "or [webrepl] in boardkit's config.toml (see docs/webrepl.md)")
+PASSWORD_HINT = (
+    "the password comes from --password-env VAR, BOARDKIT_WEBREPL_PASSWORD "
+    "or [webrepl] in boardkit's config.toml (see docs/webrepl.md)"
+)
 
 
 def _incomplete_tail(data: bytes) -> int:
@@ -202,35 +210,44 @@ def _incomplete_tail(data: bytes) -> int:
     return 0
 
 
-def open(url: str, credentials: CredentialsProvider | None = None,
-         timeout: float = HANDSHAKE_TIMEOUT) -> WebReplLink:
+def open(url: str, credentials: CredentialsProvider | None = None, timeout: float = HANDSHAKE_TIMEOUT) -> WebReplLink:
     """Open a WebREPL session; credentials(url) gives the password when the board asks for it."""
     shown = display_url(url)
     parts = urlsplit(url)
     if not parts.hostname:
         raise LinkError(f"no host in {shown}", hint="use ws://HOST:8266, e.g. ws://192.168.4.1:8266")
-    target = f"ws://{parts.hostname if ':' not in parts.hostname else '[' + parts.hostname + ']'}" \
-             f":{parts.port or DEFAULT_PORT}{parts.path or '/'}"
+    target = (
+        f"ws://{parts.hostname if ':' not in parts.hostname else '[' + parts.hostname + ']'}"
+        f":{parts.port or DEFAULT_PORT}{parts.path or '/'}"
+    )
     from websockets.sync.client import connect
 
     try:
         # No compression or pings: MicroPython's websocket speaks neither.
         # Entering the context is the connection (websockets 13-17 alike); close() ends it.
-        ws = connect(target, open_timeout=timeout, compression=None, ping_interval=None,
-                     max_size=None, close_timeout=1).__enter__()
+        ws = connect(
+            target, open_timeout=timeout, compression=None, ping_interval=None, max_size=None, close_timeout=1
+        ).__enter__()
     except ConnectionRefusedError as exc:
-        raise LinkError(f"cannot reach {shown}: connection refused",
-                        hint="check the address and port, and that WebREPL is running on the board") from exc
+        raise LinkError(
+            f"cannot reach {shown}: connection refused",
+            hint="check the address and port, and that WebREPL is running on the board",
+        ) from exc
     except TimeoutError as exc:
-        raise LinkError(f"cannot reach {shown}: timed out",
-                        hint="check the board is on this network and the address is right") from exc
+        raise LinkError(
+            f"cannot reach {shown}: timed out", hint="check the board is on this network and the address is right"
+        ) from exc
     except OSError as exc:
-        raise LinkError(f"cannot reach {shown}: {exc.strerror or exc}",
-                        hint="check the address and port, and that the board is on the network") from exc
+        raise LinkError(
+            f"cannot reach {shown}: {exc.strerror or exc}",
+            hint="check the address and port, and that the board is on the network",
+        ) from exc
     except Exception as exc:  # InvalidHandshake, InvalidURI, ...
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LinkError(f"cannot open a WebREPL session with {shown}: {text}",
-                        hint="check the URL (ws://HOST:8266) and that WebREPL is enabled on the board") from exc
+        raise LinkError(
+            f"cannot open a WebREPL session with {shown}: {text}",
+            hint="check the URL (ws://HOST:8266) and that WebREPL is enabled on the board",
+        ) from exc
     link = WebReplLink(ws, shown)
     link._start_reader()
     try:
@@ -241,5 +258,9 @@ def open(url: str, credentials: CredentialsProvider | None = None,
     return link
 
 
-SCHEME = LinkScheme(schemes=("ws",), open=open, options=frozenset({"credentials", "timeout"}),
-                    description="MicroPython WebREPL over a websocket")
+SCHEME = LinkScheme(
+    schemes=("ws",),
+    open=open,
+    options=frozenset({"credentials", "timeout"}),
+    description="MicroPython WebREPL over a websocket",
+)

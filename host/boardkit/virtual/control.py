@@ -19,12 +19,12 @@ from typing import Any
 
 from boardkit.errors import VirtualBoardError
 
-DAEMON_MODULE = "boardkit.virtual.daemon"   # python -m DAEMON_MODULE; also how a daemon is recognised
+DAEMON_MODULE = "boardkit.virtual.daemon"  # python -m DAEMON_MODULE; also how a daemon is recognised
 EXIT_NAME_TAKEN = 3
 WEBREPL_PASSWORD_ENV = "BOARDKIT_WEBREPL_SERVER_PASSWORD"
 
-PING = "ping"              # -> {"ok": true, "port": PTY, "ready": bool}
-STOP = "stop"              # -> {"ok": true}, then the daemon stops its backend and exits
+PING = "ping"  # -> {"ok": true, "port": PTY, "ready": bool}
+STOP = "stop"  # -> {"ok": true}, then the daemon stops its backend and exits
 HARD_RESET = "hard_reset"  # -> {"ok": true, "port": PTY} once the board is back at its prompt
 OPS = (PING, STOP, HARD_RESET)
 
@@ -39,7 +39,7 @@ class DaemonArgs:
     kind: str
     baud: int | None = None
     webrepl_port: int | None = None
-    image: str | None = None          # a staged image (images.stage) to install first
+    image: str | None = None  # a staged image (images.stage) to install first
     ready_after: float | None = None  # seconds alive that count as "started", prompt or not
 
     def command(self) -> list[str]:

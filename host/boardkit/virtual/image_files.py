@@ -16,17 +16,18 @@ from pathlib import Path, PurePosixPath
 
 from boardkit.errors import VirtualBoardError
 
-MAX_ZIP_BYTES = 64 * 1024 * 1024     # a virtual board's flash, not an archive bomb
+MAX_ZIP_BYTES = 64 * 1024 * 1024  # a virtual board's flash, not an archive bomb
 
-Files = Mapping[str, bytes] | Path | str | None   # name -> content, or a folder / .zip of files
+Files = Mapping[str, bytes] | Path | str | None  # name -> content, or a folder / .zip of files
 
 
 def board_path(name: str) -> PurePosixPath:
     """A file's path on the board; VirtualBoardError for one it cannot hold."""
     path = PurePosixPath(name.replace("\\", "/").lstrip("/"))
     if not path.parts or any(part in ("", ".", "..") for part in path.parts):
-        raise VirtualBoardError(f"{name!r} is not a file path a board can hold",
-                                hint="use relative paths like main.py or lib/helper.py")
+        raise VirtualBoardError(
+            f"{name!r} is not a file path a board can hold", hint="use relative paths like main.py or lib/helper.py"
+        )
     return path
 
 
@@ -35,13 +36,17 @@ def files_from_zip(data: bytes | Path) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else Path(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise VirtualBoardError(f"the wasm board's image is not a readable .zip: {exc}",
-                                hint="a wasm image is a .zip of the board's files (boardkit kit build)") from None
+        raise VirtualBoardError(
+            f"the wasm board's image is not a readable .zip: {exc}",
+            hint="a wasm image is a .zip of the board's files (boardkit kit build)",
+        ) from None
     files: dict[str, bytes] = {}
     with archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_ZIP_BYTES:
-            raise VirtualBoardError("the wasm board's image unpacks to more than 64 MB",
-                                    hint="a virtual board's flash is for code and small data files")
+            raise VirtualBoardError(
+                "the wasm board's image unpacks to more than 64 MB",
+                hint="a virtual board's flash is for code and small data files",
+            )
         for info in archive.infolist():
             if info.is_dir():
                 continue

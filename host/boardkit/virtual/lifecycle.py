@@ -29,20 +29,27 @@ from boardkit.virtual.registry import (
     resolve,
 )
 
-IMAGE_READY_AFTER = 3.0   # seconds: a board booted on an image may be busy running its main.py
-NAME_ATTEMPTS = 50        # default names tried when other start()s win the race for them
+IMAGE_READY_AFTER = 3.0  # seconds: a board booted on an image may be busy running its main.py
+NAME_ATTEMPTS = 50  # default names tried when other start()s win the race for them
 
-WebRepl = tuple[int | None, str | None]   # (port, password), both None without WebREPL
+WebRepl = tuple[int | None, str | None]  # (port, password), both None without WebREPL
 
 
 class _NameTaken(Exception):
     pass
 
 
-def start(kind: str, name: str | None = None, baud: int | None = None, timeout: float = 30,
-          webrepl_port: int | None = None, webrepl_password: str | None = None,
-          image: Path | None = None, files: Files = None,
-          on_note: Callable[[str], None] | None = None) -> VirtualBoard:
+def start(
+    kind: str,
+    name: str | None = None,
+    baud: int | None = None,
+    timeout: float = 30,
+    webrepl_port: int | None = None,
+    webrepl_password: str | None = None,
+    image: Path | None = None,
+    files: Files = None,
+    on_note: Callable[[str], None] | None = None,
+) -> VirtualBoard:
     """Start a virtual board in the background; return once its REPL has printed a prompt.
 
     kind: one of kinds.kind_names() ("wasm", "microbit", or an installed kind).
@@ -68,16 +75,21 @@ def start(kind: str, name: str | None = None, baud: int | None = None, timeout: 
         if not 0 <= webrepl_port <= 65535:
             raise VirtualBoardError(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
         if not webrepl_password:
-            raise VirtualBoardError("a WebREPL endpoint needs a password",
-                                    hint="give --password-env VAR (an environment variable holding it)")
+            raise VirtualBoardError(
+                "a WebREPL endpoint needs a password",
+                hint="give --password-env VAR (an environment variable holding it)",
+            )
     web = (webrepl_port, webrepl_password)
     if name is not None:
         if not layout.NAME_RE.match(name):
-            raise VirtualBoardError(f"bad board name {name!r}",
-                                    hint="use letters, digits, '-', '_' or '.', e.g. wasm1 or lab-a")
+            raise VirtualBoardError(
+                f"bad board name {name!r}", hint="use letters, digits, '-', '_' or '.', e.g. wasm1 or lab-a"
+            )
         if name_in_use(name):
-            raise VirtualBoardError(f"a virtual board named {name} is already running",
-                                    hint=f"pick another --name, or `boardkit virtual stop {name}`")
+            raise VirtualBoardError(
+                f"a virtual board named {name} is already running",
+                hint=f"pick another --name, or `boardkit virtual stop {name}`",
+            )
         return _spawn_with_image(kind, name, baud, timeout, web, image, files)
     for _ in range(NAME_ATTEMPTS):
         try:
@@ -94,8 +106,9 @@ def _default_name(kind: str) -> str:
     return f"{kind}{n}"
 
 
-def _spawn_with_image(kind: str, name: str, baud: int | None, timeout: float, web: WebRepl,
-                      image: Path | None, files: Files) -> VirtualBoard:
+def _spawn_with_image(
+    kind: str, name: str, baud: int | None, timeout: float, web: WebRepl, image: Path | None, files: Files
+) -> VirtualBoard:
     staged = stage(kind, layout.board_dir(name), image, files)
     try:
         return _spawn(kind, name, baud, timeout, web, staged)
@@ -104,21 +117,33 @@ def _spawn_with_image(kind: str, name: str, baud: int | None, timeout: float, we
             staged.unlink(missing_ok=True)  # installed (moved) by the daemon, or not needed
 
 
-def _spawn(kind: str, name: str, baud: int | None, timeout: float,
-           web: WebRepl = (None, None), staged: Path | None = None) -> VirtualBoard:
+def _spawn(
+    kind: str, name: str, baud: int | None, timeout: float, web: WebRepl = (None, None), staged: Path | None = None
+) -> VirtualBoard:
     layout.board_dir(name).mkdir(parents=True, exist_ok=True)
     args = control.DaemonArgs(
-        name, kind, baud, webrepl_port=web[0],
+        name,
+        kind,
+        baud,
+        webrepl_port=web[0],
         # Its main.py may run forever without a prompt: alive for a few seconds counts too.
         image=str(staged) if staged is not None else None,
-        ready_after=IMAGE_READY_AFTER if staged is not None else None)
+        ready_after=IMAGE_READY_AFTER if staged is not None else None,
+    )
     env = None
     if web[0] is not None:
         env = {**os.environ, control.WEBREPL_PASSWORD_ENV: web[1] or ""}  # not argv: ps shows argv
     log = open(layout.log_path(name), "ab")
     try:
-        proc = subprocess.Popen(args.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True, close_fds=True, env=env)
+        proc = subprocess.Popen(
+            args.command(),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+            close_fds=True,
+            env=env,
+        )
     finally:
         log.close()
     deadline = time.monotonic() + timeout
@@ -127,15 +152,19 @@ def _spawn(kind: str, name: str, baud: int | None, timeout: float,
         if code is not None:
             if code == control.EXIT_NAME_TAKEN:
                 raise _NameTaken(name)
-            raise VirtualBoardError(f"virtual board {name} failed to start (exit status {code})",
-                                    hint=f"see its log: {layout.log_path(name)}\n{_log_tail(name)}")
+            raise VirtualBoardError(
+                f"virtual board {name} failed to start (exit status {code})",
+                hint=f"see its log: {layout.log_path(name)}\n{_log_tail(name)}",
+            )
         record = read_record(name)
         if record and record.get("ready") and record.get("pid") == proc.pid:
             return board_from_record(record)
         time.sleep(0.01)
     _terminate(proc.pid)
-    raise VirtualBoardError(f"virtual board {name} did not show a REPL prompt within {timeout:g} s",
-                            hint=f"see its log: {layout.log_path(name)}")
+    raise VirtualBoardError(
+        f"virtual board {name} did not show a REPL prompt within {timeout:g} s",
+        hint=f"see its log: {layout.log_path(name)}",
+    )
 
 
 def _log_tail(name: str, lines: int = 5) -> str:
@@ -210,14 +239,20 @@ def hard_reset(name_or_board: str | VirtualBoard, timeout: float = 20) -> Virtua
     board = resolve(name_or_board)
     answer = _request(board, control.HARD_RESET, timeout=timeout)
     if not answer.get("ok"):
-        raise VirtualBoardError(f"hard reset of {board.name} failed: {answer.get('error')}",
-                                hint=f"see its log: {layout.log_path(board.name)}")
+        raise VirtualBoardError(
+            f"hard reset of {board.name} failed: {answer.get('error')}",
+            hint=f"see its log: {layout.log_path(board.name)}",
+        )
     return find(board.name) or board
 
 
-def reflash(name_or_board: str | VirtualBoard, image: Path | None = None,
-            files: Files = None, timeout: float = 30,
-            webrepl_password: str | None = None) -> VirtualBoard:
+def reflash(
+    name_or_board: str | VirtualBoard,
+    image: Path | None = None,
+    files: Files = None,
+    timeout: float = 30,
+    webrepl_password: str | None = None,
+) -> VirtualBoard:
     """Flash a running virtual board: stop it and start it again, same name, on the image.
 
     micro:bit: it boots `image` (a .hex; default: Debian's firmware), with `files` written
@@ -229,8 +264,10 @@ def reflash(name_or_board: str | VirtualBoard, image: Path | None = None,
     """
     board = resolve(name_or_board)
     if board.webrepl_port is not None and not webrepl_password:
-        raise VirtualBoardError(f"{board.name} serves WebREPL; restarting it needs its password again",
-                                hint="give webrepl_password, or stop it and start it without --webrepl")
+        raise VirtualBoardError(
+            f"{board.name} serves WebREPL; restarting it needs its password again",
+            hint="give webrepl_password, or stop it and start it without --webrepl",
+        )
     probe = stage(board.kind, layout.board_dir(board.name), image, files)  # raises on a bad image
     if probe is not None:
         probe.unlink(missing_ok=True)
@@ -241,5 +278,13 @@ def reflash(name_or_board: str | VirtualBoard, image: Path | None = None,
     while name_in_use(board.name) and time.monotonic() < deadline:
         time.sleep(0.05)
     web = (board.webrepl_port, webrepl_password) if board.webrepl_port is not None else (None, None)
-    return start(board.kind, name=board.name, baud=board.baud, timeout=timeout, webrepl_port=web[0],
-                 webrepl_password=web[1], image=image, files=files)
+    return start(
+        board.kind,
+        name=board.name,
+        baud=board.baud,
+        timeout=timeout,
+        webrepl_port=web[0],
+        webrepl_password=web[1],
+        image=image,
+        files=files,
+    )

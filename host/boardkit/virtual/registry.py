@@ -23,16 +23,16 @@ from boardkit.virtual.control import DAEMON_MODULE
 @dataclass
 class VirtualBoard:
     name: str
-    kind: str                 # a name from kinds.kind_names(): "wasm", "microbit", ...
-    port: str                 # the pty clients open, e.g. /dev/pts/7
-    pid: int                  # the supervising daemon
+    kind: str  # a name from kinds.kind_names(): "wasm", "microbit", ...
+    port: str  # the pty clients open, e.g. /dev/pts/7
+    pid: int  # the supervising daemon
     baud: int | None
     state_dir: Path
-    fs_dir: Path | None       # wasm: the host folder that is the board's flash
-    started: float            # time.time() when the daemon started
+    fs_dir: Path | None  # wasm: the host folder that is the board's flash
+    started: float  # time.time() when the daemon started
     backend_pid: int | None = field(default=None, repr=False)
-    webrepl_port: int | None = None   # ws://127.0.0.1:PORT answers WebREPL (start(webrepl_port=...))
-    image: Path | None = None         # micro:bit: the .hex it booted, when not the default firmware
+    webrepl_port: int | None = None  # ws://127.0.0.1:PORT answers WebREPL (start(webrepl_port=...))
+    image: Path | None = None  # micro:bit: the .hex it booted, when not the default firmware
 
     def is_alive(self) -> bool:
         return daemon_alive(self.pid) and layout.record_path(self.name).exists()
@@ -76,10 +76,15 @@ def read_record(name: str) -> dict[str, Any] | None:
 
 def board_from_record(record: dict[str, Any]) -> VirtualBoard:
     return VirtualBoard(
-        name=record["name"], kind=record["kind"], port=record["port"], pid=record["pid"],
-        baud=record.get("baud"), state_dir=Path(record["state_dir"]),
+        name=record["name"],
+        kind=record["kind"],
+        port=record["port"],
+        pid=record["pid"],
+        baud=record.get("baud"),
+        state_dir=Path(record["state_dir"]),
         fs_dir=Path(record["fs_dir"]) if record.get("fs_dir") else None,
-        started=record["started"], backend_pid=record.get("backend_pid"),
+        started=record["started"],
+        backend_pid=record.get("backend_pid"),
         webrepl_port=record.get("webrepl_port"),
         image=Path(record["image"]) if record.get("image") else None,
     )
@@ -140,6 +145,5 @@ def resolve(name_or_board: str | VirtualBoard) -> VirtualBoard:
     name = name_or_board.name if isinstance(name_or_board, VirtualBoard) else str(name_or_board)
     board = find(name)
     if board is None:
-        raise VirtualBoardError(f"no running virtual board named {name}",
-                                hint="see `boardkit virtual list`")
+        raise VirtualBoardError(f"no running virtual board named {name}", hint="see `boardkit virtual list`")
     return board

@@ -44,8 +44,9 @@ class WebReplServer:
         os.set_blocking(self._wake_r, False)
         self._busy = threading.Lock()
         # No compression or pings: MicroPython's WebREPL speaks neither.
-        self._server = serve(self._handle, host, port, compression=None, ping_interval=None,
-                             max_size=None, close_timeout=1)
+        self._server = serve(
+            self._handle, host, port, compression=None, ping_interval=None, max_size=None, close_timeout=1
+        )
         self.port = self._server.socket.getsockname()[1]
         self._thread: threading.Thread | None = None
 

@@ -27,16 +27,26 @@ if TYPE_CHECKING:
     from boardkit.conformance.targets.wasm import WasmTarget
 
 _HERE = "boardkit.conformance.targets"
-TARGETS: Registry[type[Target]] = Registry("conformance target", "boardkit.conformance_targets", {
-    "cpython": f"{_HERE}.cpython:CPythonTarget",
-    "wasm": f"{_HERE}.wasm:WasmTarget",
-    "browser": f"{_HERE}.browser:BrowserTarget",
-    "microbit": f"{_HERE}.microbit:MicrobitTarget",
-})
+TARGETS: Registry[type[Target]] = Registry(
+    "conformance target",
+    "boardkit.conformance_targets",
+    {
+        "cpython": f"{_HERE}.cpython:CPythonTarget",
+        "wasm": f"{_HERE}.wasm:WasmTarget",
+        "browser": f"{_HERE}.browser:BrowserTarget",
+        "microbit": f"{_HERE}.microbit:MicrobitTarget",
+    },
+)
 # The classes, importable from here as before, each loaded on first use (`boardkit check`
 # and `--help` need none of them).
-_CLASSES = {"BrowserTarget": "browser", "CPythonTarget": "cpython", "DeviceTarget": "device",
-            "MicrobitTarget": "microbit", "VirtualTarget": "virtual", "WasmTarget": "wasm"}
+_CLASSES = {
+    "BrowserTarget": "browser",
+    "CPythonTarget": "cpython",
+    "DeviceTarget": "device",
+    "MicrobitTarget": "microbit",
+    "VirtualTarget": "virtual",
+    "WasmTarget": "wasm",
+}
 # What `boardkit test --matrix` measures (and docs/conformance.md shows).
 MATRIX_TARGETS = ("cpython", "wasm", "browser", "microbit")
 
@@ -44,8 +54,7 @@ MATRIX_TARGETS = ("cpython", "wasm", "browser", "microbit")
 def target_class(spec: str) -> type[Target]:
     """The class that opens `spec`: a table entry (by name or alias), else the fallback."""
     if not spec:
-        raise InvalidInput("empty conformance target",
-                           hint=f"use one of {', '.join(TARGETS.names())} or a port URL")
+        raise InvalidInput("empty conformance target", hint=f"use one of {', '.join(TARGETS.names())} or a port URL")
     if spec in TARGETS:
         return TARGETS.get(spec)
     for name in TARGETS.names():
@@ -84,10 +93,26 @@ def open_target(spec: str, credentials: Credentials | None = None) -> Target:
         if spec in TARGETS or "/" in spec or ":" in spec:
             raise
         # A bare name that is neither a target nor a running board: most likely a mistyped target.
-        raise InvalidInput(f"no conformance target, port or virtual board named {spec!r}",
-                           hint=f"targets: {', '.join(TARGETS.names())}; or a port (see `boardkit devices`)") from None
+        raise InvalidInput(
+            f"no conformance target, port or virtual board named {spec!r}",
+            hint=f"targets: {', '.join(TARGETS.names())}; or a port (see `boardkit devices`)",
+        ) from None
 
 
-__all__ = ["IMPLEMENTATIONS", "MATRIX_TARGETS", "TARGETS", "BrowserTarget", "CPythonTarget",
-           "Credentials", "DeviceTarget", "MicrobitTarget", "Outcome", "Target", "VirtualTarget", "WasmTarget",
-           "canonical_name", "open_target", "target_class"]
+__all__ = [
+    "IMPLEMENTATIONS",
+    "MATRIX_TARGETS",
+    "TARGETS",
+    "BrowserTarget",
+    "CPythonTarget",
+    "Credentials",
+    "DeviceTarget",
+    "MicrobitTarget",
+    "Outcome",
+    "Target",
+    "VirtualTarget",
+    "WasmTarget",
+    "canonical_name",
+    "open_target",
+    "target_class",
+]

@@ -23,8 +23,8 @@ class Outcome:
     """One test's run on one target."""
 
     out: str
-    error: str | None = None      # last traceback line, "timeout", or a link problem
-    broken: bool = False          # the target itself failed (not the test)
+    error: str | None = None  # last traceback line, "timeout", or a link problem
+    broken: bool = False  # the target itself failed (not the test)
 
 
 class Target:

@@ -42,7 +42,7 @@ window.runTest = (code) => {
 window.version = (() => { out = []; mp.runPython("import sys\\nprint('.'.join(str(v) for v in sys.implementation.version[:3]) + ' on ' + sys.implementation._machine)"); return decoder.decode(new Uint8Array(out)).trim(); })();
 window.boardkitReady = true;
 </script>
-"""
+"""  # noqa: E501 - the page's JavaScript, one statement a line
 
 
 def runtime_dir() -> Path:
@@ -52,13 +52,18 @@ def runtime_dir() -> Path:
 def chromium_path() -> str:
     found = os.environ.get("BOARDKIT_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        raise InvalidInput("the browser target needs Chromium", hint="apt-get install chromium (or `make setup` as root)")
+        raise InvalidInput(
+            "the browser target needs Chromium", hint="apt-get install chromium (or `make setup` as root)"
+        )
     return found
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".mjs": "text/javascript"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+    }
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         if self.path in ("/", "/index.html"):
@@ -90,18 +95,21 @@ class BrowserTarget(Target):
         if not (runtime / "micropython.mjs").is_file():
             raise InvalidInput("the WebAssembly runtime is not installed", hint="run `boardkit doctor --install`")
         try:
-            from playwright.sync_api import Error as PlaywrightError, sync_playwright
+            from playwright.sync_api import Error as PlaywrightError
+            from playwright.sync_api import sync_playwright
         except ImportError:
             raise InvalidInput("the browser target needs Playwright", hint="pip install playwright") from None
         self._error = PlaywrightError
         self._server = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), functools.partial(_Handler, directory=str(runtime)))
+            ("127.0.0.1", 0), functools.partial(_Handler, directory=str(runtime))
+        )
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         self._pw = sync_playwright().start()
         try:
             # --no-sandbox: Chromium's sandbox refuses to run as root (CI machines).
-            self._browser = self._pw.chromium.launch(executable_path=chromium_path(), headless=True,
-                                                     args=["--no-sandbox"])
+            self._browser = self._pw.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=["--no-sandbox"]
+            )
             self._page = self._browser.new_page()
             self._page.goto(f"http://127.0.0.1:{self._server.server_address[1]}/")
             self._page.wait_for_function("window.boardkitReady === true", timeout=30_000)
@@ -109,8 +117,9 @@ class BrowserTarget(Target):
         except Exception:
             self.close()
             raise
-        self.description = f"MicroPython {version.split(' on ')[0]} (WebAssembly, Chromium " \
-                           f"{self._browser.version.split('.')[0]})"
+        self.description = (
+            f"MicroPython {version.split(' on ')[0]} (WebAssembly, Chromium {self._browser.version.split('.')[0]})"
+        )
 
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
         try:

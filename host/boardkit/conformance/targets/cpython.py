@@ -28,9 +28,15 @@ class CPythonTarget(Target):
     def _start(self) -> subprocess.Popen[str]:
         if self._proc is None or self._proc.poll() is not None:
             env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
-            self._proc = subprocess.Popen([sys.executable, *self.interpreter_options, "-m", WORKER],
-                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8")
+            self._proc = subprocess.Popen(
+                [sys.executable, *self.interpreter_options, "-m", WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                text=True,
+                encoding="utf-8",
+            )
         return self._proc
 
     def run(self, code: str, timeout: float = 10.0) -> Outcome:

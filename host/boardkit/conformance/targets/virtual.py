@@ -15,7 +15,7 @@ class VirtualTarget(DeviceTarget):
     """A fresh virtual board of `kind` (a boardkit.virtual kind), private to this run."""
 
     kind: ClassVar[str] = ""
-    runtime: ClassVar[str] = "{machine}"   # how the description says it runs; {machine}: the board's
+    runtime: ClassVar[str] = "{machine}"  # how the description says it runs; {machine}: the board's
 
     def __init__(self, kind: str | None = None) -> None:
         kind = kind or self.kind
@@ -27,8 +27,9 @@ class VirtualTarget(DeviceTarget):
             raise
         caps = self.device.caps
         runtime = self.runtime.format(machine=caps.machine)
-        self.description = (f"{IMPLEMENTATIONS.get(caps.implementation, caps.implementation)} "
-                            f"{caps.version_text} ({runtime})")
+        self.description = (
+            f"{IMPLEMENTATIONS.get(caps.implementation, caps.implementation)} {caps.version_text} ({runtime})"
+        )
 
     @classmethod
     def prepare(cls, on_note: Callable[[str], None] | None = None) -> None:

@@ -39,10 +39,10 @@ class ImageFormat:
     """One firmware image format. Subclasses set the class data and override the methods."""
 
     name: ClassVar[str] = ""
-    suffix: ClassVar[str] = ""          # the file name suffix of its images (".hex")
-    kit_suffix: ClassVar[str | None] = None   # of its kit images, when not `suffix`
-    title: ClassVar[str] = "an image"   # for messages: "X is <title>"
-    needs_file: ClassVar[bool] = True   # False: the image need not be a file (a runtime folder)
+    suffix: ClassVar[str] = ""  # the file name suffix of its images (".hex")
+    kit_suffix: ClassVar[str | None] = None  # of its kit images, when not `suffix`
+    title: ClassVar[str] = "an image"  # for messages: "X is <title>"
+    needs_file: ClassVar[bool] = True  # False: the image need not be a file (a runtime folder)
 
     def matches(self, data: bytes) -> bool:
         """Do these bytes look like this format (a quick look at the start, not a check)?"""
@@ -52,8 +52,9 @@ class ImageFormat:
         """The chip the image says it is built for, when the format records one."""
         return None
 
-    def check_data(self, name: str, data: bytes, *, chip: str | None = None,
-                   uf2_family: int | None = None) -> ImageInfo:
+    def check_data(
+        self, name: str, data: bytes, *, chip: str | None = None, uf2_family: int | None = None
+    ) -> ImageInfo:
         """Check a whole image; FirmwareError (message names `name`, with a hint) if it is
         truncated, corrupt or built for another chip than `chip`."""
         return ImageInfo(format=self.name, size=len(data), chip=chip)
@@ -84,12 +85,16 @@ class ImageFormat:
         return cls.kit_suffix if cls.kit_suffix is not None else cls.suffix
 
 
-IMAGE_FORMATS: Registry[type[ImageFormat]] = Registry("image format", "boardkit.image_formats", {
-    "esp-bin": "boardkit.firmware.formats.esp:EspBinFormat",
-    "hex": "boardkit.firmware.formats.hex:HexFormat",
-    "uf2": "boardkit.firmware.formats.uf2:Uf2Format",
-    "virtual": "boardkit.firmware.formats.virtual:VirtualFormat",
-})
+IMAGE_FORMATS: Registry[type[ImageFormat]] = Registry(
+    "image format",
+    "boardkit.image_formats",
+    {
+        "esp-bin": "boardkit.firmware.formats.esp:EspBinFormat",
+        "hex": "boardkit.firmware.formats.hex:HexFormat",
+        "uf2": "boardkit.firmware.formats.uf2:Uf2Format",
+        "virtual": "boardkit.firmware.formats.virtual:VirtualFormat",
+    },
+)
 
 
 def image_format(name: str) -> ImageFormat:

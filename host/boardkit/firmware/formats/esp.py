@@ -85,26 +85,34 @@ class EspBinFormat(ImageFormat):
     def declared_chip(self, data: bytes) -> str | None:
         return image_chip(data)
 
-    def check_data(self, name: str, data: bytes, *, chip: str | None = None,
-                   uf2_family: int | None = None) -> ImageInfo:
+    def check_data(
+        self, name: str, data: bytes, *, chip: str | None = None, uf2_family: int | None = None
+    ) -> ImageInfo:
         if data[0] != IMAGE_MAGIC:
-            raise FirmwareError(f"{name} is not an ESP32 image (first byte {data[0]:#04x}, expected 0xe9)",
-                                hint="download it again, or check it is the .bin for this board")
+            raise FirmwareError(
+                f"{name} is not an ESP32 image (first byte {data[0]:#04x}, expected 0xe9)",
+                hint="download it again, or check it is the .bin for this board",
+            )
         if len(data) < 24:
-            raise FirmwareError(f"{name} is truncated ({len(data)} bytes: not even an image header)",
-                                hint="download it again")
+            raise FirmwareError(
+                f"{name} is truncated ({len(data)} bytes: not even an image header)", hint="download it again"
+            )
         chip_id = struct.unpack_from("<H", data, 12)[0]
         built_for = chip_for_id(chip_id)
         if built_for is None:
-            raise FirmwareError(f"{name} has an unknown chip id {chip_id} in its header",
-                                hint="it is corrupt or not an ESP-IDF image; download it again")
+            raise FirmwareError(
+                f"{name} has an unknown chip id {chip_id} in its header",
+                hint="it is corrupt or not an ESP-IDF image; download it again",
+            )
         if chip is not None and built_for != chip:
-            raise FirmwareError(f"{name} is built for {built_for}, not for this board's {chip}",
-                                hint="pick the firmware made for this board (see `boardkit boards`)")
+            raise FirmwareError(
+                f"{name} is built for {built_for}, not for this board's {chip}",
+                hint="pick the firmware made for this board (see `boardkit boards`)",
+            )
         base = _rom_classes()[built_for].BOOTLOADER_FLASH_OFFSET
         details: dict[str, Any] = {"chip_id": chip_id, "flash_base": base}
         table_at = PARTITION_TABLE_OFFSET - base
-        if len(data) > table_at + 32 and data[table_at:table_at + 2] == PARTITION_MAGIC:
+        if len(data) > table_at + 32 and data[table_at : table_at + 2] == PARTITION_MAGIC:
             details.update(_check_merged(name, data, table_at, base, built_for))
         else:
             details.update(merged=False, **_esp_app(name, "image", data, built_for))
@@ -114,14 +122,17 @@ class EspBinFormat(ImageFormat):
         # MicroPython's ESP32 releases are whole images: bootloader, partition table, app.
         # A lone image where a merged one belongs is what is left of a truncated download.
         if info.details.get("merged") is False and offset == info.details.get("flash_base"):
-            raise FirmwareError(f"{name} is not a whole firmware image: no partition table at 0x8000",
-                                hint="it may be truncated; download it again")
+            raise FirmwareError(
+                f"{name} is not a whole firmware image: no partition table at 0x8000",
+                hint="it may be truncated; download it again",
+            )
 
     def build_kit(self, firmware: Path, files: dict[str, bytes], board: Board) -> bytes:
         return build_esp_kit(firmware.read_bytes(), files, board.chip, board.flash_size)
 
 
 # ---------------------------------------------------------------- kits: the firmware + a littlefs2 filesystem
+
 
 def build_littlefs(files: dict[str, bytes], size: int, block_size: int = LFS_BLOCK_SIZE) -> bytes:
     """A littlefs2 image of `size` bytes holding `files`, as MicroPython's esp32 port mounts it."""
@@ -141,18 +152,24 @@ def build_esp_kit(firmware: bytes, files: dict[str, bytes], chip: str, flash_siz
     """
     built_for = image_chip(firmware)
     if built_for != chip:
-        raise FirmwareError(f"the firmware is built for {built_for or 'no known chip'}, not {chip}",
-                            hint="pick the firmware made for this board")
+        raise FirmwareError(
+            f"the firmware is built for {built_for or 'no known chip'}, not {chip}",
+            hint="pick the firmware made for this board",
+        )
     base = merged_base(chip)
     vfs = vfs_partition(read_partition_table(firmware, PARTITION_TABLE_OFFSET - base))
     if vfs.offset + vfs.size > flash_size:
-        raise FirmwareError(f"the firmware's vfs partition ends at {vfs.offset + vfs.size:#x}, "
-                            f"beyond the board's {flash_size // (1024 * 1024)} MB flash",
-                            hint="use the firmware build for this board's flash size")
+        raise FirmwareError(
+            f"the firmware's vfs partition ends at {vfs.offset + vfs.size:#x}, "
+            f"beyond the board's {flash_size // (1024 * 1024)} MB flash",
+            hint="use the firmware build for this board's flash size",
+        )
     start = vfs.offset - base
     if len(firmware) > start:
-        raise FirmwareError(f"the firmware ({len(firmware)} bytes) runs into its own vfs partition at {vfs.offset:#x}",
-                            hint="the image is not a plain MicroPython merged image")
+        raise FirmwareError(
+            f"the firmware ({len(firmware)} bytes) runs into its own vfs partition at {vfs.offset:#x}",
+            hint="the image is not a plain MicroPython merged image",
+        )
     fs_image = build_littlefs(files, vfs.size).rstrip(b"\xff")
     fs_image += b"\xff" * (-len(fs_image) % LFS_BLOCK_SIZE)
     return firmware + b"\xff" * (start - len(firmware)) + fs_image
@@ -167,38 +184,51 @@ def read_kit_files(image: bytes, chip: str = "esp32", *, base: int | None = None
     base = merged_base(chip) if base is None else base
     vfs = vfs_partition(read_partition_table(image, PARTITION_TABLE_OFFSET - base))
     start = vfs.offset - base
-    data = bytes(image[start:start + vfs.size])
+    data = bytes(image[start : start + vfs.size])
     if not data:
-        raise FirmwareError("the image has no filesystem (it ends before the vfs partition)",
-                            hint="this is a plain firmware image, not a kit")
+        raise FirmwareError(
+            "the image has no filesystem (it ends before the vfs partition)",
+            hint="this is a plain firmware image, not a kit",
+        )
     return read_littlefs(data.ljust(vfs.size, b"\xff"))
 
 
 # ---------------------------------------------------------------- checks
 
+
 def _check_merged(name: str, data: bytes, table_at: int, base: int, chip: str) -> dict[str, Any]:
     try:
-        partitions = read_partition_table(data[table_at:table_at + 0xC00], offset=0)
+        partitions = read_partition_table(data[table_at : table_at + 0xC00], offset=0)
     except FirmwareError as exc:
         raise FirmwareError(f"{name}: {exc}", hint=exc.hint) from None
     apps = [p for p in partitions if p.type == 0]
     if not apps:
-        raise FirmwareError(f"{name}: its partition table has no app partition",
-                            hint="this is not a bootable MicroPython image")
+        raise FirmwareError(
+            f"{name}: its partition table has no app partition", hint="this is not a bootable MicroPython image"
+        )
     app = next((p for p in apps if p.subtype == 0), apps[0])  # factory, else the first
     app_at = app.offset - base
     if app_at >= len(data):
-        raise FirmwareError(f"{name} is truncated: its app partition at {app.offset:#x} is missing",
-                            hint="download it again")
+        raise FirmwareError(
+            f"{name} is truncated: its app partition at {app.offset:#x} is missing", hint="download it again"
+        )
     _esp_app(name, "bootloader", data[:table_at], chip)
     app_info = _esp_app(name, "app", data[app_at:], chip)
     if app_info["length"] > app.size:
-        raise FirmwareError(f"{name}: the app ({app_info['length']} bytes) does not fit its partition "
-                            f"({app.size} bytes)", hint="the image is corrupt; download it again")
+        raise FirmwareError(
+            f"{name}: the app ({app_info['length']} bytes) does not fit its partition ({app.size} bytes)",
+            hint="the image is corrupt; download it again",
+        )
     app_info.pop("length", None)
-    return {"merged": True, "app_offset": app.offset,
-            "partitions": [{"label": p.name, "type": p.type, "subtype": p.subtype, "offset": p.offset,
-                            "size": p.size} for p in partitions], **app_info}
+    return {
+        "merged": True,
+        "app_offset": app.offset,
+        "partitions": [
+            {"label": p.name, "type": p.type, "subtype": p.subtype, "offset": p.offset, "size": p.size}
+            for p in partitions
+        ],
+        **app_info,
+    }
 
 
 def _esp_app(name: str, part: str, data: bytes, chip: str) -> dict[str, Any]:
@@ -206,25 +236,34 @@ def _esp_app(name: str, part: str, data: bytes, chip: str) -> dict[str, Any]:
     from esptool.bin_image import LoadFirmwareImage
 
     if not data or data[0] != IMAGE_MAGIC:
-        raise FirmwareError(f"{name}: the {part} does not start with an ESP image header",
-                            hint="the image is corrupt or truncated; download it again")
+        raise FirmwareError(
+            f"{name}: the {part} does not start with an ESP image header",
+            hint="the image is corrupt or truncated; download it again",
+        )
     try:
         image = LoadFirmwareImage(chip, bytes(data))
     except Exception as exc:  # esptool raises FatalError, struct.error, TypeError on short data
-        raise FirmwareError(f"{name}: the {part} is truncated or corrupt ({_one_line(exc)})",
-                            hint="download it again") from None
+        raise FirmwareError(
+            f"{name}: the {part} is truncated or corrupt ({_one_line(exc)})", hint="download it again"
+        ) from None
     image_chip_id = getattr(image, "chip_id", None)
     if image_chip_id is not None and image_chip_id != image.ROM_LOADER.IMAGE_CHIP_ID:
-        raise FirmwareError(f"{name}: the {part} is built for chip id {image_chip_id}, not {chip}",
-                            hint="pick the firmware made for this board")
+        raise FirmwareError(
+            f"{name}: the {part} is built for chip id {image_chip_id}, not {chip}",
+            hint="pick the firmware made for this board",
+        )
     if image.checksum != image.calculate_checksum():
-        raise FirmwareError(f"{name}: the {part}'s checksum is wrong "
-                            f"(stored {image.checksum:#04x}, computed {image.calculate_checksum():#04x})",
-                            hint="the image is corrupt; download it again")
+        raise FirmwareError(
+            f"{name}: the {part}'s checksum is wrong "
+            f"(stored {image.checksum:#04x}, computed {image.calculate_checksum():#04x})",
+            hint="the image is corrupt; download it again",
+        )
     info: dict[str, Any] = {"segments": len(image.segments), "sha256_appended": bool(image.append_digest)}
     if image.append_digest and getattr(image, "stored_digest", b"") != getattr(image, "calc_digest", None):
-        raise FirmwareError(f"{name}: the {part}'s appended SHA-256 does not match its contents",
-                            hint="the image is corrupt or truncated; download it again")
+        raise FirmwareError(
+            f"{name}: the {part}'s appended SHA-256 does not match its contents",
+            hint="the image is corrupt or truncated; download it again",
+        )
     info["length"] = getattr(image, "data_length", None) or len(data)
     info.update(_app_desc(image))
     return info
@@ -232,13 +271,17 @@ def _esp_app(name: str, part: str, data: bytes, chip: str) -> dict[str, Any]:
 
 def _app_desc(image: Any) -> dict[str, str]:
     """Version and project name from esp_app_desc_t, at the start of an app's first segment."""
+
     def text(data: bytes, start: int, end: int) -> str:
         return data[start:end].split(b"\x00")[0].decode("ascii", "replace")
 
     for seg in image.segments[:2]:
         if len(seg.data) >= 256 and struct.unpack_from("<I", seg.data, 0)[0] == ESP_APP_DESC_MAGIC:
-            return {"app_version": text(seg.data, 16, 48), "project": text(seg.data, 48, 80),
-                    "idf": text(seg.data, 112, 144)}
+            return {
+                "app_version": text(seg.data, 16, 48),
+                "project": text(seg.data, 48, 80),
+                "idf": text(seg.data, 112, 144),
+            }
     return {}
 
 

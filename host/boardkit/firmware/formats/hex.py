@@ -30,15 +30,18 @@ class HexFormat(ImageFormat):
     def matches(self, data: bytes) -> bool:
         return data[:1] == b":"
 
-    def check_data(self, name: str, data: bytes, *, chip: str | None = None,
-                   uf2_family: int | None = None) -> ImageInfo:
+    def check_data(
+        self, name: str, data: bytes, *, chip: str | None = None, uf2_family: int | None = None
+    ) -> ImageInfo:
         from intelhex import IntelHex
 
         try:
             text = data.decode("ascii")
         except UnicodeDecodeError:
-            raise FirmwareError(f"{name} is not an Intel HEX file (it is not text)",
-                                hint="download it again, or check it is the .hex for this board") from None
+            raise FirmwareError(
+                f"{name} is not an Intel HEX file (it is not text)",
+                hint="download it again, or check it is the .hex for this board",
+            ) from None
         records = [line.strip() for line in text.splitlines() if line.strip()]
         if not records or not records[0].startswith(":"):
             raise FirmwareError(f"{name} is not an Intel HEX file", hint="check it is the .hex for this board")
@@ -48,8 +51,9 @@ class HexFormat(ImageFormat):
         except Exception as exc:  # IntelHexError, and ValueError on odd-length records
             raise FirmwareError(f"{name} is corrupt: {_one_line(exc)}", hint="download it again") from None
         if records[-1].upper() != END_OF_FILE:
-            raise FirmwareError(f"{name} is truncated (it does not end with the end-of-file record)",
-                                hint="download it again")
+            raise FirmwareError(
+                f"{name} is truncated (it does not end with the end-of-file record)", hint="download it again"
+            )
         segments = ih.segments()
         if not segments:
             raise FirmwareError(f"{name} holds no data", hint="download it again")
@@ -57,8 +61,10 @@ class HexFormat(ImageFormat):
         if regions:
             for start, end in segments:
                 if not any(lo <= start and end <= hi for lo, hi in regions):
-                    raise FirmwareError(f"{name} writes {start:#x}-{end:#x}, outside the {chip}'s flash",
-                                        hint="it is built for another board (a micro:bit V2 image on a V1?)")
+                    raise FirmwareError(
+                        f"{name} writes {start:#x}-{end:#x}, outside the {chip}'s flash",
+                        hint="it is built for another board (a micro:bit V2 image on a V1?)",
+                    )
         details = {"segments": [[s, e] for s, e in segments], "start": segments[0][0], "end": segments[-1][1]}
         return ImageInfo(format=self.name, size=len(data), chip=chip, details=details)
 

@@ -17,18 +17,18 @@ from __future__ import annotations
 from boardkit.virtual.control import EXIT_NAME_TAKEN, WEBREPL_PASSWORD_ENV
 from boardkit.virtual.daemon.board_daemon import Daemon
 from boardkit.virtual.daemon.pacing import (
-           BUFFER_LIMIT,
-           STALL_DROP_SECONDS,
-           Stream,
-           TokenBucket,
+    BUFFER_LIMIT,
+    STALL_DROP_SECONDS,
+    Stream,
+    TokenBucket,
 )
 
 __all__ = [
-           "BUFFER_LIMIT",
-           "EXIT_NAME_TAKEN",
-           "STALL_DROP_SECONDS",
-           "WEBREPL_PASSWORD_ENV",
-           "Daemon",
-           "Stream",
-           "TokenBucket",
+    "BUFFER_LIMIT",
+    "EXIT_NAME_TAKEN",
+    "STALL_DROP_SECONDS",
+    "WEBREPL_PASSWORD_ENV",
+    "Daemon",
+    "Stream",
+    "TokenBucket",
 ]

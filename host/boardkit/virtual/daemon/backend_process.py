@@ -76,9 +76,15 @@ class BackendProcess:
             self._interrupt_r, self.interrupt_w = os.pipe()
             os.set_blocking(self.interrupt_w, False)
             pass_fds = (self._interrupt_r, self.backend.interrupt_fd)
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=sys.stderr, preexec_fn=self._prepare_child, cwd=self.cwd,
-                                     pass_fds=pass_fds)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=sys.stderr,
+            preexec_fn=self._prepare_child,
+            cwd=self.cwd,
+            pass_fds=pass_fds,
+        )
         if self._interrupt_r >= 0:
             os.close(self._interrupt_r)
         os.set_blocking(self.stdin_fd, False)
@@ -127,7 +133,7 @@ class BackendProcess:
             try:
                 self.proc.wait(2)
             except subprocess.TimeoutExpired:
-                self.proc.kill()   # stuck in `while True: pass`: pull the plug
+                self.proc.kill()  # stuck in `while True: pass`: pull the plug
                 self.proc.wait()
         for f in (self.proc.stdin, self.proc.stdout):
             try:

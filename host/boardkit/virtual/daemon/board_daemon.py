@@ -37,23 +37,30 @@ from boardkit.virtual.daemon.pacing import BUFFER_LIMIT, STALL_DROP_SECONDS, Str
 from boardkit.virtual.daemon.webrepl_session import WebReplSession
 from boardkit.virtual.kinds import READY_MARKER, backend
 
-NAME_LOCK_PATIENCE = 2.0      # seconds a name lock may stay refused before the name counts as taken
+NAME_LOCK_PATIENCE = 2.0  # seconds a name lock may stay refused before the name counts as taken
 
-EventHandler = Callable[[int], None]   # called with poll's event mask for its fd
+EventHandler = Callable[[int], None]  # called with poll's event mask for its fd
 
 
 class Daemon:
-    def __init__(self, name: str, kind: str, baud: int | None, webrepl_port: int | None = None,
-                 webrepl_password: str | None = None, staged_image: str | None = None,
-                 ready_after: float | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        baud: int | None,
+        webrepl_port: int | None = None,
+        webrepl_password: str | None = None,
+        staged_image: str | None = None,
+        ready_after: float | None = None,
+    ) -> None:
         self.name = name
         self.kind = kind
         # A board whose image runs a program at boot (main.py in a loop) may never print a
         # prompt; after this many seconds alive it counts as started anyway, like a real board.
         self.ready_after = ready_after
-        self.boot_at = time.monotonic()          # last power-on or reset
+        self.boot_at = time.monotonic()  # last power-on or reset
         self.staged_image = staged_image
-        self.image: Path | None = None           # what the backend boots, when not its default
+        self.image: Path | None = None  # what the backend boots, when not its default
         self.webrepl_port = webrepl_port
         self._webrepl_password = webrepl_password
         self.web = WebReplSession(on_input=self.to_board, on_end=self._web_ended)
@@ -63,8 +70,9 @@ class Daemon:
         self.fs_dir = layout.fs_dir(name) if self.backend.has_fs else None
         self.monitor = layout.monitor_socket(name)
         self.process = BackendProcess(self.backend, self.dir, self.fs_dir, self.monitor)
-        self.to_device = Stream(min(filter(None, (baud, self.backend.input_baud)), default=None),
-                                fine=self.backend.input_baud is not None)
+        self.to_device = Stream(
+            min(filter(None, (baud, self.backend.input_baud)), default=None), fine=self.backend.input_baud is not None
+        )
         self.to_host = Stream(baud)
         self.control: ControlServer | None = None
         self.master = self.slave = -1
@@ -76,7 +84,9 @@ class Daemon:
         self.stalled_since: float | None = None
         self.running = True
         self.ops: dict[str, Callable[[socket.socket], None]] = {
-            control.PING: self.op_ping, control.STOP: self.op_stop, control.HARD_RESET: self.op_hard_reset,
+            control.PING: self.op_ping,
+            control.STOP: self.op_stop,
+            control.HARD_RESET: self.op_hard_reset,
         }
 
     # ------------------------------------------------------------------ lifecycle
@@ -108,8 +118,10 @@ class Daemon:
             try:
                 self.webrepl_port = self.web.listen(self.webrepl_port, self._webrepl_password or "")
             except OSError as exc:
-                print(f"cannot listen for WebREPL on 127.0.0.1:{self.webrepl_port}: {exc.strerror or exc}",
-                      file=sys.stderr)
+                print(
+                    f"cannot listen for WebREPL on 127.0.0.1:{self.webrepl_port}: {exc.strerror or exc}",
+                    file=sys.stderr,
+                )
                 return 1
             self._webrepl_password = None
         try:
@@ -160,11 +172,18 @@ class Daemon:
     def write_record(self) -> None:
         """The board's record (registry.py reads it); `ready` once the REPL has answered."""
         record = {
-            "name": self.name, "kind": self.kind, "port": self.port, "pid": os.getpid(),
-            "baud": self.baud, "state_dir": str(self.dir),
-            "fs_dir": str(self.fs_dir) if self.fs_dir else None, "started": self.started,
-            "ready": self.ready, "backend_pid": self.process.pid,
-            "control": layout.control_socket(self.name), "webrepl_port": self.webrepl_port,
+            "name": self.name,
+            "kind": self.kind,
+            "port": self.port,
+            "pid": os.getpid(),
+            "baud": self.baud,
+            "state_dir": str(self.dir),
+            "fs_dir": str(self.fs_dir) if self.fs_dir else None,
+            "started": self.started,
+            "ready": self.ready,
+            "backend_pid": self.process.pid,
+            "control": layout.control_socket(self.name),
+            "webrepl_port": self.webrepl_port,
             "image": str(self.image) if self.image else None,
         }
         path = layout.record_path(self.name)
@@ -288,7 +307,7 @@ class Daemon:
             window = self.tail + data
             if READY_MARKER in window:
                 self.on_ready()
-            self.tail = window[-len(READY_MARKER):]
+            self.tail = window[-len(READY_MARKER) :]
 
     def on_ready(self) -> None:
         """The board printed its prompt (or ran ready_after seconds)."""

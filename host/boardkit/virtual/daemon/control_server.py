@@ -70,7 +70,7 @@ class ControlServer:
 
     def ready(self, message: dict[str, Any]) -> None:
         """The board printed its prompt: answer every waiting client."""
-        for conn in list(self.waiting):   # reply() takes each off the list
+        for conn in list(self.waiting):  # reply() takes each off the list
             self.reply(conn, message)
         self.waiting.clear()
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import time
 
-BUFFER_LIMIT = 64 * 1024      # stop reading a side when this much is waiting for the other
-STALL_DROP_SECONDS = 3.0      # nobody reads the pty: drop output (UART overrun), keep the board alive
+BUFFER_LIMIT = 64 * 1024  # stop reading a side when this much is waiting for the other
+STALL_DROP_SECONDS = 3.0  # nobody reads the pty: drop output (UART overrun), keep the board alive
 
 
 class TokenBucket:

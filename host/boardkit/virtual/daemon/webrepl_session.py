@@ -19,11 +19,11 @@ class WebReplSession:
     """WebREPL endpoint and its current session, for the daemon's poll loop."""
 
     def __init__(self, on_input: Callable[[bytes], None], on_end: Callable[[], None]) -> None:
-        self.on_input = on_input   # bytes the client typed
-        self.on_end = on_end       # the session ended (drop what the pty has not read of it)
+        self.on_input = on_input  # bytes the client typed
+        self.on_end = on_end  # the session ended (drop what the pty has not read of it)
         self.server: WebReplServer | None = None
-        self.sock: socket.socket | None = None   # the logged-in session
-        self.outbox = bytearray()                # what the board printed, not yet sent to it
+        self.sock: socket.socket | None = None  # the logged-in session
+        self.outbox = bytearray()  # what the board printed, not yet sent to it
 
     def listen(self, port: int, password: str) -> int:
         """Serve WebREPL on 127.0.0.1:port (0: any free port); the port. OSError if it cannot."""

@@ -20,10 +20,14 @@ from boardkit.virtual.kinds.base import READY_MARKER, Backend
 
 __all__ = ["READY_MARKER", "VIRTUAL_KINDS", "Backend", "backend", "kind_names"]
 
-VIRTUAL_KINDS: Registry[Backend] = Registry("virtual board kind", "boardkit.virtual_kinds", {
-    "wasm": "boardkit.virtual.kinds.wasm:BACKEND",
-    "microbit": "boardkit.virtual.kinds.microbit:BACKEND",
-})
+VIRTUAL_KINDS: Registry[Backend] = Registry(
+    "virtual board kind",
+    "boardkit.virtual_kinds",
+    {
+        "wasm": "boardkit.virtual.kinds.wasm:BACKEND",
+        "microbit": "boardkit.virtual.kinds.microbit:BACKEND",
+    },
+)
 
 
 def kind_names() -> list[str]:
@@ -34,6 +38,7 @@ def kind_names() -> list[str]:
 def backend(kind: str) -> Backend:
     """The backend that runs `kind`; VirtualBoardError naming the known kinds for any other name."""
     if kind not in VIRTUAL_KINDS:
-        raise VirtualBoardError(f"unknown virtual board kind {kind!r}",
-                                hint="choose one of: " + ", ".join(kind_names()))
+        raise VirtualBoardError(
+            f"unknown virtual board kind {kind!r}", hint="choose one of: " + ", ".join(kind_names())
+        )
     return VIRTUAL_KINDS.get(kind)

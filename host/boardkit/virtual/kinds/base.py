@@ -23,9 +23,9 @@ READY_MARKER = b">>> "  # the friendly REPL's prompt: the board has booted
 class Backend:
     kind: str
     description: str
-    has_fs: bool = False            # keeps a host folder (state/virtual/NAME/fs) as the board's flash
-    restart_on_reset: bool = True   # hard reset = restart the process (else: ask the emulator)
-    strip_boot_nul: bool = False    # QEMU's UART emits one \x00 before the banner
+    has_fs: bool = False  # keeps a host folder (state/virtual/NAME/fs) as the board's flash
+    restart_on_reset: bool = True  # hard reset = restart the process (else: ask the emulator)
+    strip_boot_nul: bool = False  # QEMU's UART emits one \x00 before the banner
     # Fastest rate the emulated chip can take input at. QEMU's nRF51 UART ignores the baud
     # rate, so unpaced input overruns the firmware's small receive buffer (bytes are lost,
     # seen as SyntaxErrors in raw mode); a real micro:bit's 115200-baud UART never sends faster.
@@ -55,8 +55,7 @@ class Backend:
     def build_image(self, image: Path | None, files: Files) -> tuple[bytes, str]:
         """What start() stages for the daemon from an image and/or files: (bytes, file suffix).
         Raises VirtualBoardError for an image this kind cannot boot (before any board stops)."""
-        raise VirtualBoardError(f"a {self.kind} board takes no image",
-                                hint="start it without --image/--files")
+        raise VirtualBoardError(f"a {self.kind} board takes no image", hint="start it without --image/--files")
 
     def install_image(self, staged: Path, board_dir: Path, fs_dir: Path | None) -> Path | None:
         """In the daemon, holding the name lock: put a staged image in place; return what

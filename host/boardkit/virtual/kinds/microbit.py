@@ -19,7 +19,7 @@ from boardkit.system_packages import MICROBIT_FIRMWARE
 from boardkit.virtual.image_files import Files, as_files
 from boardkit.virtual.kinds.base import Backend
 
-IMAGE_HEX = "image.hex"   # in the board's folder: the flash QEMU loads when started on an image
+IMAGE_HEX = "image.hex"  # in the board's folder: the flash QEMU loads when started on an image
 
 
 class MicrobitBackend(Backend):
@@ -28,11 +28,20 @@ class MicrobitBackend(Backend):
 
     def command(self, state: Path, fs_dir: Path | None, monitor: str, image: Path | None = None) -> list[str]:
         return [
-            "qemu-system-arm", "-M", "microbit",
-            "-device", "loader,file=" + str(image or MICROBIT_FIRMWARE).replace(",", ",,"),
-            "-display", "none", "-nodefaults",
-            "-chardev", "stdio,id=uart0,signal=off", "-serial", "chardev:uart0",
-            "-monitor", f"unix:{monitor},server=on,wait=off",
+            "qemu-system-arm",
+            "-M",
+            "microbit",
+            "-device",
+            "loader,file=" + str(image or MICROBIT_FIRMWARE).replace(",", ",,"),
+            "-display",
+            "none",
+            "-nodefaults",
+            "-chardev",
+            "stdio,id=uart0,signal=off",
+            "-serial",
+            "chardev:uart0",
+            "-monitor",
+            f"unix:{monitor},server=on,wait=off",
         ]
 
     def hard_reset_via_monitor(self, monitor: str) -> None:
@@ -68,8 +77,9 @@ def microbit_hex(image: Path | None, files: dict[str, bytes]) -> bytes:
     except FileNotFoundError:
         raise VirtualBoardError(f"{source}: no such file", hint="give the .hex to boot") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise VirtualBoardError(f"{source} is not a .hex file the micro:bit can boot ({exc})",
-                                hint="give a micro:bit V1 MicroPython .hex") from None
+        raise VirtualBoardError(
+            f"{source} is not a .hex file the micro:bit can boot ({exc})", hint="give a micro:bit V1 MicroPython .hex"
+        ) from None
     if files:
         text = add_files_to_hex(text, files)
     else:
@@ -77,5 +87,11 @@ def microbit_hex(image: Path | None, files: dict[str, bytes]) -> bytes:
     return text.encode("ascii")
 
 
-BACKEND = MicrobitBackend("microbit", "BBC micro:bit v1 MicroPython in QEMU",
-                          has_fs=False, restart_on_reset=False, strip_boot_nul=True, input_baud=115200)
+BACKEND = MicrobitBackend(
+    "microbit",
+    "BBC micro:bit v1 MicroPython in QEMU",
+    has_fs=False,
+    restart_on_reset=False,
+    strip_boot_nul=True,
+    input_baud=115200,
+)

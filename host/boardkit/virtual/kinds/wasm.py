@@ -52,8 +52,10 @@ class WasmBackend(Backend):
             elif image.is_file() and image.suffix == ".zip":
                 merged.update(files_from_zip(image))
             else:
-                raise VirtualBoardError(f"{image}: a wasm board's image is a .zip or a folder of its files",
-                                        hint="build one with `boardkit kit build KIT --board virtual_wasm -o kit.zip`")
+                raise VirtualBoardError(
+                    f"{image}: a wasm board's image is a .zip or a folder of its files",
+                    hint="build one with `boardkit kit build KIT --board virtual_wasm -o kit.zip`",
+                )
         merged.update(as_files(files))
         return zip_files(merged), ".zip"
 
@@ -65,5 +67,11 @@ class WasmBackend(Backend):
         return None
 
 
-BACKEND = WasmBackend("wasm", "MicroPython WebAssembly build on node",
-                      has_fs=True, restart_on_reset=True, strip_boot_nul=False, interrupt_fd=3)
+BACKEND = WasmBackend(
+    "wasm",
+    "MicroPython WebAssembly build on node",
+    has_fs=True,
+    restart_on_reset=True,
+    strip_boot_nul=False,
+    interrupt_fd=3,
+)
