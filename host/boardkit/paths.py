@@ -21,7 +21,6 @@ docs/conformance.md) ask for checkout_root(), which says plainly when there is n
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from boardkit.errors import BoardkitError, InvalidInput
@@ -39,6 +38,8 @@ def package_dir() -> Path:
     node, QEMU and a browser read these files directly, so boardkit needs a package that
     lives in the filesystem (every pip/pipx install is); a zipped one gets a clear error.
     """
+    from importlib import resources  # ~5 ms: only once data is asked for, not on every command
+
     root = resources.files("boardkit")
     if not isinstance(root, Path):
         raise BoardkitError(

@@ -52,7 +52,12 @@ class Registry(Generic[T]):
         return sorted(set(self._specs) | set(self._loaded))
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name in self.names()
+        if not isinstance(name, str):
+            return False
+        if name in self._specs or name in self._loaded:
+            return True  # a built-in: no need to read installed packages' entry points
+        self._read_plugins()
+        return name in self._specs or name in self._loaded
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())

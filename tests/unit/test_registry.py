@@ -55,3 +55,18 @@ def test_an_installed_package_adds_entries_through_its_entry_points(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['sprocket'] from a plugin"
+
+
+def test_asking_for_a_built_in_does_not_read_installed_packages(monkeypatch):
+    # Reading entry points imports importlib.metadata and scans sys.path (~10-25 ms on every
+    # command); a built-in name must not pay for it.
+    reg: Registry[object] = Registry("widget", "boardkit.test-widgets", {"path": "os.path:join"})
+
+    def refuse() -> None:
+        raise AssertionError("entry points read for a built-in name")
+
+    monkeypatch.setattr(reg, "_read_plugins", refuse)
+    assert "path" in reg
+    assert reg.get("path") is not None
+    monkeypatch.undo()
+    assert "sprocket" not in reg

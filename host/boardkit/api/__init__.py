@@ -13,59 +13,118 @@ flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firm
 testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
 """
 
-from boardkit.api.files import (
-    Copied,
-    cat,
-    check_local_cp,
-    check_local_get,
-    check_local_put,
-    cp,
-    cp_direction,
-    entry_dict,
-    get,
-    ls,
-    mkdir,
-    put,
-    read_local,
-    rm,
-)
-from boardkit.api.flashing import (
-    FlashResult,
-    FlashTarget,
-    KitResult,
-    add_firmware,
-    build_kit,
-    fetch_firmware,
-    flash,
-    flash_target,
-    list_boards,
-    list_firmware,
-    prepare_image,
-    resolve_board,
-)
-from boardkit.api.session import (
-    BoardInfo,
-    RunResult,
-    connect,
-    devices,
-    exec_code,
-    hard_reset,
-    info,
-    read_program,
-    reset,
-    run,
-)
-from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
-from boardkit.api.transfer import (
-    TransferResult,
-    check_local_pull,
-    check_local_push,
-    check_local_sync,
-    circuitpy_drive,
-    pull,
-    push,
-    sync,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and editors see; at run time names load on first use
+    from boardkit.api.files import (
+        Copied,
+        cat,
+        check_local_cp,
+        check_local_get,
+        check_local_put,
+        cp,
+        cp_direction,
+        entry_dict,
+        get,
+        ls,
+        mkdir,
+        put,
+        read_local,
+        rm,
+    )
+    from boardkit.api.flashing import (
+        FlashResult,
+        FlashTarget,
+        KitResult,
+        add_firmware,
+        build_kit,
+        fetch_firmware,
+        flash,
+        flash_target,
+        list_boards,
+        list_firmware,
+        prepare_image,
+        resolve_board,
+    )
+    from boardkit.api.session import (
+        BoardInfo,
+        RunResult,
+        connect,
+        devices,
+        exec_code,
+        hard_reset,
+        info,
+        read_program,
+        reset,
+        run,
+    )
+    from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
+    from boardkit.api.transfer import (
+        TransferResult,
+        check_local_pull,
+        check_local_push,
+        check_local_sync,
+        circuitpy_drive,
+        pull,
+        push,
+        sync,
+    )
+
+# name -> the submodule defining it. `boardkit exec` needs session.py alone: importing the
+# flashing and conformance code for it doubled the command's start-up time.
+_HOME: dict[str, str] = {
+    "BoardInfo": "boardkit.api.session",
+    "CheckReport": "boardkit.api.testing",
+    "Copied": "boardkit.api.files",
+    "FlashResult": "boardkit.api.flashing",
+    "FlashTarget": "boardkit.api.flashing",
+    "KitResult": "boardkit.api.flashing",
+    "RunResult": "boardkit.api.session",
+    "SuiteReport": "boardkit.api.testing",
+    "TransferResult": "boardkit.api.transfer",
+    "add_firmware": "boardkit.api.flashing",
+    "build_kit": "boardkit.api.flashing",
+    "cat": "boardkit.api.files",
+    "check": "boardkit.api.testing",
+    "check_local_cp": "boardkit.api.files",
+    "check_local_get": "boardkit.api.files",
+    "check_local_pull": "boardkit.api.transfer",
+    "check_local_push": "boardkit.api.transfer",
+    "check_local_put": "boardkit.api.files",
+    "check_local_sync": "boardkit.api.transfer",
+    "circuitpy_drive": "boardkit.api.transfer",
+    "connect": "boardkit.api.session",
+    "cp": "boardkit.api.files",
+    "cp_direction": "boardkit.api.files",
+    "devices": "boardkit.api.session",
+    "entry_dict": "boardkit.api.files",
+    "exec_code": "boardkit.api.session",
+    "fetch_firmware": "boardkit.api.flashing",
+    "flash": "boardkit.api.flashing",
+    "flash_target": "boardkit.api.flashing",
+    "get": "boardkit.api.files",
+    "hard_reset": "boardkit.api.session",
+    "info": "boardkit.api.session",
+    "list_boards": "boardkit.api.flashing",
+    "list_firmware": "boardkit.api.flashing",
+    "ls": "boardkit.api.files",
+    "mkdir": "boardkit.api.files",
+    "prepare_image": "boardkit.api.flashing",
+    "pull": "boardkit.api.transfer",
+    "push": "boardkit.api.transfer",
+    "put": "boardkit.api.files",
+    "read_local": "boardkit.api.files",
+    "read_program": "boardkit.api.session",
+    "reset": "boardkit.api.session",
+    "resolve_board": "boardkit.api.flashing",
+    "rm": "boardkit.api.files",
+    "run": "boardkit.api.session",
+    "run_suite": "boardkit.api.testing",
+    "sync": "boardkit.api.transfer",
+}
 
 __all__ = [
     "BoardInfo",
@@ -117,3 +176,16 @@ __all__ = [
     "run_suite",
     "sync",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'boardkit.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))

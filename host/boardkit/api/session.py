@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boardkit import ports, resets, webrepl_auth
+from boardkit import ports
 from boardkit.device import Capabilities, Device
 from boardkit.errors import InvalidInput
 from boardkit.links import CredentialsProvider, open_link
@@ -52,8 +52,21 @@ def _provider(password: str | None, credentials: CredentialsProvider | None) -> 
     if password is not None and credentials is not None:
         raise InvalidInput("give a password or a credentials provider, not both")
     if password is not None:
-        return webrepl_auth.fixed_password(password)
-    return credentials or webrepl_auth.stored_credentials
+        return _fixed(password)
+    return credentials or _stored
+
+
+def _stored(url: str) -> str:
+    """The password BOARDKIT_WEBREPL_PASSWORD or the config file holds for url."""
+    from boardkit import webrepl_auth  # only once a board asks for a password
+
+    return webrepl_auth.stored_credentials(url)
+
+
+def _fixed(password: str) -> CredentialsProvider:
+    from boardkit import webrepl_auth
+
+    return webrepl_auth.fixed_password(password)
 
 
 @dataclass
@@ -142,4 +155,6 @@ def hard_reset(url: str | None = None, *, credentials: CredentialsProvider | Non
     Virtual boards restart their emulator; real ones get machine.reset(), or a pulse on RTS
     when they no longer listen. Opens its own link: close any session with the board first.
     """
-    return resets.hard_reset(url, credentials=credentials or webrepl_auth.stored_credentials)
+    from boardkit import resets  # the virtual boards' machinery: only for the reset button
+
+    return resets.hard_reset(url, credentials=credentials or _stored)

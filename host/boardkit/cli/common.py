@@ -23,9 +23,18 @@ def options(ctx: click.Context) -> dict[str, Any]:
 def credentials(ctx: click.Context) -> CredentialsProvider:
     """Where a link that asks for a password gets it: --password-env, the environment, the
     config file, then a prompt (see boardkit.webrepl_auth). Asked only when a board asks."""
-    from boardkit.webrepl_auth import cli_credentials
+    password_env = options(ctx).get("password_env")
+    provider: CredentialsProvider | None = None
 
-    return cli_credentials(options(ctx).get("password_env"))
+    def provide(url: str) -> str:
+        nonlocal provider
+        if provider is None:  # webrepl_auth (and the WebREPL link) load only for a board that asks
+            from boardkit.webrepl_auth import cli_credentials
+
+            provider = cli_credentials(password_env)
+        return provider(url)
+
+    return provide
 
 
 @contextlib.contextmanager
@@ -47,9 +56,7 @@ _noted_unencrypted = False
 
 def note_if_unencrypted(url: str) -> None:
     """Say once per process that a ws:// connection is unencrypted."""
-    from boardkit.webrepl_auth import is_webrepl
-
-    if is_webrepl(url):
+    if url.lower().startswith("ws://"):  # (not webrepl_auth.is_webrepl: it loads the WebREPL link)
         note_unencrypted()
 
 

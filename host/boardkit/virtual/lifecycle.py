@@ -13,11 +13,10 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from boardkit.errors import VirtualBoardError
 from boardkit.virtual import control, layout
-from boardkit.virtual.image_files import Files
-from boardkit.virtual.images import stage
 from boardkit.virtual.registry import (
     VirtualBoard,
     board_from_record,
@@ -28,6 +27,9 @@ from boardkit.virtual.registry import (
     read_record,
     resolve,
 )
+
+if TYPE_CHECKING:
+    from boardkit.virtual.image_files import Files
 
 IMAGE_READY_AFTER = 3.0  # seconds: a board booted on an image may be busy running its main.py
 NAME_ATTEMPTS = 50  # default names tried when other start()s win the race for them
@@ -109,6 +111,8 @@ def _default_name(kind: str) -> str:
 def _spawn_with_image(
     kind: str, name: str, baud: int | None, timeout: float, web: WebRepl, image: Path | None, files: Files
 ) -> VirtualBoard:
+    from boardkit.virtual.images import stage  # zip and image code: only when starting one
+
     staged = stage(kind, layout.board_dir(name), image, files)
     try:
         return _spawn(kind, name, baud, timeout, web, staged)
@@ -268,6 +272,8 @@ def reflash(
             f"{board.name} serves WebREPL; restarting it needs its password again",
             hint="give webrepl_password, or stop it and start it without --webrepl",
         )
+    from boardkit.virtual.images import stage
+
     probe = stage(board.kind, layout.board_dir(board.name), image, files)  # raises on a bad image
     if probe is not None:
         probe.unlink(missing_ok=True)
