@@ -32,51 +32,9 @@ from boardkit.errors import (
 
 __version__ = "0.1.0"
 
-# public name -> the module that defines it (imported on first use)
-_LAZY: dict[str, str] = {
-    **{
-        name: "boardkit.api"
-        for name in (
-            "devices",
-            "connect",
-            "info",
-            "exec_code",
-            "run",
-            "reset",
-            "hard_reset",
-            "put",
-            "get",
-            "cat",
-            "ls",
-            "rm",
-            "mkdir",
-            "cp",
-            "push",
-            "pull",
-            "run_suite",
-            "check",
-            "SuiteReport",
-            "CheckReport",
-            "resolve_board",
-            "prepare_image",
-            "build_kit",
-            "FlashResult",
-            "FlashTarget",
-            "KitResult",
-            "BoardInfo",
-            "RunResult",
-            "Copied",
-            "TransferResult",
-        )
-    },
-    "api": "boardkit.api",
-    "Device": "boardkit.device",
-    "CredentialsProvider": "boardkit.links",
-    "open_link": "boardkit.links",
-}
-
-__all__ = [
-    # boardkit.api (loaded on first use)
+# boardkit.api's functions, reachable from the top (boardkit.api.sync and .flash are not:
+# boardkit.sync and boardkit.flash are modules of their own)
+_API_NAMES = (
     "devices",
     "connect",
     "info",
@@ -107,10 +65,19 @@ __all__ = [
     "RunResult",
     "Copied",
     "TransferResult",
-    "api",
-    "Device",
-    "CredentialsProvider",
-    "open_link",
+)
+
+# public name -> the module that defines it (imported on first use)
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(_API_NAMES, "boardkit.api"),
+    "api": "boardkit.api",
+    "Device": "boardkit.device",
+    "CredentialsProvider": "boardkit.links",
+    "open_link": "boardkit.links",
+}
+
+__all__ = [
+    *_LAZY,
     # errors
     "BoardkitError",
     "LinkError",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from boardkit.cli.common import emit_json, options
+from boardkit.cli.fleet_view import FleetView, print_outputs, print_summary
 from boardkit.errors import UsageError
 
 if TYPE_CHECKING:
-    from rich.progress import Progress, TaskID
-
-    from boardkit.fleet import FleetReport, Roster, Seat
+    from boardkit.fleet import Roster, Seat
     from boardkit.fleet.ops import Task
 
 EPILOG = """\b
@@ -48,6 +48,17 @@ def _roster_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+@dataclass(frozen=True)
+class SeatChoice:
+    """Which seats a fleet command works on, and how to report: the options every such command takes."""
+
+    roster: Path
+    only: tuple[str, ...]
+    retry_failed: bool
+    workers: int | None
+    as_json: bool
+
+
 def seat_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """The options every fleet command that works on seats takes."""
 
@@ -57,8 +68,16 @@ def seat_options(f: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--workers", type=click.IntRange(1, 256), metavar="N", help="At most N boards at once.")
     @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
     @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return f(*args, **kwargs)
+    def wrapper(
+        *args: Any,
+        roster: Path,
+        only: tuple[str, ...],
+        retry_failed: bool,
+        workers: int | None,
+        as_json: bool,
+        **kwargs: Any,
+    ) -> Any:
+        return f(*args, seats=SeatChoice(roster, only, retry_failed, workers, as_json), **kwargs)
 
     return wrapper
 
@@ -67,20 +86,16 @@ def _run(
     ctx: click.Context,
     command: str,
     task_factory: Callable[[list[Seat]], Task],
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    choice: SeatChoice,
     show_output: bool = False,
 ) -> None:
     """Choose the seats, run the task on them under a live view, print the summary, save the state."""
     from boardkit.fleet.runner import failed_last_time, run_fleet, save_state
 
-    book = _load(roster)
-    names = [n.strip() for item in only for n in item.split(",") if n.strip()]
+    book = _load(choice.roster)
+    names = [n.strip() for item in choice.only for n in item.split(",") if n.strip()]
     seats = book.select(names)
-    if retry_failed:
+    if choice.retry_failed:
         failed, when = failed_last_time(book.state_path, command)
         seats = [s for s in seats if s.name in failed]
         if not seats:
@@ -89,27 +104,27 @@ def _run(
                 if when is None
                 else f"nothing to retry: no seat failed in the last `fleet {command}` ({when})"
             )
-            if as_json:
+            if choice.as_json:
                 emit_json({"command": command, "seconds": 0, "ok": True, "failed": [], "seats": []})
             click.echo(f"boardkit: {message}", err=True)
             return
     task = task_factory(seats)
-    with FleetView(f"fleet {command}", [s.name for s in seats], quiet=as_json) as view:
+    with FleetView(f"fleet {command}", [s.name for s in seats], quiet=choice.as_json) as view:
         report = run_fleet(
             seats,
             task,
             command=command,
             timeout=options(ctx).get("timeout", 10.0),
-            workers=workers,
+            workers=choice.workers,
             on_event=view.update,
         )
     save_state(book.state_path, report, [s.name for s in seats])
-    if as_json:
+    if choice.as_json:
         emit_json(report.to_dict())
     else:
         if show_output:
-            _print_outputs(report)
-        _print_summary(report)
+            print_outputs(report)
+        print_summary(report)
     if report.failed:
         ctx.exit(1)
 
@@ -204,25 +219,27 @@ def scan(
 @seat_options
 @click.pass_context
 def status(
-    ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool
+    ctx: click.Context,
+    seats: SeatChoice,
 ) -> None:
     """Each board: reachable or not, firmware and version, free memory and space, its label,
     and the kit and lesson on it."""
     from boardkit.fleet import ops
 
-    _run(ctx, "status", lambda seats: ops.status(), roster, only, retry_failed, workers, as_json)
+    _run(ctx, "status", lambda _chosen: ops.status(), seats)
 
 
 @fleet.command()
 @seat_options
 @click.pass_context
 def label(
-    ctx: click.Context, roster: Path, only: tuple[str, ...], retry_failed: bool, workers: int | None, as_json: bool
+    ctx: click.Context,
+    seats: SeatChoice,
 ) -> None:
     """Write each seat's name onto its board (boardkit_seat.txt; `boardkit info` shows it)."""
     from boardkit.fleet import ops
 
-    _run(ctx, "label", lambda seats: ops.label(), roster, only, retry_failed, workers, as_json)
+    _run(ctx, "label", lambda _chosen: ops.label(), seats)
 
 
 @fleet.command("sync")
@@ -238,26 +255,13 @@ def sync_(
     remote_dir: str,
     delete: bool,
     exclude: tuple[str, ...],
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
     is sent, atomically and verified; the lesson's name and version are recorded on the board."""
     from boardkit.fleet import ops
 
-    _run(
-        ctx,
-        "sync",
-        lambda seats: ops.sync(lesson, remote_dir, delete, list(exclude)),
-        roster,
-        only,
-        retry_failed,
-        workers,
-        as_json,
-    )
+    _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude)), seats)
 
 
 @fleet.command()
@@ -267,18 +271,14 @@ def sync_(
 def push(
     ctx: click.Context,
     paths: tuple[str, ...],
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Copy FILE... to every board, into REMOTE_DIR (a last argument that is not a local file)."""
     from boardkit.fleet import ops
     from boardkit.sync import push_arguments
 
     files, remote_dir = push_arguments(list(paths), sync_command="boardkit fleet sync")
-    _run(ctx, "push", lambda seats: ops.push(files, remote_dir), roster, only, retry_failed, workers, as_json)
+    _run(ctx, "push", lambda _chosen: ops.push(files, remote_dir), seats)
 
 
 MAX_TIME = click.option(
@@ -298,27 +298,13 @@ def run(
     ctx: click.Context,
     file: Path,
     max_time: float | None,
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Run a local Python FILE on every board; show each board's output."""
     from boardkit.fleet import ops
 
     code = file.read_bytes()
-    _run(
-        ctx,
-        "run",
-        lambda seats: ops.run_code(code, max_time),
-        roster,
-        only,
-        retry_failed,
-        workers,
-        as_json,
-        show_output=True,
-    )
+    _run(ctx, "run", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
 @fleet.command("exec")
@@ -330,26 +316,12 @@ def exec_(
     ctx: click.Context,
     code: str,
     max_time: float | None,
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Run CODE (a line of Python) on every board; show each board's output."""
     from boardkit.fleet import ops
 
-    _run(
-        ctx,
-        "exec",
-        lambda seats: ops.run_code(code, max_time),
-        roster,
-        only,
-        retry_failed,
-        workers,
-        as_json,
-        show_output=True,
-    )
+    _run(ctx, "exec", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
 @fleet.command()
@@ -375,11 +347,7 @@ def collect(
     remote_dir: str,
     out_dir: Path,
     force: bool,
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Bring each pupil's work home: every board's files (under REMOTE_DIR) into OUT/SEAT/.
 
@@ -391,16 +359,7 @@ def collect(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    _run(
-        ctx,
-        "collect",
-        lambda seats: ops.collect(out_dir, remote_dir, force),
-        roster,
-        only,
-        retry_failed,
-        workers,
-        as_json,
-    )
+    _run(ctx, "collect", lambda _chosen: ops.collect(out_dir, remote_dir, force), seats)
 
 
 @fleet.command()
@@ -410,16 +369,12 @@ def collect(
 def reset(
     ctx: click.Context,
     hard: bool,
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Soft-reset every board (a fresh Python heap), or --hard reset it."""
     from boardkit.fleet import ops
 
-    _run(ctx, "reset", lambda seats: ops.reset(hard), roster, only, retry_failed, workers, as_json)
+    _run(ctx, "reset", lambda _chosen: ops.reset(hard), seats)
 
 
 @fleet.command()
@@ -445,11 +400,7 @@ def flash(
     version: str | None,
     image: Path | None,
     offline: bool,
-    roster: Path,
-    only: tuple[str, ...],
-    retry_failed: bool,
-    workers: int | None,
-    as_json: bool,
+    seats: SeatChoice,
 ) -> None:
     """Flash MicroPython (or a kit) onto every board; each board gets its seat label back.
 
@@ -459,107 +410,13 @@ def flash(
     workdir = ops.flash_workdir()
     with workdir as tmp:
 
-        def factory(seats: list[Seat]) -> Task:
-            if not as_json and sys.stderr.isatty():
+        def factory(chosen: list[Seat]) -> Task:
+            if not seats.as_json and sys.stderr.isatty():
                 click.echo("boardkit: preparing the firmware" + (" and kit" if kit_dir else ""), err=True)
-            plans = ops.prepare_flash([s.board for s in seats], Path(tmp), kit_dir, version, image, offline)
-            if not as_json:
+            plans = ops.prepare_flash([s.board for s in chosen], Path(tmp), kit_dir, version, image, offline)
+            if not seats.as_json:
                 for note in sorted({p.note for p in plans.values() if isinstance(p, ops.FlashPlan) and p.note}):
                     click.echo(f"boardkit: note: {note}", err=True)
             return ops.flash(plans)
 
-        _run(ctx, "flash", factory, roster, only, retry_failed, workers, as_json)
-
-
-# -- output --------------------------------------------------------------------------------------
-
-
-def _print_outputs(report: FleetReport) -> None:
-    for result in report.results:
-        text = result.data.get("output", "")
-        trace = result.data.get("traceback", "")
-        if not text and not trace:
-            continue
-        click.echo(f"── {result.seat} " + "─" * max(2, 40 - len(result.seat)))
-        if text:
-            click.echo(text.rstrip("\n"))
-        if trace:
-            click.echo(trace.rstrip("\n"))
-
-
-def _print_summary(report: FleetReport) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(
-        title=f"fleet {report.command}: {len(report.results)} seat(s) in {report.seconds:.1f} s", title_justify="left"
-    )
-    table.add_column("seat", style="bold")
-    table.add_column("result")
-    table.add_column("time", justify="right")
-    table.add_column("details", overflow="fold")
-    for r in report.results:
-        detail = r.summary if r.ok else r.error + (f" — {r.hint}" if r.hint else "")
-        table.add_row(r.seat, "[green]ok[/]" if r.ok else "[red]FAILED[/]", f"{r.seconds:.1f} s", detail)
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
-    failed = report.failed
-    if failed:
-        click.echo(
-            f"boardkit: {len(failed)} of {len(report.results)} failed: {', '.join(failed)} — "
-            f"fix them and run again with --retry-failed",
-            err=True,
-        )
-
-
-class FleetView:
-    """One live line per board on stderr (only on a terminal): state, what it is doing, a bar."""
-
-    def __init__(self, title: str, seats: list[str], quiet: bool = False) -> None:
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.title = title
-        self.seats = seats
-        self._progress: Progress | None = None
-        self._tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> FleetView:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-            progress = Progress(
-                TextColumn("{task.fields[seat]:<14}", style="bold"),
-                TextColumn("{task.fields[mark]}"),
-                BarColumn(bar_width=24),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-                refresh_per_second=8,
-            )
-            self._progress = progress
-            progress.start()
-            for seat in self.seats:
-                self._task(progress, seat)
-        return self
-
-    def _task(self, progress: Progress, seat: str) -> TaskID:
-        if seat not in self._tasks:
-            self._tasks[seat] = progress.add_task("waiting", total=None, seat=seat[:14], mark="·")
-        return self._tasks[seat]
-
-    def update(self, seat: str, state: str, text: str, done: int | None, total: int | None) -> None:
-        progress = self._progress
-        if progress is None:
-            return
-        task = self._task(progress, seat)
-        marks = {"waiting": "·", "working": "[yellow]…[/]", "ok": "[green]✓[/]", "failed": "[red]✗[/]"}
-        fields: dict[str, Any] = {"description": text[:60], "mark": marks.get(state, "")}
-        if done is not None and total:
-            fields.update(completed=done, total=total)
-        elif state in ("ok", "failed"):
-            fields.update(completed=1, total=1)
-        progress.update(task, **fields)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        _run(ctx, "flash", factory, seats)
