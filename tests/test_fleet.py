@@ -306,7 +306,7 @@ def bridged_seats(classroom) -> list[str]:
 def test_scan_fills_the_roster_and_labels_each_board(classroom):
     scanned = classroom["scan"]
     assert len(scanned["added"]) == WASM + MICROBIT and scanned["known"] == 0
-    assert scanned["failed_labels"] == [] and scanned["unknown_type"] == []
+    assert scanned["failed_labels"] == [] and scanned["unknown_type"] == [], scanned.get("label_errors")
     kinds = {a["virtual"]: a["board"] for a in scanned["added"]}
     assert kinds["wasm7"] == "virtual_wasm" and kinds["microbit3"] == "virtual_microbit"
     # the label is on the board: `boardkit info` shows it

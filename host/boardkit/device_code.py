@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import threading
 from dataclasses import dataclass
 
 from boardkit import paths
@@ -69,8 +70,20 @@ class DeviceModule:
         return order
 
 
-@functools.cache
+# CPython 3.11's ast.parse is not thread-safe: a fleet's seats, each a thread, parsing lib/ at
+# once failed with "SystemError: AST constructor recursion depth mismatch" (seen in CI's fleet
+# scan). One parse at a time; the caches below make it once per process.
+_PARSING = threading.Lock()
+
+
 def module(name: str) -> DeviceModule:
+    """lib/NAME.py cut into its top-level part and its functions, each shrunk (parsed once)."""
+    with _PARSING:
+        return _module(name)
+
+
+@functools.cache
+def _module(name: str) -> DeviceModule:
     text = _read(name)
     tree = ast.parse(text)
     prelude, functions = [], {}
@@ -88,7 +101,12 @@ def module(name: str) -> DeviceModule:
     return DeviceModule(name, _shrink("\n".join(prelude)), functions, calls)
 
 
-@functools.cache
 def source(name: str) -> str:
     """A whole lib/ file, shrunk (for small scripts such as the probe)."""
+    with _PARSING:
+        return _source(name)
+
+
+@functools.cache
+def _source(name: str) -> str:
     return _shrink(_read(name))

@@ -187,6 +187,11 @@ def scan(
                 "roster": str(roster),
                 "known": result.known,
                 "failed_labels": failed_labels,
+                "label_errors": {
+                    r.seat: r.error + (f" — {r.hint}" if r.hint else "")
+                    for r in (result.report.results if result.report else [])
+                    if not r.ok
+                },
                 "added": [{"seat": s.name, "board": s.board, s.finder: s.value} for s in result.added],
                 "unknown_type": result.unknown_type,
                 "labelled_known": [{"seat": seat, "found_at": url} for seat, url in result.labelled_known],
@@ -202,8 +207,12 @@ def scan(
                 f"(not added again; if it moved, update that seat's entry)",
                 err=True,
             )
+        errors = {r.seat: r.error for r in (result.report.results if result.report else []) if not r.ok}
         for name in failed_labels:
-            click.echo(f"boardkit: could not label {name}'s board (run `boardkit fleet label` later)", err=True)
+            click.echo(
+                f"boardkit: could not label {name}'s board: {errors.get(name, '?')} (run `boardkit fleet label` later)",
+                err=True,
+            )
         if result.unknown_type:
             click.echo(
                 f"boardkit: set the board type of {', '.join(result.unknown_type)} in {roster} (see `boardkit boards`)",
