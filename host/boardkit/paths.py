@@ -99,20 +99,6 @@ def feature_data() -> Path:
     return package_dir() / "conformance" / "feature_data.json"
 
 
-def studio_assets_dir() -> Path:
-    """The studio's built page (HTML, JS, CSS), shipped inside the package."""
-    return package_dir() / "studio" / "assets"
-
-
-def firmware_dir() -> Path:
-    """Kept for older callers: the folder whose wasm/ subfolder is wasm_dir().
-
-    BOARDKIT_FIRMWARE overrides it. New code: wasm_dir() / boardkit.wasm_runtime.
-    """
-    override = os.environ.get("BOARDKIT_FIRMWARE")
-    return Path(override) if override else wasm_dir().parent
-
-
 # ---------------------------------------------------------------- the user's folders
 
 

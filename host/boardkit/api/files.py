@@ -53,21 +53,25 @@ def cat(device: Device, path: str, *, progress: ByteProgress | None = None) -> b
     return device.read_file(path, progress=progress)
 
 
-def _unreadable(local: Path, exc: OSError) -> InvalidInput:
-    """Why a local file cannot be read, as the error the user sees."""
+FOLDER_HINT = "copy files one at a time (folders: `boardkit sync`)"
+
+
+def _unreadable(local: Path, exc: OSError, folder: InvalidInput | None = None) -> InvalidInput:
+    """Why a local file cannot be read, as the error the user sees (folder: what to say for one)."""
     if isinstance(exc, FileNotFoundError):
         return InvalidInput(f"no such file: {local}")
     if isinstance(exc, IsADirectoryError):
-        return InvalidInput(f"{local} is a folder", hint="copy files one at a time (folders: `boardkit sync`)")
+        return folder or InvalidInput(f"{local} is a folder", hint=FOLDER_HINT)
     return InvalidInput(f"cannot read {local}: {exc.strerror}")
 
 
-def read_local(local: Path) -> bytes:
-    """A local file's bytes; InvalidInput saying why when it cannot be read."""
+def read_local(local: Path, *, folder: InvalidInput | None = None) -> bytes:
+    """A local file's bytes; InvalidInput saying why when it cannot be read (for a folder:
+    `folder` if given)."""
     try:
         return Path(local).read_bytes()
     except OSError as exc:
-        raise _unreadable(local, exc) from None
+        raise _unreadable(local, exc, folder) from None
 
 
 def check_local_put(local: Path) -> None:

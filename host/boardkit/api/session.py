@@ -127,14 +127,9 @@ def exec_code(
 
 def read_program(path: Path) -> bytes:
     """A local program's bytes; InvalidInput saying why when it cannot be read."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not a program") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from None
+    from boardkit.api.files import read_local  # only for run: `exec` needs session.py alone
+
+    return read_local(path, folder=InvalidInput(f"{path} is a folder, not a program"))
 
 
 def run(
