@@ -228,3 +228,26 @@ def test_check_bad_input_is_one_line(tmp_path):
         boardkit("check", str(repo_root() / "examples"), "-t", "esp99")
     )
     assert "no such file" in one_line_error(boardkit("check", str(tmp_path / "missing.py")))
+
+
+def test_the_reference_is_kept_per_test_source_and_reused(tmp_path):
+    import dataclasses
+
+    from boardkit.conformance.reference import reference_outputs
+    from boardkit.conformance.targets.base import Outcome
+
+    tests = [t for t in load_suite() if t.expected is None][:3]
+    calls: list[str] = []
+
+    def run(source: str, timeout: float) -> Outcome:  # stands in for a CPython process
+        calls.append(source)
+        return Outcome(f"ran {len(calls)}\n")
+
+    cache = tmp_path / "reference.json"
+    first = reference_outputs(tests, run=run, cache=cache)
+    assert len(calls) == 3 and cache.is_file()
+    again = reference_outputs(tests, run=run, cache=cache)
+    assert len(calls) == 3 and again == first  # nothing ran: all three came from the cache
+    changed = [*tests[:2], dataclasses.replace(tests[2], source=tests[2].source + "\nprint(1)\n")]
+    reference_outputs(changed, run=run, cache=cache)
+    assert len(calls) == 4  # only the test whose source changed ran again

@@ -8,12 +8,15 @@ not how the `cpython` target runs tests (many in one worker, fresh globals each)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from boardkit.conformance.suite import ConformanceTest
 from boardkit.conformance.targets.base import Outcome
@@ -50,13 +53,59 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
 
 
 def reference_outputs(
-    tests: list[ConformanceTest], timeout: float = 10.0, run: Callable[[str, float], Outcome] = run_script
+    tests: list[ConformanceTest],
+    timeout: float = 10.0,
+    run: Callable[[str, float], Outcome] = run_script,
+    cache: Path | None = None,
 ) -> dict[str, Outcome]:
     """CPython's output for each test that has no .exp file, keyed by test id.
 
     The runs go in parallel: one process per test, as many at a time as there are cores.
+    cache: a JSON file keeping each output under the hash of its test's source and this
+    Python's version, so the next run of an unchanged suite starts no process for it (the
+    490 processes cost about a second of every `boardkit test`). A run that timed out is
+    not kept.
     """
     todo = [t for t in tests if t.expected is None]
+    kept = _read_cache(cache)
+    keys = {t.id: _cache_key(t.source) for t in todo}
+    fresh = [t for t in todo if keys[t.id] not in kept]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outcomes = list(pool.map(lambda t: run(t.source, timeout), todo))
-    return {t.id: outcome for t, outcome in zip(todo, outcomes, strict=True)}
+        outcomes = list(pool.map(lambda t: run(t.source, timeout), fresh))
+    for test, outcome in zip(fresh, outcomes, strict=True):
+        if outcome.error != "timeout":
+            kept[keys[test.id]] = [outcome.out, outcome.error]
+    if cache is not None and fresh:
+        _write_cache(cache, kept)
+    return {t.id: _outcome(kept.get(keys[t.id])) for t in todo}
+
+
+def _outcome(kept: list[str | None] | None) -> Outcome:
+    if kept is None:
+        return Outcome("", "timeout")  # timed out this run (never kept)
+    out, error = kept
+    return Outcome(out or "", error)
+
+
+def _cache_key(source: str) -> str:
+    return hashlib.sha256(f"{sys.version}\0{source}".encode()).hexdigest()
+
+
+def _read_cache(cache: Path | None) -> dict[str, list[str | None]]:
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none yet, or damaged: computed again
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(cache: Path, kept: dict[str, list[str | None]]) -> None:
+    # Beside it, then renamed: two runs at once never leave half a file.
+    tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(kept), encoding="utf-8")
+        os.replace(tmp, cache)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a cache that cannot be written costs time, nothing else

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from boardkit import paths
 from boardkit.conformance.features import CLASSROOM_MODULES, Feature, FeatureProbe, load_features
 from boardkit.conformance.reference import reference_outputs
 from boardkit.conformance.suite import ConformanceTest, suite_root
 from boardkit.conformance.targets.base import Outcome, Target
 
 STATUSES = ("pass", "fail", "unsupported", "error")
+REFERENCE_CACHE = "conformance-reference.json"  # in the state folder: CPython's outputs, kept
 BROKEN_LIMIT = 3  # consecutive link failures before a target is given up
 
 
@@ -180,7 +182,7 @@ def run_suite(
     on_result / on_target: called as each test finishes / each target starts.
     """
     features = load_features(features_path or suite_root() / "features.toml")
-    reference = reference_outputs(tests, timeout)
+    reference = reference_outputs(tests, timeout, cache=paths.state_dir() / REFERENCE_CACHE)
     report = Report()
     for target in targets:
         if on_target:
