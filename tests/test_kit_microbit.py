@@ -354,9 +354,9 @@ def test_wasm_start_with_files_and_reflash_with_a_zip(tmp_path):
             assert out.strip() == b"['a.txt'] True"
         # Flashing the runtime itself keeps the board's files.
         from boardkit.flash.virtual import flash_virtual
-        from boardkit.paths import firmware_dir
+        from boardkit.wasm_runtime import ensure
 
-        runtime = firmware_dir() / "wasm" / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+        runtime = ensure().package  # the installed npm package (checkout's or boardkit's own)
         summary = flash_virtual(_board("wasm"), runtime, "kit-wasm")
         assert summary["banner"].startswith("MicroPython v1.27")
         assert _listing(virtual.find("kit-wasm")) == {"code.py": b"X = 1\n", "data/a.txt": b"a"}
