@@ -39,8 +39,11 @@ prints the exact commands. See docs/firmware-build.md.
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The .hex to write (default: ./ID-frozen.hex).")
 @click.option("--no-measure", is_flag=True, help="Do not boot the image in QEMU to measure each module's heap.")
+@click.option("--no-install", is_flag=True, help="Never install the toolchain, even as root: only name the commands.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def build(board_id: str, freeze: tuple[Path, ...], output: Path | None, no_measure: bool, as_json: bool) -> None:
+def build(
+    board_id: str, freeze: tuple[Path, ...], output: Path | None, no_measure: bool, no_install: bool, as_json: bool
+) -> None:
     """Build MicroPython for a board with lesson modules frozen into flash."""
     from boardkit.api.firmware_build import build_firmware, install_firmware_toolchain
     from boardkit.api.flashing import resolve_board
@@ -50,7 +53,8 @@ def build(board_id: str, freeze: tuple[Path, ...], output: Path | None, no_measu
         result = build_firmware(board, list(freeze), output, measure=not no_measure, on_note=_note)
     except MissingDependency as exc:
         # As root, install what is missing (the user asked for a build) and try once more.
-        if not (hasattr(os, "geteuid") and os.geteuid() == 0) or "firmware build" not in exc.message:
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if no_install or not as_root or "firmware build" not in exc.message:
             raise
         _note(f"{exc.message}: installing it (apt-get)")
         install_firmware_toolchain(on_note=_note)

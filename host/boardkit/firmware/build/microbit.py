@@ -32,7 +32,8 @@ HEX = Path("build") / "firmware.hex"
 ELF = Path("build") / "bbc-microbit-classic-gcc-nosd" / "source" / "microbit-micropython"
 FLASH_SIZE = 256 * 1024
 MIN_FS_BYTES = 1024  # below this the board has no room left for even main.py and a lesson file
-OVERFLOW = re.compile(r"region [`']?FLASH'? overflowed by (\d+) bytes|will not fit in region")
+OVERFLOW = re.compile(r"will not fit in region|overflowed by \d+ bytes")
+OVERFLOW_BY = re.compile(r"region [`']?FLASH'? overflowed by (\d+) bytes")
 
 
 @dataclass
@@ -149,9 +150,9 @@ def _make(tree: Path) -> str:
     log = proc.stdout + proc.stderr
     (tree / "build" / "boardkit-make.log").write_text(log)
     if proc.returncode != 0:
-        overflow = OVERFLOW.search(log)
-        if overflow:
-            over = f" by {overflow.group(1)} bytes" if overflow.group(1) else ""
+        if OVERFLOW.search(log):
+            by = OVERFLOW_BY.search(log)
+            over = f" by {by.group(1)} bytes" if by else ""
             raise FirmwareError(
                 f"the frozen modules do not fit in the micro:bit's flash (over{over})",
                 hint="freeze fewer or smaller modules; the rest can go in the filesystem",
@@ -190,8 +191,8 @@ def build_microbit(freeze: list[Path], output: Path, on_note: Note | None = None
         text, described = frozen_source(modules, tree, on_note)
         first = not (tree / HEX).is_file()
         changed = _write_if_changed(tree / source_tree.FROZEN_C, text)
-        if on_note:
-            on_note("building the firmware (a minute the first time)" if first else "relinking the firmware")
+        if on_note and first:
+            on_note("building the firmware from source (about a minute, once; later builds relink)")
         _make(tree)
         data = (tree / HEX).read_bytes()
         code_size = _code_size(tree)
