@@ -26,7 +26,9 @@ MICROBIT_FEATURE_FLAGS = 0x02  # no map-lookup cache in bytecode, unicode str (m
 MICROBIT_SMALL_INT_BITS = 31
 
 # Opcode formats (py/bc.c, opcode_format_table): B a byte, Q + 2-byte qstr, V + var uint,
-# O + 2-byte offset; U unused. One letter per opcode, 0x00-0xff.
+# O + 2-byte offset; U unused. One letter per opcode, 0x00-0xff. In the firmware U and B are
+# the same number, so an "unused" opcode (GET_ITER_STACK, 0x47, is one) is walked as one byte;
+# mpy-cross 1.9.2 walks bytecode with that same table when it writes the qstrs, so we must too.
 _FORMATS = (
     "UUUUUUUUUUUUUUUU"  # 0x00
     "BBBUVUQVBVVQQQQQ"  # 0x10
@@ -50,7 +52,7 @@ def opcode_size(code: bytes, ip: int) -> tuple[str, int]:
     op = code[ip]
     kind = _FORMATS[op]
     if kind == "U":
-        raise FirmwareError(f"the .mpy has an unknown opcode 0x{op:02x}", hint="compile it with mpy-cross 1.9.2")
+        kind = "B"
     if kind == "Q":
         return kind, 3
     size = 1
