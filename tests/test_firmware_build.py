@@ -79,7 +79,9 @@ def file_heaps():
 @pytest.fixture(scope="module")
 def board(built):
     """The built image booted in QEMU, with a shadow.py file in its filesystem."""
-    started = virtual.start("microbit", name="fwbuild-test", image=Path(built["image"]), files={"shadow.py": SHADOW_FILE})
+    started = virtual.start(
+        "microbit", name="fwbuild-test", image=Path(built["image"]), files={"shadow.py": SHADOW_FILE}
+    )
     yield started
     virtual.stop(started.name)
 
@@ -145,7 +147,18 @@ def test_kit_build_freeze_puts_lib_in_flash_and_lessons_in_the_filesystem(tmp_pa
     (kit / "task1.txt").write_text("draw a shape\n")
     out = tmp_path / "kit.hex"
     result = json_of(
-        boardkit("kit", "build", str(kit), "--board", "microbit_v1", "--freeze", "-o", str(out), "--json", timeout=BUILD_TIMEOUT)
+        boardkit(
+            "kit",
+            "build",
+            str(kit),
+            "--board",
+            "microbit_v1",
+            "--freeze",
+            "-o",
+            str(out),
+            "--json",
+            timeout=BUILD_TIMEOUT,
+        )
     )
     assert result["frozen"] == ["lesson24"]
     assert sorted(read_files_from_hex(out.read_text())) == ["main.py", "task1.txt"]

@@ -78,7 +78,9 @@ def cpython_output(source: str) -> str:
     return out.getvalue()
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(sources=st.lists(module_source(), min_size=4, max_size=6))
 def test_frozen_modules_print_what_cpython_prints(sources, tmp_path_factory):
     folder = tmp_path_factory.mktemp("gen")

@@ -59,7 +59,9 @@ def build_firmware(
     build = builder_for(board)
     target = Path(output) if output is not None else default_output(board)
     if target.suffix != IMAGE_SUFFIX:
-        raise InvalidInput(f"{target}: a {board.name} image is a {IMAGE_SUFFIX} file", hint=f"use -o NAME{IMAGE_SUFFIX}")
+        raise InvalidInput(
+            f"{target}: a {board.name} image is a {IMAGE_SUFFIX} file", hint=f"use -o NAME{IMAGE_SUFFIX}"
+        )
     module_sources([Path(p) for p in freeze])  # bad paths first, before any toolchain check
     result: BuiltImage = build([Path(p) for p in freeze], target, on_note=on_note)
     if measure and result.modules:
@@ -98,4 +100,3 @@ def install_firmware_toolchain(on_note: NoteCallback | None = None) -> None:
     from boardkit.firmware.build import toolchain
 
     toolchain.install(on_note)
-

@@ -230,7 +230,7 @@ def _frozen_firmware(
         raise InvalidInput("--freeze builds the firmware from source: give no --version or --firmware with it")
     modules = sorted(p for p in (kit_dir / LIB_FOLDER).glob("*.py") if p.is_file())
     if not modules:
-        raise InvalidInput(f"{kit_dir} has no {LIB_FOLDER}/*.py modules to freeze", hint="put the helper modules in lib/")
+        raise InvalidInput(f"{kit_dir} has no {LIB_FOLDER}/*.py modules to freeze", hint="put helper modules in lib/")
     built = build_firmware(board, modules, _kits_dir() / f"{board.id}-frozen-base.hex", measure=False, on_note=on_note)
     for module in modules:
         for name in (module.name, f"{LIB_FOLDER}/{module.name}"):

@@ -95,4 +95,6 @@ def toolchain(install: bool, as_json: bool) -> None:
     click.echo(f"missing: {', '.join(absent)}")
     for command in firmware_toolchain_commands():
         click.echo(f"  {command}")
-    raise MissingDependency("the firmware toolchain is not installed", hint="run the commands above, or --install as root")
+    raise MissingDependency(
+        "the firmware toolchain is not installed", hint="run the commands above, or --install as root"
+    )

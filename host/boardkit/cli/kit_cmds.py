@@ -39,7 +39,7 @@ go with `boardkit flash --kit lesson3/`.
 )
 @click.option("--offline", is_flag=True, help="Use only the firmware cache.")
 @click.option(
-    "--freeze", is_flag=True, help="Freeze lib/ modules into firmware built from source (microbit_v1; see firmware build)."
+    "--freeze", is_flag=True, help="Freeze lib/ modules into firmware built from source (microbit_v1)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def build(
@@ -75,6 +75,7 @@ def build(
         click.echo(f"boardkit: note: {result.note}", err=True)
     click.echo(
         f"built {result.image} ({human_size(result.bytes)}): {len(result.files)} file(s), "
-        f"{len(result.compiled)} compiled to .mpy" + (f", {len(result.frozen)} frozen into the firmware" if result.frozen else ""),
+        f"{len(result.compiled)} compiled to .mpy"
+        + (f", {len(result.frozen)} frozen into the firmware" if result.frozen else ""),
         err=True,
     )

@@ -78,7 +78,9 @@ def module_sources(freeze: list[Path]) -> dict[str, Path]:
         if path.is_dir():
             files = sorted(p for p in path.glob("*.py") if p.is_file())
             if not files:
-                raise InvalidInput(f"{path} has no .py modules to freeze", hint="give a folder of .py files, or the files")
+                raise InvalidInput(
+                    f"{path} has no .py modules to freeze", hint="give a folder of .py files, or the files"
+                )
         elif path.is_file():
             if path.suffix != ".py":
                 raise InvalidInput(f"{path}: only .py modules can be frozen", hint="give the module's .py file")

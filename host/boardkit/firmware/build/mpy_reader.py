@@ -47,7 +47,7 @@ _EXTRA_BYTE = {0x5C, 0x62, 0x63}  # RAISE_VARARGS, MAKE_CLOSURE, MAKE_CLOSURE_DE
 assert len(_FORMATS) == 256
 
 
-def opcode_size(code: bytes, ip: int) -> tuple[str, int]:
+def opcode_size(code: bytes | bytearray, ip: int) -> tuple[str, int]:
     """(format letter, size in bytes) of the opcode at code[ip]."""
     op = code[ip]
     kind = _FORMATS[op]
@@ -146,7 +146,7 @@ class _Reader:
         return Const(kind, self.take(self.uint()))
 
 
-def _decode_uint(code: bytes, ip: int) -> tuple[int, int]:
+def _decode_uint(code: bytes | bytearray, ip: int) -> tuple[int, int]:
     value = 0
     while True:
         byte = code[ip]
@@ -156,7 +156,7 @@ def _decode_uint(code: bytes, ip: int) -> tuple[int, int]:
             return value, ip
 
 
-def _prelude(code: bytes) -> Prelude:
+def _prelude(code: bytes | bytearray) -> Prelude:
     n_state, ip = _decode_uint(code, 0)
     n_exc_stack, ip = _decode_uint(code, ip)
     scope_flags, n_pos, n_kwonly, n_def = code[ip : ip + 4]

@@ -158,9 +158,7 @@ def install(on_note: Note | None = None) -> None:
     """Install the toolchain (root only): a deb-src entry, apt-get update, apt-get install."""
     note = on_note or (lambda line: None)
     if not _as_root():
-        raise MissingDependency(
-            "installing the firmware toolchain needs root", hint="run: " + " && ".join(commands())
-        )
+        raise MissingDependency("installing the firmware toolchain needs root", hint="run: " + " && ".join(commands()))
     if not has_deb_src():
         DEB_SRC_FILE.write_text(deb_src_text())
         note(f"added {DEB_SRC_FILE} (Debian's source packages, for apt-get source)")
