@@ -17,6 +17,7 @@ version: `<data>/firmware-build/microbit-<version>/`. A build holds `lock()` on 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -33,6 +34,13 @@ PATCH = Path(__file__).with_name("microbit-frozen-modules.patch")
 FROZEN_C = Path("source") / "boardkit" / "frozen_modules.c"
 VERSION_HEADER = Path("inc") / "genhdr" / "microbitversion.h"
 READY = ".boardkit-ready"  # written last: a tree without it is half-made and made again
+RECIPE_VERSION = "1"  # bump when _prepare changes: ninja misses header changes, so trees are remade
+
+
+def recipe() -> str:
+    """What READY holds: a tree prepared by another recipe (another patch) is made again."""
+    digest = hashlib.sha256(PATCH.read_bytes()).hexdigest()[:16]
+    return f"{RECIPE_VERSION}-{digest}\n"
 FETCH_TIMEOUT = 600.0
 
 
@@ -59,8 +67,15 @@ def _run(command: list[str], cwd: Path, what: str, timeout: float = FETCH_TIMEOU
 def find_tree() -> Path | None:
     """The prepared tree already in the cache (the newest version), or None."""
     root = build_root()
-    trees = sorted(p for p in root.glob("microbit-*") if (p / READY).is_file()) if root.is_dir() else []
+    trees = sorted(p for p in root.glob("microbit-*") if _ready(p)) if root.is_dir() else []
     return trees[-1] if trees else None
+
+
+def _ready(tree: Path) -> bool:
+    try:
+        return (tree / READY).read_text() == recipe()
+    except OSError:
+        return False
 
 
 def ensure_tree(on_note: toolchain.Note | None = None) -> Path:
@@ -129,7 +144,7 @@ def _prepare(tree: Path) -> None:
     frozen = tree / FROZEN_C
     frozen.parent.mkdir(parents=True, exist_ok=True)
     frozen.write_text(frozen_c_source({}, StaticQstrs.parse(qstr_header(tree).read_text())))
-    (tree / READY).write_text("ok\n")
+    (tree / READY).write_text(recipe())
 
 
 def qstr_header(tree: Path) -> Path:
