@@ -41,6 +41,8 @@ def recipe() -> str:
     """What READY holds: a tree prepared by another recipe (another patch) is made again."""
     digest = hashlib.sha256(PATCH.read_bytes()).hexdigest()[:16]
     return f"{RECIPE_VERSION}-{digest}\n"
+
+
 FETCH_TIMEOUT = 600.0
 
 
