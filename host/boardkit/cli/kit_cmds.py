@@ -38,9 +38,7 @@ go with `boardkit flash --kit lesson3/`.
     help="A local firmware image instead of the pinned release.",
 )
 @click.option("--offline", is_flag=True, help="Use only the firmware cache.")
-@click.option(
-    "--freeze", is_flag=True, help="Freeze lib/ modules into firmware built from source (microbit_v1)."
-)
+@click.option("--freeze", is_flag=True, help="Freeze lib/ modules into firmware built from source (microbit_v1).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def build(
     kit_dir: Path,
