@@ -137,7 +137,9 @@ def commands() -> list[str]:
         except MissingDependency:
             text = ""
         if text:
-            steps.append(f"printf '%s' '{text}' | {sudo}tee {DEB_SRC_FILE}")
+            # One line: printf turns the \n back into the file's line breaks.
+            one_line = text.replace("%", "%%").replace("'", "").replace("\n", "\\n")
+            steps.append(f"printf '{one_line}' | {sudo}tee {DEB_SRC_FILE} >/dev/null")
     steps.append(f"{sudo}apt-get update")
     steps.append(f"{sudo}apt-get install -y --no-install-recommends {' '.join(PACKAGE_NAMES)}")
     return steps
