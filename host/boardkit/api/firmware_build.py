@@ -23,12 +23,14 @@ from pathlib import Path
 from boardkit.boards import Board
 from boardkit.errors import InvalidInput
 from boardkit.firmware.build.microbit import BuiltImage, FrozenModule
+from boardkit.firmware.build.toolchain import ToolchainMissing
 
 NoteCallback = Callable[[str], None]
 
 __all__ = [
     "BuiltImage",
     "FrozenModule",
+    "ToolchainMissing",
     "build_firmware",
     "firmware_toolchain_commands",
     "firmware_toolchain_missing",
@@ -51,7 +53,8 @@ def build_firmware(
     module's heap_bytes; otherwise they stay None.
     Raises InvalidInput for a board it cannot build for (saying why), a bad path, or a module
     that does not compile (FILE:LINE); MissingDependency naming the exact install commands when
-    the toolchain is missing; FirmwareError when the frozen code does not fit in flash.
+    the toolchain is missing (ToolchainMissing, a MissingDependency); FirmwareError when the
+    frozen code does not fit in flash.
     """
     from boardkit.firmware.build import IMAGE_SUFFIX, builder_for, default_output
     from boardkit.firmware.build.microbit import module_sources
@@ -74,6 +77,7 @@ def build_firmware(
             for module in result.modules:
                 heap = heaps.get(module.name)
                 module.heap_bytes = heap if isinstance(heap, int) else None
+                module.import_error = heap if isinstance(heap, str) else None
     return result
 
 

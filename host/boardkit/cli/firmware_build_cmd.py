@@ -45,16 +45,16 @@ def build(
     board_id: str, freeze: tuple[Path, ...], output: Path | None, no_measure: bool, no_install: bool, as_json: bool
 ) -> None:
     """Build MicroPython for a board with lesson modules frozen into flash."""
-    from boardkit.api.firmware_build import build_firmware, install_firmware_toolchain
+    from boardkit.api.firmware_build import ToolchainMissing, build_firmware, install_firmware_toolchain
     from boardkit.api.flashing import resolve_board
 
     board = resolve_board(board_id)
     try:
         result = build_firmware(board, list(freeze), output, measure=not no_measure, on_note=_note)
-    except MissingDependency as exc:
+    except ToolchainMissing as exc:
         # As root, install what is missing (the user asked for a build) and try once more.
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-        if no_install or not as_root or "firmware build" not in exc.message:
+        if no_install or not as_root:
             raise
         _note(f"{exc.message}: installing it (apt-get)")
         install_firmware_toolchain(on_note=_note)
@@ -67,7 +67,12 @@ def build(
         f"{human_size(result.fs_bytes)} left for files, sha256 {result.sha256[:12]}…"
     )
     for module in result.modules:
-        heap = "not measured" if module.heap_bytes is None else f"{module.heap_bytes} B of heap once imported"
+        if module.import_error:
+            heap = f"importing it failed: {module.import_error}"
+        elif module.heap_bytes is None:
+            heap = "heap not measured"
+        else:
+            heap = f"{module.heap_bytes} B of heap once imported"
         click.echo(f"  {module.name}: {module.py_bytes} B of source, {module.mpy_bytes} B of bytecode in flash, {heap}")
 
 

@@ -45,6 +45,7 @@ class FrozenModule:
     py_bytes: int
     mpy_bytes: int
     heap_bytes: int | None = None  # heap used once imported (measured in QEMU), None if not measured
+    import_error: str | None = None  # what importing it in QEMU raised, if it did
 
 
 @dataclass

@@ -61,6 +61,10 @@ PACKAGES = (
 PACKAGE_NAMES = tuple(package.name for package in PACKAGES)
 
 
+class ToolchainMissing(MissingDependency):
+    """The firmware toolchain (or apt's deb-src entry) is not installed; the hint is the commands."""
+
+
 def _as_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -150,7 +154,7 @@ def require() -> None:
     absent = missing()
     if absent or not has_deb_src():
         what = ", ".join(absent) if absent else "a deb-src entry (for apt-get source)"
-        raise MissingDependency(
+        raise ToolchainMissing(
             f"the micro:bit firmware build needs {what}",
             hint="run: " + " && ".join(commands()) + "  (or: sudo boardkit firmware toolchain --install)",
         )
