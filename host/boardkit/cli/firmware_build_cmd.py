@@ -20,7 +20,7 @@ def _note(line: str) -> None:
     epilog="""\b
 Examples:
   boardkit firmware build --board microbit_v1 --freeze lesson/ -o lesson.hex
-  boardkit firmware build --board microbit_v1 --freeze helpers.py --freeze music2.py
+  boardkit firmware build --board microbit_v1 --freeze helpers.py music2.py
   boardkit firmware build --board microbit_v1 --json
 The first build fetches Debian's firmware-microbit-micropython source (apt-get source) and
 takes about a minute; later ones that change only the frozen modules take seconds. Run as
@@ -28,6 +28,7 @@ root with the toolchain missing, it installs it first (apt-get, about 330 MB); o
 prints the exact commands. See docs/firmware-build.md.
 """,
 )
+@click.argument("more", nargs=-1, type=click.Path(path_type=Path), metavar="[DIR|FILE]...")
 @click.option("--board", "board_id", required=True, metavar="ID", help="The board (microbit_v1).")
 @click.option(
     "--freeze",
@@ -42,9 +43,19 @@ prints the exact commands. See docs/firmware-build.md.
 @click.option("--no-install", is_flag=True, help="Never install the toolchain, even as root: only name the commands.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def build(
-    board_id: str, freeze: tuple[Path, ...], output: Path | None, no_measure: bool, no_install: bool, as_json: bool
+    more: tuple[Path, ...],
+    board_id: str,
+    freeze: tuple[Path, ...],
+    output: Path | None,
+    no_measure: bool,
+    no_install: bool,
+    as_json: bool,
 ) -> None:
-    """Build MicroPython for a board with lesson modules frozen into flash."""
+    """Build MicroPython for a board with lesson modules frozen into flash.
+
+    Modules to freeze come from --freeze and from the arguments after the options alike
+    (`--freeze lesson/ extra.py` freezes both)."""
+    freeze = (*freeze, *more)
     from boardkit.api.firmware_build import ToolchainMissing, build_firmware, install_firmware_toolchain
     from boardkit.api.flashing import resolve_board
 
