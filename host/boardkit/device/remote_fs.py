@@ -117,10 +117,10 @@ class RemoteFiles:
         total = found[1]
         bulk = file_transfer(self.board.repl.link, path)  # WebREPL's GET, where the board has it
         if bulk is not None:
-            data = bulk.get_file(path, total, progress)
-            if len(data) != total:
-                raise RemoteFileError(f"{path}: read {len(data)} bytes but the board holds {total}")
-            return data
+            whole = bulk.get_file(path, total, progress)
+            if len(whole) != total:
+                raise RemoteFileError(f"{path}: read {len(whole)} bytes but the board holds {total}")
+            return whole
         caps = self.board.caps
         chunk = 1536 if caps.binascii else 128
         decode: Callable[[bytes], bytes] = (

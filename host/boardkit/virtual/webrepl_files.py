@@ -180,7 +180,7 @@ class FileTransfer:
                 view = view[len(take) :]
                 self._pending += take
                 self._remaining -= len(take)
-                if len(self._pending) >= self.info.chunk or not self._remaining:
+                if len(self._pending) >= self.info.budget or not self._remaining:
                     self._write_pending()
                 if not self._remaining:
                     self._finish(self._close_put())
@@ -248,13 +248,16 @@ class FileTransfer:
             self._finish(self._close_put())
 
     def _write_pending(self) -> None:
-        piece, self._pending = bytes(self._pending), bytearray()
-        if self._failed or not piece:
-            return  # the rest of a failed PUT is read and dropped, as it arrives
-        try:
-            self.console.exec(f"_wr_f.write({piece!r})")
-        except BoardFailed as exc:
-            self._failed = exc.code
+        data, self._pending = bytes(self._pending), bytearray()
+        while data and not self._failed:  # the rest of a failed PUT is read and dropped
+            n = min(len(data), self.info.budget)
+            while n > 1 and len(repr(data[:n])) > self.info.budget:
+                n = n * 3 // 4
+            try:
+                self.console.exec(f"_wr_f.write({data[:n]!r})")
+            except BoardFailed as exc:
+                self._failed = exc.code
+            data = data[n:]
 
     def _close_put(self) -> int:
         code = self._failed
@@ -289,7 +292,7 @@ class FileTransfer:
     def _send_chunk(self) -> None:
         if not self._outgoing and not self._eof:
             try:
-                out = self.console.exec(f"print(repr(_wr_f.read({self.info.chunk})))")
+                out = self.console.exec(f"print(repr(_wr_f.read({max(16, self.info.budget // 4)})))")
                 data = ast.literal_eval(out.decode().strip())
                 if not isinstance(data, bytes):
                     raise BoardFailed("the board sent no bytes")
@@ -328,7 +331,7 @@ class BoardInfo:
         self.known = False
         self.release: tuple[int, int, int] = (0, 0, 0)
         self.can_rename = False
-        self.chunk = GET_CHUNK_MAX  # file bytes per raw-REPL step: what the board's heap allows
+        self.budget = 320  # characters of code per raw-REPL step: what the board's heap allows
 
     def learn(self, console: BoardConsole) -> None:
         """Ask the board (its raw REPL must be ours), unless already known."""
@@ -341,9 +344,9 @@ class BoardInfo:
             raise BoardFailed(f"the board's answer made no sense: {out[-60:]!r}") from exc
         self.release = tuple(int(v) for v in release[:3]) + (0,) * (3 - len(release))  # type: ignore[assignment]
         self.can_rename = bool(rename)
-        # An exec holds its code (a bytes literal, up to 4x the data) and the data: keep
-        # both well inside the free heap (a micro:bit has about 9 KB).
-        self.chunk = max(128, min(8192, int(free) // 32 // 128 * 128))
+        # The raw REPL grows its line buffer by doubling, in one piece: on a small heap a
+        # long line fails to fit and the firmware stops dead (a micro:bit has about 9 KB).
+        self.budget = 16384 if free >= 64 * 1024 else 1024 if free >= 32 * 1024 else 320
         self.known = True
 
     def version(self, console: BoardConsole) -> tuple[int, int, int]:

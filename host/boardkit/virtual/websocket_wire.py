@@ -21,6 +21,7 @@ import hashlib
 import socket
 import struct
 import threading
+from typing import NoReturn
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 CONT, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
@@ -77,7 +78,7 @@ class ServerWire:
         )
         self._sendall(reply.encode())
 
-    def _refuse(self, why: str) -> None:
+    def _refuse(self, why: str) -> NoReturn:
         try:
             self._sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         except OSError:
