@@ -233,3 +233,71 @@ def test_microbit_boardkit_client_over_webrepl(microbit_web):
         device.write_file("bk.bin", data)
         assert device.read_file("bk.bin") == data
         device.remove("bk.bin")
+
+
+# ---------------------------------------------------------------------------- a WebREPL without the protocol
+class _EndpointOverPty:
+    """The endpoint (WebReplServer) with its file protocol switched off, in this process,
+    bridged to a board's pty: it stands for a WebREPL that types binary frames into the REPL."""
+
+    def __init__(self, pty_path: str) -> None:
+        import termios
+        import threading
+        import tty
+
+        from boardkit.virtual.webrepl_server import WebReplServer
+
+        self.server = WebReplServer(0, PASSWORD, file_transfer=False)
+        self.fd = os.open(pty_path, os.O_RDWR | os.O_NOCTTY)
+        tty.setraw(self.fd)
+        termios.tcflush(self.fd, termios.TCIOFLUSH)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self.server.start()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        self.server.close()
+        os.close(self.fd)
+
+    def _run(self) -> None:
+        import select
+
+        sock = None
+        while not self.stop.is_set():
+            watch = [self.server.wakeup_fd, self.fd] + ([sock] if sock else [])
+            ready, _, _ = select.select(watch, [], [], 0.1)
+            if self.server.wakeup_fd in ready:
+                sock = self.server.take_session() or sock
+            if self.fd in ready:
+                data = os.read(self.fd, 65536)
+                if sock is not None:
+                    try:
+                        sock.sendall(data)
+                    except OSError:
+                        sock = None
+            if sock is not None and sock in ready:
+                data = sock.recv(65536)
+                if data:
+                    os.write(self.fd, data)
+                else:
+                    sock.close()
+                    sock = None
+
+
+@pytest.mark.wasm
+def test_boardkit_client_falls_back_when_the_webrepl_lacks_file_transfer(wasm_board):
+    with _EndpointOverPty(wasm_board.port) as endpoint:
+        url = f"ws://127.0.0.1:{endpoint.server.port}"
+        with boardkit.connect(url, password=PASSWORD) as device:
+            assert device.eval("1 + 1") == 2
+            device.write_file("/fallback.txt", b"no PUT here\n" * 100)
+            assert device.link.file_transfer() is None  # GET_VER went unanswered
+            assert device.read_file("/fallback.txt") == b"no PUT here\n" * 100
+            assert device.eval("3 * 3") == 9  # the probe left nothing behind in the REPL
+            device.remove("/fallback.txt")
