@@ -49,7 +49,10 @@ class ServerWire:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not TCP (a unix socket in tests)
+            pass
         self._buf = bytearray()
         self._send_lock = threading.Lock()
         self.closed = False
