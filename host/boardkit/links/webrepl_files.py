@@ -88,6 +88,8 @@ class WebReplFiles:
             if progress:
                 progress(len(data), max(size_hint, len(data)))
         self._expect_ok(path, "read")
+        if progress:
+            progress(len(data), max(size_hint, len(data)))
         return bytes(data)
 
     def _read(self, size: int, path: str, timeout: float = STEP_TIMEOUT) -> bytes:
