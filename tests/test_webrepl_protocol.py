@@ -208,6 +208,31 @@ def test_boardkit_client_without_file_transfer(wasm_web, monkeypatch):
         assert device.read_file("/bk_raw.txt") == b"through the raw REPL\n"
 
 
+@pytest.mark.wasm
+def test_boardkit_put_into_missing_folder_names_the_file(wasm_web, tmp_path):
+    from cli_helpers import boardkit as run_boardkit
+    from cli_helpers import one_line_error
+
+    local = tmp_path / "hi.txt"
+    local.write_bytes(b"hi\n")
+    result = run_boardkit(
+        "-p",
+        f"ws://127.0.0.1:{wasm_web.webrepl_port}",
+        "--password-env",
+        "PROTO_PW",
+        "put",
+        str(local),
+        "/missing_folder/hi.txt",
+        env={"PROTO_PW": PASSWORD, "BOARDKIT_CONFIG": os.devnull},
+    )
+    line = one_line_error(result.__class__(result.args, result.returncode, result.stdout, _without_note(result)))
+    assert "/missing_folder/hi.txt:" in line and ".bktmp" not in line
+
+
+def _without_note(result) -> bytes:
+    return b"".join(line for line in result.stderr.splitlines(True) if b"note: WebREPL is unencrypted" not in line)
+
+
 # ---------------------------------------------------------------------------- the micro:bit
 @pytest.mark.microbit
 def test_microbit_pypi_client_puts_and_gets(microbit_web, tmp_path):

@@ -185,13 +185,16 @@ class RemoteFiles:
         caps = self.board.caps
         bulk = file_transfer(self.board.repl.link, tmp) if tmp != path else None
         if bulk is not None:  # WebREPL's PUT: the bytes as they are, no REPL per chunk
-            bulk.put_file(tmp, data, progress)
             check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
             try:
+                bulk.put_file(tmp, data, progress)
                 return int(self._call(f"{check}_bk_place({tmp!r},{path!r},{len(data)})", path=path).decode().strip())
-            except RemoteFileError:
-                self._cleanup_tmp(tmp, path)
-                raise
+            except RemoteFileError as exc:
+                try:  # a board's PUT writes tmp in place: drop what it holds of it
+                    self._call(f"try:\n os.remove({tmp!r})\nexcept OSError:\n pass")
+                except BoardkitError:
+                    pass
+                raise RemoteFileError(str(exc).replace(tmp, path, 1), hint=exc.hint) from None
         self._call(f"_bk_open({tmp!r})", path=path)
         self.helpers.file_open = True
         try:

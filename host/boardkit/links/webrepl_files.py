@@ -112,7 +112,9 @@ class WebReplFiles:
             ) from None
         if code != OK:
             why = ERRNO_NAMES.get(code, f"error {code}")
-            raise RemoteFileError(f"{path}: the board could not {step} it over WebREPL ({why})")
+            raise RemoteFileError(
+                f"{path}: {why} (the board's WebREPL could not {step} it)", hint="check the path with `boardkit ls`"
+            )
 
 
 def probe_version(channel: BinaryChannel, timeout: float = PROBE_TIMEOUT) -> tuple[int, int, int] | None:
