@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WASM := firmware/wasm
-APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium
+APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium ser2net
 
 .PHONY: setup firmware-toolchain demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
 
