@@ -185,7 +185,11 @@ class Exporter(_Process):
 
     def ser2net_commands(self) -> list[str]:
         """The ser2net commands this exporter started (from its log)."""
-        return [line.split("Starting ser2net with: ", 1)[1] for line in self.log().splitlines() if "Starting ser2net with: " in line]
+        return [
+            line.split("Starting ser2net with: ", 1)[1]
+            for line in self.log().splitlines()
+            if "Starting ser2net with: " in line
+        ]
 
     def __enter__(self) -> Exporter:
         return self.start()

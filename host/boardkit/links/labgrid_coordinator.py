@@ -46,7 +46,9 @@ def coordinator_address(given: str | None = None) -> str:
     if not sep or "]" in port:  # no port (a bare host, or [v6] without one)
         return f"{address}:{DEFAULT_PORT}"
     if not host or not port.isdigit():
-        raise InvalidInput(f"bad labgrid coordinator address {address!r}", hint="give it as HOST:PORT, e.g. lab-pc:20408")
+        raise InvalidInput(
+            f"bad labgrid coordinator address {address!r}", hint="give it as HOST:PORT, e.g. lab-pc:20408"
+        )
     return address
 
 
@@ -89,7 +91,9 @@ def _import_labgrid() -> Any:
     try:
         from labgrid.remote import client
     except ImportError as exc:
-        raise InvalidInput(f"labgrid:// needs labgrid, which is not installed ({exc.name})", hint=INSTALL_HINT) from None
+        raise InvalidInput(
+            f"labgrid:// needs labgrid, which is not installed ({exc.name})", hint=INSTALL_HINT
+        ) from None
     return client
 
 
@@ -297,7 +301,6 @@ class Coordinator:
 
     async def _rpc(self, method: str, request: str, **fields: Any) -> None:
         import grpc
-
         from labgrid.remote.generated import labgrid_coordinator_pb2
 
         session = await self._live()

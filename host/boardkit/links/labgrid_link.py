@@ -113,7 +113,7 @@ def _check_usable(coordinator: Coordinator, place: PlaceInfo) -> None:
     if place.serial is None:
         raise LinkError(
             f"labgrid place {place.name!r} has no serial port",
-            hint=f"add the board's port to it: labgrid-client -p {place.name} add-match EXPORTER/GROUP/NetworkSerialPort",
+            hint=f"add its board: labgrid-client -p {place.name} add-match EXPORTER/GROUP/NetworkSerialPort",
         )
     if not place.serial.available:
         raise LinkError(
