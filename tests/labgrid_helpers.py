@@ -198,11 +198,42 @@ class Exporter(_Process):
         self.stop()
 
 
-def hold_place(coordinator: Coordinator, place: str, user: str) -> None:
-    """Acquire place as another person (user@elsewhere), with labgrid's own client program."""
-    env = {**os.environ, "LG_USERNAME": user, "LG_HOSTNAME": "elsewhere", "LG_COORDINATOR": coordinator.address}
-    result = subprocess.run(
-        [str(BIN / "labgrid-client"), "-p", place, "acquire"], env=env, capture_output=True, timeout=60, check=False
-    )
+def _client_program(coordinator: Coordinator, place: str, action: str, user: str | None) -> None:
+    env = {**os.environ, "LG_COORDINATOR": coordinator.address}
+    if user is not None:  # someone else, on another computer
+        env.update(LG_USERNAME=user, LG_HOSTNAME="elsewhere")
+    argv = [str(BIN / "labgrid-client"), "-p", place, action]
+    result = subprocess.run(argv, env=env, capture_output=True, timeout=60, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"labgrid-client acquire {place} failed: {result.stderr.decode(errors='replace')}")
+        raise RuntimeError(f"labgrid-client {action} {place} failed: {result.stderr.decode(errors='replace')}")
+
+
+def hold_place(coordinator: Coordinator, place: str, user: str | None = None) -> None:
+    """Acquire place with labgrid's own client program: as user@elsewhere, or as this user."""
+    _client_program(coordinator, place, "acquire", user)
+
+
+def release_place(coordinator: Coordinator, place: str, user: str | None = None) -> None:
+    """Release what hold_place acquired."""
+    _client_program(coordinator, place, "release", user)
+
+
+def held(coordinator: Coordinator) -> dict[str, str]:
+    """The places acquired now, and by whom."""
+    return {p.name: p.acquired for p in coordinator.client().places() if p.acquired}
+
+
+def group_members(leader: int) -> list[int]:
+    """The processes still in the process group `leader` started (zombies excluded)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[2]) == leader and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found

@@ -125,6 +125,7 @@ class Coordinator:
         self._loop = _shared_loop()
         self._session: Any = None
         self._closed = False
+        self._starting = asyncio.Lock()
 
     @classmethod
     def shared(cls, address: str | None = None, timeout: float = ANSWER_TIMEOUT) -> Coordinator:
@@ -227,22 +228,23 @@ class Coordinator:
 
     async def _live(self) -> Any:
         """The session, started (again, if the coordinator went away since)."""
-        session = self._session
-        if session is not None and not session.stopping.is_set():
-            if await session.sync_with_coordinator():  # everything it sent so far has arrived
-                return session
-        await self._stop()
-        session = self._client.ClientSession(self.address, asyncio.get_running_loop())
-        try:
-            await session.start()
-        except self._client.Error:
-            await _quietly(session.close())
-            raise LinkError(
-                f"cannot reach the labgrid coordinator at {self.address}",
-                hint="check that labgrid-coordinator is running there (LG_COORDINATOR or --coordinator names it)",
-            ) from None
-        self._session = session
-        return session
+        async with self._starting:  # one session at a time: a second would be refused
+            session = self._session
+            if session is not None and not session.stopping.is_set():
+                if await session.sync_with_coordinator():  # everything it sent so far has arrived
+                    return session
+            await self._stop()
+            session = self._client.ClientSession(self.address, asyncio.get_running_loop())
+            try:
+                await session.start()
+            except self._client.Error:
+                await _quietly(session.close())
+                raise LinkError(
+                    f"cannot reach the labgrid coordinator at {self.address}",
+                    hint="check that labgrid-coordinator is running there (LG_COORDINATOR or --coordinator names it)",
+                ) from None
+            self._session = session
+            return session
 
     async def _stop(self) -> None:
         session, self._session = self._session, None
