@@ -95,7 +95,7 @@ def open(url: str, baudrate: int | None = None) -> LabgridLink:
         endpoint = _wait_served(coordinator, place.name, min(SERVE_TIMEOUT, max(timeout, 5.0)))
         from boardkit.links import serial_link
 
-        inner = serial_link.open(endpoint.url, baudrate=baudrate or endpoint.speed)
+        inner = serial_link.open(_without_control_answers(endpoint), baudrate=baudrate or endpoint.speed)
     except BaseException:
         if release is not None:
             release()
@@ -145,6 +145,14 @@ def _wait_served(coordinator: Coordinator, name: str, timeout: float) -> SerialE
                 hint=f"check that labgrid-exporter is running on {serial.exporter} and the board is plugged in",
             )
         time.sleep(0.05)
+
+
+def _without_control_answers(endpoint: SerialEndpoint) -> str:
+    """The port's URL, telling pyserial not to wait for DTR/RTS confirmations. labgrid's exporter
+    runs ser2net with `local` (no modem lines), which never confirms them; labgrid's own serial
+    driver opens these ports with the same option. Without it the first unanswered request costs
+    rfc2217_port.CONTROL_PATIENCE per connection."""
+    return endpoint.url + "?ign_set_control" if endpoint.protocol != "raw" else endpoint.url
 
 
 def _releaser(coordinator: Coordinator, name: str) -> Callable[[], None]:
