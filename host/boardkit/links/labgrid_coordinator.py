@@ -3,8 +3,8 @@
 labgrid (https://labgrid.readthedocs.io) keeps track of boards plugged into several
 computers: exporters on those computers announce their serial ports to a coordinator, and
 clients acquire "places" (a name matched to one or more resources) so two people never use
-one board at once. This module talks to the coordinator through labgrid's own client library
-(labgrid.remote.client.ClientSession and its gRPC stub), never by parsing labgrid-client's
+one board at once. This module talks to the coordinator over labgrid's gRPC protocol with the
+message classes labgrid generates (labgrid_protocol.Session), never by parsing labgrid-client's
 output. labgrid is optional: without it, every entry point raises one InvalidInput naming
 `pip install 'boardkit[labgrid]'`.
 
@@ -12,8 +12,8 @@ output. labgrid is optional: without it, every entry point raises one InvalidInp
     place = coordinator.place("pupil3")          # PlaceInfo, fresh from the coordinator
     coordinator.acquire("pupil3"); ...; coordinator.release("pupil3")
 
-One Coordinator per address per process, shared by a fleet's threads: its ClientSession runs
-on an event loop in a thread of its own, and every call waits for its answer at most
+One Coordinator per address per process, shared by a fleet's threads: its session runs on
+an event loop in a thread of its own, and every call waits for its answer at most
 `timeout` seconds, so a coordinator that does not answer is an error, never a hang.
 """
 
@@ -22,20 +22,18 @@ from __future__ import annotations
 import asyncio
 import atexit
 import difflib
-import logging
 import os
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from boardkit.errors import InvalidInput, LinkError, PortBusy, PortNotFound
+from boardkit.links.labgrid_protocol import Session, generated, match_text, place_matches
 
 DEFAULT_PORT = 20408  # labgrid's own default
 ANSWER_TIMEOUT = 10.0  # seconds the coordinator may take to answer one request
 SERIAL_CLASS = "NetworkSerialPort"  # what an exporter turns a RawSerialPort/USBSerialPort into
-INSTALL_HINT = "install labgrid's client library: pip install 'boardkit[labgrid]'"
 T = TypeVar("T")
 
 
@@ -87,28 +85,6 @@ class PlaceInfo:
     matches: tuple[str, ...] = ()  # the resource patterns it is made of (exporter/group/class)
 
 
-def _import_labgrid() -> Any:
-    try:
-        from labgrid.remote import client
-    except ImportError as exc:
-        raise InvalidInput(
-            f"labgrid:// needs labgrid, which is not installed ({exc.name})", hint=INSTALL_HINT
-        ) from None
-    return client
-
-
-class _QuietLabgrid(logging.Filter):
-    """labgrid's client logs to the root logger (a coordinator going away, say), which with no
-    handler configured lands on stderr; boardkit reports those errors itself, in one line."""
-
-    def __init__(self, package_dir: str):
-        super().__init__()
-        self.package_dir = package_dir
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.pathname.startswith(self.package_dir)
-
-
 class Coordinator:
     """A session with one labgrid coordinator (see the module docstring). Use shared(): the
     coordinator tells clients apart by their connection, which gRPC shares within a process,
@@ -120,8 +96,7 @@ class Coordinator:
     def __init__(self, address: str, timeout: float = ANSWER_TIMEOUT):
         self.address = coordinator_address(address)
         self.timeout = timeout
-        self._client = _import_labgrid()
-        logging.getLogger().addFilter(_QuietLabgrid(str(Path(self._client.__file__).parents[1])))
+        generated()  # labgrid is there (InvalidInput naming the install, if not)
         self._loop = _shared_loop()
         self._session: Any = None
         self._closed = False
@@ -231,14 +206,14 @@ class Coordinator:
         async with self._starting:  # one session at a time: a second would be refused
             session = self._session
             if session is not None and not session.stopping.is_set():
-                if await session.sync_with_coordinator():  # everything it sent so far has arrived
+                if await session.sync():  # everything it sent so far has arrived
                     return session
             await self._stop()
-            session = self._client.ClientSession(self.address, asyncio.get_running_loop())
+            session = Session(self.address, self.user)
             try:
                 await session.start()
-            except self._client.Error:
-                await _quietly(session.close())
+            except ConnectionError:
+                await _quietly(session.stop())
                 raise LinkError(
                     f"cannot reach the labgrid coordinator at {self.address}",
                     hint="check that labgrid-coordinator is running there (LG_COORDINATOR or --coordinator names it)",
@@ -250,7 +225,6 @@ class Coordinator:
         session, self._session = self._session, None
         if session is not None:
             await _quietly(session.stop())
-            await _quietly(session.close())
 
     async def _places(self, name: str | None = None) -> list[PlaceInfo]:
         session = await self._live()
@@ -263,54 +237,40 @@ class Coordinator:
 
     async def _resources(self) -> list[str]:
         session = await self._live()
-        found = set()
-        for exporter, groups in session.resources.items():
-            for group_name, group in groups.items():
-                for entry in group.values():
-                    data = entry.data or {}
-                    if data.get("cls") and data.get("avail"):
-                        found.add(f"{exporter}/{group_name}/{data['cls']}")
-        return sorted(found)
+        return sorted({f"{r.exporter}/{r.group}/{r.cls}" for r in session.resources.values() if r.cls and r.available})
 
-    def _info(self, session: Any, place: Any) -> PlaceInfo:
+    def _info(self, session: Session, place: Any) -> PlaceInfo:
         serial = None
-        for exporter, groups in sorted(session.resources.items()):
-            for group_name, group in sorted(groups.items()):
-                for resource_name, entry in sorted(group.items()):
-                    data = entry.data or {}
-                    path = (exporter, group_name, data.get("cls", ""), resource_name)
-                    if path[2] != SERIAL_CLASS or place.getmatch(path) is None:
-                        continue
-                    params = data.get("params") or {}
-                    serial = SerialEndpoint(
-                        resource="/".join(path),
-                        host=str(params.get("host") or exporter),
-                        port=params.get("port"),
-                        speed=int(params.get("speed") or 115200),
-                        protocol=str(params.get("protocol") or "rfc2217"),
-                        available=bool(data.get("avail")),
-                    )
-                    break
+        for resource in sorted(session.resources.values(), key=lambda r: r.path):
+            if resource.cls == SERIAL_CLASS and place_matches(place, resource):
+                params = resource.params
+                serial = SerialEndpoint(
+                    resource=resource.path,
+                    host=str(params.get("host") or resource.exporter),
+                    port=int(params["port"]) if params.get("port") else None,
+                    speed=int(params.get("speed") or 115200),
+                    protocol=str(params.get("protocol") or "rfc2217"),
+                    available=resource.available,
+                )
+                break
         return PlaceInfo(
             name=place.name,
-            acquired=place.acquired or None,
+            acquired=place.acquired if place.HasField("acquired") and place.acquired else None,
             allowed=frozenset(place.allowed),
             serial=serial,
-            comment=place.comment or "",
+            comment=place.comment,
             tags=dict(place.tags),
-            matches=tuple(str(m) for m in place.matches),
+            matches=tuple(match_text(m) for m in place.matches),
         )
 
     async def _rpc(self, method: str, request: str, **fields: Any) -> None:
         import grpc
-        from labgrid.remote.generated import labgrid_coordinator_pb2
 
         session = await self._live()
         try:
-            await getattr(session.stub, method)(getattr(labgrid_coordinator_pb2, request)(**fields))
+            await session.call(method, request, **fields)
         except grpc.aio.AioRpcError as exc:
             raise _rpc_error(self.address, exc) from None
-        await session.sync_with_coordinator()  # the place's new state has arrived here
 
 
 def _rpc_error(address: str, exc: Any) -> LinkError:
