@@ -187,6 +187,8 @@ def test_a_place_held_by_someone_else_is_reported_and_skipped(lab):
         assert "labgrid place 'pupil3' is in use by elsewhere/teacher" in seats["pupil3"]["error"]
         assert all(seats[p]["reachable"] for p in ("pupil1", "pupil2", "pupil4"))
         assert held(coordinator) == {"pupil3": "elsewhere/teacher"}  # left as it was
+        coordinator.client().release("pupil3")  # boardkit's release only ever lets go of its own
+        assert held(coordinator) == {"pupil3": "elsewhere/teacher"}
     finally:
         release_place(coordinator, "pupil3", user="teacher")
 

@@ -147,20 +147,20 @@ class Coordinator:
 
     def acquire(self, name: str) -> None:
         """Acquire the place for this user; PortBusy when someone else got it first."""
-        self._call(self._rpc("AcquirePlace", "AcquirePlaceRequest", placename=name), what=f"acquire {name}")
+        self._call(self._rpc("AcquirePlace", "AcquirePlaceRequest", placename=name))
 
     def release(self, name: str) -> None:
-        """Release the place (this user's acquisition)."""
-        self._call(self._rpc("ReleasePlace", "ReleasePlaceRequest", placename=name), what=f"release {name}")
+        """Release the place if this user holds it (someone else's acquisition stays as it is)."""
+        # fromuser: the coordinator itself checks who holds it, so a release after a lost race
+        # (or an interrupted acquire) can never take a place from its new holder.
+        request = self._rpc("ReleasePlace", "ReleasePlaceRequest", placename=name, fromuser=self.user)
+        self._call(request)
 
     def add_place(self, name: str, *matches: str) -> None:
         """Create a place matching the given resource patterns (exporter/group/class)."""
-        self._call(self._rpc("AddPlace", "AddPlaceRequest", name=name), what=f"create place {name}")
+        self._call(self._rpc("AddPlace", "AddPlaceRequest", name=name))
         for pattern in matches:
-            self._call(
-                self._rpc("AddPlaceMatch", "AddPlaceMatchRequest", placename=name, pattern=pattern),
-                what=f"add {pattern} to {name}",
-            )
+            self._call(self._rpc("AddPlaceMatch", "AddPlaceMatchRequest", placename=name, pattern=pattern))
 
     def close(self) -> None:
         """End the session (atexit does it for the ones still open)."""
@@ -177,7 +177,7 @@ class Coordinator:
 
     # -- on the session's loop --------------------------------------------------------------
 
-    def _call(self, work: Coroutine[Any, Any, T], what: str = "answer") -> T:
+    def _call(self, work: Coroutine[Any, Any, T]) -> T:
         if self._closed or self._loop.is_closed():
             work.close()
             raise LinkError(f"the session with the labgrid coordinator at {self.address} is closed")

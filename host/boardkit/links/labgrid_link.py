@@ -87,11 +87,11 @@ def open(url: str, baudrate: int | None = None) -> LabgridLink:
     coordinator = Coordinator.shared(address, timeout)
     place = coordinator.place(name)
     _check_usable(coordinator, place)
-    acquired = place.acquired is None
-    if acquired:
-        coordinator.acquire(place.name)
-    release = _releaser(coordinator, place.name) if acquired else None
+    acquire = place.acquired is None
+    release = _releaser(coordinator, place.name) if acquire else None
     try:
+        if acquire:
+            coordinator.acquire(place.name)
         endpoint = _wait_served(coordinator, place.name, min(SERVE_TIMEOUT, max(timeout, 5.0)))
         from boardkit.links import serial_link
 
