@@ -212,8 +212,10 @@ class Coordinator:
             session = Session(self.address, self.user)
             try:
                 await session.start()
-            except ConnectionError:
+            except BaseException as exc:  # refused, or cancelled by the time limit: end its stream
                 await _quietly(session.stop())
+                if not isinstance(exc, ConnectionError):
+                    raise
                 raise LinkError(
                     f"cannot reach the labgrid coordinator at {self.address}",
                     hint="check that labgrid-coordinator is running there (LG_COORDINATOR or --coordinator names it)",
