@@ -92,7 +92,8 @@ def open(url: str, baudrate: int | None = None) -> LabgridLink:
     try:
         if acquire:
             coordinator.acquire(place.name)
-        endpoint = _wait_served(coordinator, place.name, min(SERVE_TIMEOUT, max(timeout, 5.0)))
+        served = place.serial if not acquire and place.serial and place.serial.port else None
+        endpoint = served or _wait_served(coordinator, place.name, min(SERVE_TIMEOUT, max(timeout, 5.0)))
         from boardkit.links import serial_link
 
         inner = serial_link.open(_without_control_answers(endpoint), baudrate=baudrate or endpoint.speed)
