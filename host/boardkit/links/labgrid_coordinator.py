@@ -206,8 +206,9 @@ class Coordinator:
         async with self._starting:  # one session at a time: a second would be refused
             session = self._session
             if session is not None and not session.stopping.is_set():
-                if await session.sync():  # everything it sent so far has arrived
-                    return session
+                # The subscription keeps its places and resources current, and each call waits
+                # for its own effects (Session.call): no round trip needed here.
+                return session
             await self._stop()
             session = Session(self.address, self.user)
             try:
