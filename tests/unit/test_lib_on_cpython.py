@@ -103,6 +103,6 @@ def test_a_short_temporary_file_never_replaces_the_old_one(bk, tmp_path):
     piece = b"print('n"
     bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
     bk._bk_fin()
-    with pytest.raises(OSError, match="bk: full"):
+    with pytest.raises(OSError, match="bk: short"):
         bk._bk_place(tmp, str(target), len(piece) + 5)  # the board wrote less than was sent
     assert target.read_bytes() == b"old and whole" and not os.path.exists(tmp)

@@ -20,6 +20,7 @@ from boardkit.virtual.image_files import Files, as_files
 from boardkit.virtual.kinds.base import Backend
 
 IMAGE_HEX = "image.hex"  # in the board's folder: the flash QEMU loads when started on an image
+BLANK_HEX = "blank.hex"  # in the board's folder: the default firmware with an empty, erased filesystem
 
 
 class MicrobitBackend(Backend):
@@ -32,7 +33,7 @@ class MicrobitBackend(Backend):
             "-M",
             "microbit",
             "-device",
-            "loader,file=" + str(image or MICROBIT_FIRMWARE).replace(",", ",,"),
+            "loader,file=" + str(image or blank_hex(state)).replace(",", ",,"),
             "-display",
             "none",
             "-nodefaults",
@@ -67,6 +68,17 @@ class MicrobitBackend(Backend):
         return target
 
 
+def blank_hex(folder: Path) -> Path:
+    """Debian's firmware with an empty filesystem, erased as a real board's flash is (see
+    microbit_hex), written once into the board's folder."""
+    target = folder / BLANK_HEX
+    if not target.is_file() or target.stat().st_mtime < MICROBIT_FIRMWARE.stat().st_mtime:
+        staged = target.with_suffix(".tmp")
+        staged.write_bytes(microbit_hex(None, {}))
+        os.replace(staged, target)
+    return target
+
+
 def microbit_hex(image: Path | None, files: dict[str, bytes]) -> bytes:
     """The .hex to boot: `image` (default: Debian's firmware) with `files` in its filesystem."""
     from boardkit.firmware.microbit_fs import add_files_to_hex, fs_region, load_hex
@@ -80,11 +92,13 @@ def microbit_hex(image: Path | None, files: dict[str, bytes]) -> bytes:
         raise VirtualBoardError(
             f"{source} is not a .hex file the micro:bit can boot ({exc})", hint="give a micro:bit V1 MicroPython .hex"
         ) from None
-    if files:
-        text = add_files_to_hex(text, files)
-    else:
-        fs_region(load_hex(text))  # FirmwareError unless it looks like micro:bit V1 MicroPython
-    return text.encode("ascii")
+    # The filesystem region is always written, erased (0xFF) where no file is, with its
+    # persistent page marked: as on a real board, where flash that holds nothing reads
+    # 0xFF. QEMU fills what the hex leaves out with zeros instead, which the firmware
+    # reads as "freed" chunks and no persistent page; its first sweep of the filesystem
+    # then renumbers every chunk, cutting and mixing files it was never asked to touch.
+    fs_region(load_hex(text))  # FirmwareError unless it looks like micro:bit V1 MicroPython
+    return add_files_to_hex(text, files).encode("ascii")
 
 
 BACKEND = MicrobitBackend(
