@@ -207,4 +207,3 @@ def test_a_leftover_temporary_file_is_cleared_by_the_next_put(board, tmp_path):
     (tmp_path / "main.py").write_bytes(mnew())
     ok(run("-p", board, "put", str(tmp_path / "main.py")))
     assert board_files(board) == {"main.py": mnew()}
-
