@@ -135,7 +135,7 @@ class BoardFiles(RuleBasedStateMachine):
             self.reconcile(sent)
         else:
             self.model.update(sent)
-        self.trace(f"sync {({n: len(d) for n, d in sent.items()})}")
+        self.trace(f"sync { ({n: len(d) for n, d in sent.items()}) }")
 
     @precondition(lambda self: bool(self.model))
     @rule(data=st.data())
