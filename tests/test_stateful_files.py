@@ -56,6 +56,9 @@ class BoardFiles(RuleBasedStateMachine):
 
     board_name = ""
     max_size = 0
+    # The filesystem in blocks: (block size, blocks), or None when it cannot get full. A write
+    # that fits with room to spare (see must_fit) must not be refused.
+    blocks: tuple[int, int] | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,10 +96,25 @@ class BoardFiles(RuleBasedStateMachine):
             sizes = {name: len(data) for name, data in self.model.items()}
             print(f"{self.board_name}: {step}; refusals {self.refusals}; model {sizes}", flush=True)
 
-    def _refused(self, exc: BaseException) -> None:
+    def _refused(self, exc: BaseException, sent: dict[str, bytes]) -> None:
         assert isinstance(exc, BoardkitError), f"a refused write raised {type(exc).__name__}: {exc}"
         assert str(exc).strip(), "a refusal must say what happened"
+        assert not self.must_fit(sent), f"refused though it fits with room to spare: {exc}"
         self.refusals += 1
+
+    def must_fit(self, sent: dict[str, bytes]) -> bool:
+        """Would these files fit even written twice (a temporary copy on a board that cannot
+        rename) beside every file there now, with 16 blocks to spare?"""
+        if self.blocks is None:
+            return True  # it cannot get full
+        size, count = self.blocks
+
+        def used(name: str, data: bytes) -> int:
+            return (len(data) + len(name) + 2) // size + 1
+
+        there = sum(used(n, d) for n, d in self.model.items())
+        new = [used(n, d) for n, d in sent.items()]
+        return there + sum(new) + max(new) + 16 <= count
 
     @rule(name=st.sampled_from(NAMES), fraction=st.floats(0, 1), seed=st.integers(0, 2**16))
     def put(self, name: str, fraction: float, seed: int) -> None:
@@ -106,7 +124,7 @@ class BoardFiles(RuleBasedStateMachine):
         try:
             api.put(self.device, local, name)
         except Exception as exc:  # noqa: BLE001 - checked: it must be boardkit's own error
-            self._refused(exc)
+            self._refused(exc, {name: data})
             self.reconcile({name: data}, new_allowed=False)  # a refused put changes nothing
         else:
             self.model[name] = data
@@ -131,7 +149,7 @@ class BoardFiles(RuleBasedStateMachine):
         try:
             api.sync(self.device, folder)
         except Exception as exc:  # noqa: BLE001 - checked: it must be boardkit's own error
-            self._refused(exc)
+            self._refused(exc, sent)
             self.reconcile(sent)
         else:
             self.model.update(sent)
@@ -171,12 +189,13 @@ class BoardFiles(RuleBasedStateMachine):
         assert self.board_files() == self.expected()
 
 
-def run_on(board_name: str, max_size: int) -> None:
+def run_on(board_name: str, max_size: int, blocks: tuple[int, int] | None) -> None:
     class Machine(BoardFiles):
         pass
 
     Machine.board_name = board_name
     Machine.max_size = max_size
+    Machine.blocks = blocks
     run_state_machine_as_test(
         Machine,
         settings=settings(
@@ -205,8 +224,8 @@ def stateful_wasm(boardkit_home):
 
 @pytest.mark.microbit
 def test_microbit_files_always_match_the_model(stateful_microbit):
-    # Its filesystem holds about 15 KB: a file of up to 12 KB fills it in a step or two.
-    run_on(stateful_microbit.name, 12000)
+    # Its filesystem: 120 chunks of 126 bytes (15 KB); a file of up to 12 KB fills it in a step or two.
+    run_on(stateful_microbit.name, 12000, (126, 120))
 
 
 @pytest.mark.wasm
@@ -214,7 +233,8 @@ def test_wasm_files_always_match_the_model(stateful_wasm):
     with api.connect(stateful_wasm.name) as device:
         space = device.caps.fs_space
     if space and space[1] <= FILLABLE:
-        run_on(stateful_wasm.name, space[1] * 6 // 10)  # two or three files fill it
+        run_on(stateful_wasm.name, space[1] * 6 // 10, (512, space[1] // 512))  # two or three files fill it
     else:
-        # A board that cannot get full (no statvfs size): overwrites and removals still count.
-        run_on(stateful_wasm.name, 20000)
+        # A board that cannot get full (statvfs says gigabytes): overwrites and removals
+        # still count, and no write may be refused.
+        run_on(stateful_wasm.name, 20000, None)
