@@ -207,3 +207,14 @@ def test_a_leftover_temporary_file_is_cleared_by_the_next_put(board, tmp_path):
     (tmp_path / "main.py").write_bytes(mnew())
     ok(run("-p", board, "put", str(tmp_path / "main.py")))
     assert board_files(board) == {"main.py": mnew()}
+
+
+def test_a_helper_call_that_never_ends_is_stopped_and_the_board_stays_usable(board):
+    """Case 2 once hung for over 10 minutes: every call into boardkit's helpers is bounded."""
+    from boardkit.errors import DeviceError
+
+    with api.connect(board) as device:
+        with pytest.raises(DeviceError, match="did not finish boardkit's file operation within 3 s"):
+            device.helpers.call("while True:\n pass", timeout=3)
+        assert device.helpers.timeout == 120  # the bound is back to its default for what follows
+        assert api.ls(device) == []
