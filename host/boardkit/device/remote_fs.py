@@ -155,10 +155,12 @@ class RemoteFiles:
         self.check_name(path)
         caps = self.board.caps
         if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
-            raise RemoteFileError(
-                f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
-                hint="remove files with `boardkit rm` first",
-            )
+            free = self.free_space()  # the probe's figure may be old: files may have gone since
+            if free is not None and len(data) > free + 4096:
+                raise RemoteFileError(
+                    f"{path}: {len(data)} bytes will not fit; the board has {free} bytes free",
+                    hint="remove files with `boardkit rm` first",
+                )
         try:
             size = self._write_via(path + TMP_SUFFIX, path, data, progress)
         except RemoteFileError as exc:
@@ -176,6 +178,13 @@ class RemoteFiles:
             )
         if progress and not data:
             progress(0, 0)
+
+    def free_space(self) -> int | None:
+        """Bytes free on the board's filesystem now (statvfs), or None where it cannot say."""
+        if not self.board.caps.fs_space:
+            return None
+        out = self._call("import os\n_s = os.statvfs('/')\nprint(_s[0] * _s[3])\ndel _s").decode().strip()
+        return int(out) if out.isdigit() else None
 
     def _refusal(self, path: str, data: bytes, exc: RemoteFileError, kept: bool) -> RemoteFileError:
         """A write the board had no room for, in words (other errors as they were)."""
