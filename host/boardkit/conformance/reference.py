@@ -48,8 +48,9 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
     out = done.stdout.decode("utf-8", errors="replace").replace("\r\n", "\n")
     if done.returncode == 0:
         return Outcome(out)
-    lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return Outcome(out, lines[-1] if lines else f"exit status {done.returncode}")
+    trace = done.stderr.decode("utf-8", errors="replace").strip()
+    lines = trace.splitlines()
+    return Outcome(out, lines[-1] if lines else f"exit status {done.returncode}", traceback=trace)
 
 
 def reference_outputs(

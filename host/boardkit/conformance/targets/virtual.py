@@ -43,6 +43,18 @@ class VirtualTarget(DeviceTarget):
         """Start a board of this class's kind (spec may be an alias; a virtual board needs no password)."""
         return cls()
 
+    def recover(self) -> bool:
+        """The board's reset button (a fresh node process, QEMU's system reset); a board whose
+        emulator died is started again under the same name. Then connect again."""
+        self._drop()
+        if virtual.find(self._board.name) is not None:
+            self._board = virtual.hard_reset(self._board.name)
+        else:
+            self._board = virtual.start(self.kind, name=self._board.name)
+        self.url = self._board.port
+        self._reconnect()
+        return True
+
     def close(self) -> None:
         super().close()
         virtual.stop(self._board.name)
