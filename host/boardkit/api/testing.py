@@ -27,8 +27,8 @@ from boardkit.conformance.matrix import write_matrix
 from boardkit.conformance.runner import Report, Result
 from boardkit.conformance.runner import run_suite as run_tests_on
 from boardkit.conformance.suite import ConformanceTest, load_suite
-from boardkit.conformance.user_suite import load_user_tests
 from boardkit.conformance.targets import MATRIX_TARGETS, Credentials, Target, open_target, target_class
+from boardkit.conformance.user_suite import load_user_tests
 from boardkit.errors import InvalidInput
 
 # Where the suite runs when the caller names no target.

@@ -59,7 +59,9 @@ Examples:
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every test's result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-@click.option("--junit-xml", type=click.Path(path_type=Path), metavar="FILE", help="Write JUnit XML (a suite per target).")
+@click.option(
+    "--junit-xml", type=click.Path(path_type=Path), metavar="FILE", help="Write JUnit XML (a suite per target)."
+)
 @click.option(
     "--github-annotations/--no-github-annotations",
     default=None,

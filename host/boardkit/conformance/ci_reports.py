@@ -30,13 +30,9 @@ def junit_xml(report: Report) -> str:
             "errors": counts["error"],
             "skipped": counts["unsupported"],
         }
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=target.name,
-            time=f"{target.seconds:.3f}",
-            **{key: str(value) for key, value in numbers.items()},
-        )
+        attributes = {"name": target.name, "time": f"{target.seconds:.3f}"}
+        attributes.update((key, str(value)) for key, value in numbers.items())
+        suite = ET.SubElement(root, "testsuite", attributes)
         properties = ET.SubElement(suite, "properties")
         ET.SubElement(properties, "property", name="implementation", value=target.description)
         for result in results:

@@ -216,7 +216,9 @@ def _run_one(
             first = unittest_style.test_line(outcome.traceback) or first
     if actual == normalise(expected):
         return Result(test.id, target.name, "pass", seconds=seconds, file=test.file)
-    return Result(test.id, target.name, "fail", diff(normalise(expected), actual), seconds=seconds, file=test.file, line=first)
+    return Result(
+        test.id, target.name, "fail", diff(normalise(expected), actual), seconds=seconds, file=test.file, line=first
+    )
 
 
 def _broken(test: ConformanceTest, target: Target, outcome: Outcome, seconds: float) -> Result:

@@ -30,7 +30,7 @@ SKIPPED_DIRS = ("__pycache__", "node_modules")
 
 
 def test_style(source: str) -> str:
-    """"unittest" for a file that imports unittest, else "script"."""
+    """The style of a test: "unittest" for a file that imports unittest, else "script"."""
     return "unittest" if UNITTEST_IMPORT.search(source) else "script"
 
 
@@ -94,9 +94,7 @@ def test_files(path: Path) -> list[Path]:
     return found
 
 
-def load_user_tests(
-    paths: Iterable[str | Path], patterns: list[str] | tuple[str, ...] = ()
-) -> list[ConformanceTest]:
+def load_user_tests(paths: Iterable[str | Path], patterns: list[str] | tuple[str, ...] = ()) -> list[ConformanceTest]:
     """The tests in the given files and folders, in the order named (each folder sorted).
 
     patterns: only tests whose name contains one of them or matches it as a glob.

@@ -51,9 +51,9 @@ class CPythonTarget(Target):
             return Outcome("", "timeout")
         line = stdout.readline()
         if not line:
-            code = self._proc.wait() if self._proc is not None else None
+            status = proc.wait()
             self.close()
-            return Outcome("", f"the CPython worker crashed (exit status {code})", broken=True)
+            return Outcome("", f"the CPython worker crashed (exit status {status})", broken=True)
         reply = json.loads(line)
         return Outcome(reply["out"], reply["error"], traceback=reply.get("traceback") or "")
 
