@@ -11,6 +11,8 @@ is one JSON line: {"out": stdout, "err": stderr, "status": exit status or null o
 Only where os.fork exists (reference.py falls back to a process per test elsewhere).
 """
 
+from __future__ import annotations
+
 import json
 import os
 import shutil
@@ -20,7 +22,8 @@ import tempfile
 import time
 
 
-def child(code, folder):
+def child(code: str, folder: str) -> None:
+    """In the forked child: run `code` as a script would run, then exit."""
     out = os.open(os.path.join(folder, "out"), os.O_WRONLY | os.O_CREAT)
     err = os.open(os.path.join(folder, "err"), os.O_WRONLY | os.O_CREAT)
     os.dup2(out, 1)
@@ -53,7 +56,8 @@ def child(code, folder):
         os._exit(status & 0xFF)
 
 
-def run(code, timeout):
+def run(code: str, timeout: float) -> dict[str, str | int | None]:
+    """One test in a fork of this clean interpreter: its stdout, stderr and exit status."""
     folder = tempfile.mkdtemp(prefix="boardkit-reference-")
     try:
         pid = os.fork()
@@ -76,7 +80,7 @@ def run(code, timeout):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def read(folder, name):
+def read(folder: str, name: str) -> str:
     try:
         with open(os.path.join(folder, name), "rb") as handle:
             return handle.read().decode("utf-8", errors="replace")
@@ -84,7 +88,7 @@ def read(folder, name):
         return ""
 
 
-def main():
+def main() -> None:
     protocol = sys.stdout
     for line in sys.stdin:
         request = json.loads(line)
