@@ -77,6 +77,9 @@ def wheel_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 (links / dependency.name).symlink_to(dependency)
         shutil.copy(wheel, links / wheel.name)
 
+    if not any(house.glob("pip-*.whl")):  # pipx upgrades pip in its shared venv first
+        fetch = _run([*pip, "download", "--no-deps", "-d", str(house), "pip"], PIP_TIMEOUT, env=_clean_env())
+        assert fetch.returncode == 0, fetch.stderr[-3000:]
     fill_links()
     check = [*pip, "install", "--dry-run", "--no-index", "--find-links", str(links), str(wheel)]
     if _run(check, PIP_TIMEOUT, env=_clean_env()).returncode != 0:
