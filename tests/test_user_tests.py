@@ -207,3 +207,20 @@ def test_discovery_and_bad_input(tmp_path: Path) -> None:
     assert "no such file or folder" in one_line_error(boardkit("test", str(tmp_path / "missing"), "-t", "cpython"))
     matrix = boardkit("test", str(FIXTURES), "--matrix")
     assert matrix.returncode == 2 and "--matrix" in one_line_error(matrix)
+
+
+@pytest.mark.browser
+def test_the_browser_gives_the_wasm_verdicts() -> None:
+    # The same npm build in headless Chromium, in a Web Worker: a never-ending test is
+    # stopped by terminating the worker, a crash costs a new worker, and the run goes on.
+    proc = boardkit("test", "tests/user_tests", "-t", "browser", "--test-timeout", TEST_TIMEOUT, "--json", cwd=REPO)
+    assert proc.returncode == 1, proc.stderr.decode()
+    results = {Path(r["test"]).name: r for r in json.loads(proc.stdout)["results"]}
+    wrong = [
+        f"{name}: {results[name]['status']} (wanted {statuses[1]}): {results[name]['detail']}"
+        for name, statuses in EXPECTED.items()
+        if results[name]["status"] != statuses[1]
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert "memory access out of bounds" in results["crashes_interpreter.py"]["detail"]
+    assert results["unittest_fails.py"]["line"] == 11

@@ -21,7 +21,7 @@ STATUSES = ("pass", "fail", "unsupported", "error")
 REFERENCE_CACHE = "conformance-reference.json"  # in the state folder: CPython's outputs, kept
 BROKEN_LIMIT = 3  # consecutive link failures before a target that cannot recover is given up
 # A clean end: `raise SystemExit`, `sys.exit()`, `sys.exit(0)` (CPython's worker reports it).
-CLEAN_EXIT = re.compile(r"^SystemExit(: (0|None))?$")
+CLEAN_EXIT = re.compile(r"^SystemExit(:\s*(0|None)?)?$")
 
 
 @dataclass
