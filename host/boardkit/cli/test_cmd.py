@@ -220,7 +220,7 @@ def _print_report(report: SuiteReport, verbose: bool, title: str) -> None:
     for r in report.results:
         if r.status in ("fail", "error"):
             console.print(f"[bold red]{r.status.upper()}[/] {r.target}: {r.test}")
-            console.print(r.detail, markup=False, highlight=False)
+            console.print(r.detail, markup=False, highlight=False, soft_wrap=True)
         elif verbose:
             console.print(
                 f"{r.status:<11} {r.target}: {r.test}" + (f" ({r.detail})" if r.detail else ""),

@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from boardkit.device import Device
 
 RECONNECT_SECONDS = 10.0  # how long a reset board may take to answer again
+# What a board prints when it faults and reboots mid-program (the wasm board's crash line,
+# like a firmware's panic message), at the start of a line.
+CRASH_MARKERS = ("FATAL: ",)
+
+
+def _crash_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith(CRASH_MARKERS):
+            return line.strip()
+    return ""
 
 
 class DeviceTarget(Target):
@@ -58,6 +68,10 @@ class DeviceTarget(Target):
             return Outcome("", str(exc), broken=True)
         out = result.stdout.decode("utf-8", errors="replace").replace("\r\n", "\n")
         err = result.stderr.decode("utf-8", errors="replace").replace("\r\n", "\n").strip()
+        crash = _crash_line(out + "\n" + err)
+        if crash:
+            # The board faulted and rebooted in the middle of the test (it keeps its port).
+            return Outcome(out, f"the interpreter crashed: {crash}", broken=True)
         return Outcome(out, err.splitlines()[-1] if err else None, traceback=err)
 
     def recover(self) -> bool:
