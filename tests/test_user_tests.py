@@ -224,3 +224,47 @@ def test_the_browser_gives_the_wasm_verdicts() -> None:
     assert not wrong, "\n".join(wrong)
     assert "memory access out of bounds" in results["crashes_interpreter.py"]["detail"]
     assert results["unittest_fails.py"]["line"] == 11
+
+
+def test_the_unittest_harness_lines_are_read_back() -> None:
+    from boardkit.conformance import unittest_style
+
+    out = (
+        "test_a (T) ... ok\n"
+        "@bk-unittest ran 3\n"
+        "@bk-unittest fail T.test_b\n"
+        "@bk| Traceback (most recent call last):\n"
+        '@bk|   File "<stdin>", line 9, in test_b\n'
+        '@bk|   File "unittest/__init__.py", line 97, in assertEqual\n'
+        "@bk| AssertionError: 1 != 2\n"
+        "@bk-unittest skip T.test_c not on this board\n"
+        "@bk-unittest end\n"
+    )
+    run = unittest_style.parse(out)
+    assert run.ended and run.ran == 3 and run.output.startswith("test_a (T) ... ok")
+    (bad,) = run.bad
+    assert (bad.kind, bad.name, bad.line) == ("fail", "T.test_b", 8)  # minus the one-line prelude
+    assert run.skipped[0].text == "not on this board"
+    relabelled = unittest_style.relabel(bad.text, "tests/t.py")
+    assert 'File "tests/t.py", line 8, in test_b' in relabelled and "unittest/__init__.py" in relabelled
+    assert not unittest_style.parse("1/0 before the harness\n").ended
+
+
+def test_annotations_escape_what_github_reads_as_syntax() -> None:
+    from boardkit.conformance.runner import Report, Result, TargetReport
+
+    report = Report(
+        [TargetReport("wasm", "MicroPython")],
+        [
+            Result("a,b:c.py", "wasm", "fail", "100% wrong\nline two", file="a,b:c.py", line=3),
+            Result("ok.py", "wasm", "pass", file="ok.py"),
+            Result("gone.py", "wasm", "error", "the target stopped responding", file="gone.py"),
+        ],
+    )
+    first, second = github_annotations(report)
+    assert first == "::error file=a%2Cb%3Ac.py,line=3,title=fail on wasm%3A a%2Cb%3Ac.py::100%25 wrong%0Aline two"
+    assert second.startswith("::error file=gone.py,line=1,")
+    root = ET.fromstring(junit_xml(report))
+    (suite,) = root
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    assert suite.find("testcase[@name='a,b:c.py']/failure").text == "100% wrong\nline two"
