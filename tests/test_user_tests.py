@@ -205,6 +205,8 @@ def test_discovery_and_bad_input(tmp_path: Path) -> None:
     (tmp_path / "typo.py").write_text("# requires: flaot\nprint(1)\n")
     assert "unknown feature 'flaot'" in one_line_error(boardkit("test", str(tmp_path / "typo.py"), "-t", "cpython"))
     assert "no such file or folder" in one_line_error(boardkit("test", str(tmp_path / "missing"), "-t", "cpython"))
+    nowhere = boardkit("test", str(FIXTURES), "-t", "cpython", "--junit-xml", str(tmp_path / "no" / "r.xml"))
+    assert nowhere.returncode == 2 and "no folder" in one_line_error(nowhere)
     matrix = boardkit("test", str(FIXTURES), "--matrix")
     assert matrix.returncode == 2 and "--matrix" in one_line_error(matrix)
 

@@ -88,6 +88,8 @@ def test(
         raise UsageError("--matrix runs the conformance suite, not your tests", hint="drop --matrix or the paths")
     if junit_xml is not None and junit_xml.is_dir():
         raise UsageError(f"--junit-xml {junit_xml} is a folder", hint="name a file, e.g. --junit-xml report.xml")
+    if junit_xml is not None and not junit_xml.absolute().parent.is_dir():
+        raise UsageError(f"--junit-xml {junit_xml}: no folder {junit_xml.parent}", hint="create it first")
     port = options(ctx).get("port")
     names = list(targets) or ([port] if port and not matrix else [])
     progress = _TestProgress(quiet=as_json)
