@@ -20,8 +20,9 @@ except ImportError:
     except ImportError:
         _bk_hl = None
 
-_bk_f = None
-_bk_n = 0
+_bk_f = None  # the file being written (one at a time), or None
+_bk_p = None  # its path
+_bk_n = 0  # bytes written to it so far
 
 
 def _bk_join(d, n):
@@ -78,10 +79,37 @@ def _bk_get(p, n):
     f.close()
 
 
+def _bk_rm(p):
+    try:
+        os.remove(p)
+    except OSError:
+        pass
+
+
 def _bk_open(p):
-    global _bk_f, _bk_n
-    _bk_f = open(p, "wb")
+    # Never open an existing file to write: the micro:bit frees only its first chunk then
+    # (the rest leaks). A file left from an earlier try goes first.
+    global _bk_f, _bk_p, _bk_n
+    _bk_drop()
+    _bk_rm(p)
+    _bk_p = p
     _bk_n = 0
+    _bk_f = open(p, "wb")
+
+
+def _bk_drop():
+    # Give up the file being written and remove it. A file the filesystem already dropped
+    # is not closed: the micro:bit deletes a file whose write finds it full, and closing
+    # that file afterwards writes into a chunk another file may own by then.
+    global _bk_f, _bk_p, _bk_n
+    f = _bk_f
+    _bk_f = None
+    _bk_n = -1
+    if _bk_p and _bk_stat(_bk_p):
+        if f:
+            f.close()
+        _bk_rm(_bk_p)
+    _bk_p = None
 
 
 def _bk_wb(b, n, c, o):
@@ -93,10 +121,17 @@ def _bk_wb(b, n, c, o):
         raise ValueError("bk: garbled")
     if o + n == _bk_n:
         return
+    if not _bk_f:
+        raise OSError("bk: not open")
     if o != _bk_n:
         raise ValueError("bk: offset")
-    if _bk_f.write(b) != n:
-        # A full filesystem writes less without saying so (micro:bit): say it.
+    try:
+        k = _bk_f.write(b)
+    except OSError:
+        k = -1
+    if k != n:
+        # Full: the micro:bit raises (and deletes the file), others may write less.
+        _bk_drop()
         raise OSError("bk: full")
     _bk_n += n
 
@@ -132,7 +167,13 @@ def _bk_hash(p):
 
 
 def _bk_fin():
-    _bk_f.close()
+    # Closed and whole; _bk_place puts it in place (until then _bk_drop removes it).
+    global _bk_f
+    f = _bk_f
+    if not f:
+        raise OSError("bk: not open")
+    _bk_f = None
+    f.close()
 
 
 def _bk_check(p, h):
@@ -147,10 +188,11 @@ def _bk_place(tmp, p, n):
     # cannot (micro:bit v1) it is copied on the board, in one exec: once this code has
     # arrived a cut cable can no longer stop it half-way. A temporary file that is not
     # whole (n bytes) never replaces anything. tmp == p: written in place, nothing to do.
+    global _bk_p
     s = _bk_stat(tmp)
     if not s or s[1] != n:
-        os.remove(tmp)
-        raise OSError("bk: full")
+        _bk_rm(tmp)
+        raise OSError("bk: short")
     if tmp == p:
         pass
     elif hasattr(os, "rename"):
@@ -161,35 +203,43 @@ def _bk_place(tmp, p, n):
             os.remove(p)
             os.rename(tmp, p)
     else:
-        # Opening p to write drops the old p at once, so first make sure the copy fits:
-        # if it would not, p stays as it was.
+        # The old p goes before the copy is made, so first make sure the copy will fit
+        # whatever happens: if it would not, p stays as it was.
+        # Chunks of 126 bytes (the micro:bit's; the first holds the name, a full last one
+        # still gets a next one) the new p takes, less those the old p frees.
         s = _bk_stat(p)
-        if not _bk_room(n - (s[1] if s else 0) + len(p) + 128):
-            os.remove(tmp)
+        k = (n + len(p) + 2) // 126 + 1
+        if s:
+            k -= (s[1] + len(p) + 2) // 126 + 1
+        if not _bk_room(k):
+            _bk_rm(tmp)
             raise OSError("bk: no room beside" if s else "bk: no room for copy")
+        _bk_rm(p)
         _bk_copy(tmp, p)
         os.remove(tmp)
+    _bk_p = None  # in place: no longer ours to remove
     s = _bk_stat(p)
     print(s[1] if s else -1)
 
 
 def _bk_room(k):
-    # Can k more bytes be written? Write them to a scratch file, then remove it.
-    f = open("room.bktmp", "wb")
-    b = bytes(64)
+    # Are k more chunks free, and 8 more so that the micro:bit can sweep its freed chunks
+    # together? Write that much to a scratch file, then remove it. The micro:bit deletes a
+    # file that finds it full: the scratch file is then gone, and never touched again.
+    _bk_rm("room.bktmp")
+    b = bytes(126)
+    k = k + 9
     try:
+        f = open("room.bktmp", "wb")
         while k > 0:
-            if f.write(b) != 64:
+            if f.write(b) != 126:
                 break
-            k -= 64
+            k -= 1
     except OSError:
-        # Full: the micro:bit deletes the file itself (it is gone from listdir).
+        _bk_rm("room.bktmp")
         return False
     f.close()
-    try:
-        os.remove("room.bktmp")
-    except OSError:
-        pass
+    _bk_rm("room.bktmp")
     return k <= 0
 
 
@@ -197,7 +247,7 @@ def _bk_copy(a, b):
     i = open(a, "rb")
     o = open(b, "wb")
     while True:
-        c = i.read(128)
+        c = i.read(126)
         if not c:
             break
         o.write(c)

@@ -254,16 +254,16 @@ def plan_push(
 
 def _check_space(device: Device, plan: SyncPlan, remote: dict[str, FileEntry]) -> None:
     """Refuse before writing anything when the new files cannot fit."""
-    space = device.caps.fs_space
-    if not space or not plan.send:
+    if not device.caps.fs_space or not plan.send:
         return
     freed = sum(remote[t].size for _, t in plan.send if t in remote)
     freed += sum(remote[p].size for p, is_dir in plan.delete if not is_dir)
     largest = max(f.size for f, _ in plan.send)  # the temporary copy of the biggest file
     needed = plan.bytes_to_send - freed + largest
-    if needed > space[0]:
+    free = device.files.free_space() if needed > device.caps.fs_space[0] else device.caps.fs_space[0]
+    if free is not None and needed > free:  # asked again: the probe's figure may be old
         raise SyncError(
-            f"the files need {needed} bytes but the board has {space[0]} bytes free",
+            f"the files need {needed} bytes but the board has {free} bytes free",
             hint="remove files on the board, or sync fewer files",
         )
 

@@ -103,6 +103,28 @@ def test_a_short_temporary_file_never_replaces_the_old_one(bk, tmp_path):
     piece = b"print('n"
     bk._bk_wb(piece, len(piece), sum(piece) & 0xFFFF, 0)
     bk._bk_fin()
-    with pytest.raises(OSError, match="bk: full"):
+    with pytest.raises(OSError, match="bk: short"):
         bk._bk_place(tmp, str(target), len(piece) + 5)  # the board wrote less than was sent
     assert target.read_bytes() == b"old and whole" and not os.path.exists(tmp)
+
+
+def test_drop_removes_only_the_unfinished_file(bk, tmp_path, capsys):
+    """_bk_drop (after a failed write) removes the file being written, never one in place."""
+    target = tmp_path / "main.py"
+    target.write_bytes(b"old")
+    tmp = str(target) + ".bktmp"
+    bk._bk_open(tmp)
+    bk._bk_wb(b"new", 3, sum(b"new"), 0)
+    bk._bk_drop()
+    assert not os.path.exists(tmp) and target.read_bytes() == b"old" and bk._bk_f is None
+    with pytest.raises(OSError, match="bk: not open"):
+        bk._bk_wb(b"x", 1, sum(b"x"), 3)
+    # Written in place (a new file), placed, then a drop: the placed file stays.
+    new = str(tmp_path / "new.py")
+    bk._bk_open(new)
+    bk._bk_wb(b"abc", 3, sum(b"abc"), 0)
+    bk._bk_fin()
+    bk._bk_place(new, new, 3)
+    assert printed(capsys) == "3"
+    bk._bk_drop()
+    assert (tmp_path / "new.py").read_bytes() == b"abc"

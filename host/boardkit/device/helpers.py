@@ -19,12 +19,15 @@ from typing import Protocol
 from boardkit import device_code
 from boardkit.device.errors import file_error
 from boardkit.device.probe import Capabilities, small_heap
-from boardkit.errors import CodeLost, RemoteError
+from boardkit.errors import CodeLost, DeviceError, LinkTimeout, RemoteError
 from boardkit.repl import OutputCallback, RawRepl
 
 GARBLED_RETRIES = 3
 GARBLED_TYPES = ("SyntaxError", "IndentationError", "NameError", "AttributeError")
 SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
+# Every call into our helpers ends within this many seconds (a read may ask for more): a
+# board looping in its filesystem (a damaged one) must not keep a command waiting for ever.
+HELPER_TIMEOUT = 120.0
 
 Restart = Callable[[], None]
 
@@ -53,6 +56,7 @@ class HelperLoader:
         self.board = board
         self.loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
         self.file_open = False  # a board-side file is open (write_file): no soft reset now
+        self.timeout = HELPER_TIMEOUT  # the bound on the call running now
 
     def forget(self) -> None:
         """The board lost our helpers (a soft reset): send them again when needed."""
@@ -64,15 +68,18 @@ class HelperLoader:
         on_output: OutputCallback | None = None,
         path: str | None = None,
         restart: Restart | None = None,
+        timeout: float = HELPER_TIMEOUT,
     ) -> bytes:
         """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
 
         On a small board each piece goes in its own exec: the micro:bit cannot parse
         much more than a few hundred bytes of source at once. A call that is run again (out
         of memory, code garbled on the way) calls restart() first, so a caller collecting
-        its output through on_output can drop what the failed run printed.
+        its output through on_output can drop what the failed run printed. The call is
+        stopped (and DeviceError raised) after timeout seconds.
         """
         board = self.board
+        self.timeout = timeout
         try:
             if not small_heap(board.caps):
                 return self._call_roomy(call, on_output)
@@ -95,6 +102,16 @@ class HelperLoader:
                     restart()
         except RemoteError as exc:
             raise file_error(exc, path, board.caps.platform) from None
+        except LinkTimeout as exc:
+            if "still running" not in str(exc):
+                raise  # the link itself went quiet: its own words say so
+            raise DeviceError(
+                f"the board did not finish boardkit's file operation{f' on {path}' if path else ''} "
+                f"within {timeout:g} s; it was stopped",
+                hint="its filesystem may be damaged: check with `boardkit ls`, or `boardkit reset --hard`",
+            ) from None
+        finally:
+            self.timeout = HELPER_TIMEOUT
         raise AssertionError("unreachable")
 
     def exec_own(self, code: str, on_output: OutputCallback | None = None, restart: Restart | None = None) -> bytes:
@@ -108,7 +125,7 @@ class HelperLoader:
             if attempt and restart:
                 restart()
             try:
-                return self.board.exec(code, on_output=on_output)
+                return self.board.exec(code, on_output=on_output, timeout=self.timeout)
             except CodeLost:
                 if attempt == GARBLED_RETRIES:
                     raise
@@ -132,7 +149,7 @@ class HelperLoader:
 
     def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
         pieces, _ = self._pieces(call)
-        out = self.board.exec("".join(code for _, code in pieces) + call, on_output=on_output)
+        out = self.board.exec("".join(code for _, code in pieces) + call, on_output=on_output, timeout=self.timeout)
         self.loaded.update(name for name, _ in pieces)
         return out
 

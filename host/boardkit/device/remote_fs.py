@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from boardkit.device.helpers import Board, HelperLoader
+from boardkit.device.helpers import HELPER_TIMEOUT, Board, HelperLoader
 from boardkit.device.probe import small_heap
 from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
 from boardkit.links import file_transfer
@@ -70,8 +70,9 @@ class RemoteFiles:
         on_output: OutputCallback | None = None,
         path: str | None = None,
         restart: Callable[[], None] | None = None,
+        timeout: float = HELPER_TIMEOUT,
     ) -> bytes:
-        return self.helpers.call(call, on_output=on_output, path=path, restart=restart)
+        return self.helpers.call(call, on_output=on_output, path=path, restart=restart, timeout=timeout)
 
     def board_path(self, path: str) -> str:
         """A path as this board spells it: absolute where it has folders, bare on a flat one."""
@@ -143,35 +144,40 @@ class RemoteFiles:
             if progress:
                 progress(len(data), total)
 
-        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path, restart=restart)
+        # Bounded, with time for a slow link: at least 1 KB/s.
+        timeout = HELPER_TIMEOUT + total / 1000
+        self._call(f"_bk_get({path!r},{chunk})", on_output=take, path=path, restart=restart, timeout=timeout)
         take(b"\n")
         return bytes(data)
 
     def write_file(self, path: str, data: bytes, progress: Progress | None = None) -> None:
         """Write a whole file. It lands under a temporary name first and replaces the old file
         only when complete: renamed where the board can rename, else copied on the board
-        once the copy is sure to fit (a new file too big for that is written in place)."""
+        once the copy is sure to fit (a new file too big for that is written in place).
+
+        A write the board has no room for raises RemoteFileError and changes nothing: the old
+        file (if any) is kept, no temporary file is left, and other files are never touched.
+        """
         path = self.board_path(path)
         self.check_name(path)
         caps = self.board.caps
         if caps.fs_space and len(data) > caps.fs_space[0] + 4096:
-            raise RemoteFileError(
-                f"{path}: {len(data)} bytes will not fit; the board has {caps.fs_space[0]} bytes free",
-                hint="remove files with `boardkit rm` first",
-            )
+            free = self.free_space()  # the probe's figure may be old: files may have gone since
+            if free is not None and len(data) > free + 4096:
+                raise RemoteFileError(
+                    f"{path}: {len(data)} bytes will not fit; the board has {free} bytes free",
+                    hint="remove files with `boardkit rm` first",
+                )
         try:
             size = self._write_via(path + TMP_SUFFIX, path, data, progress)
         except RemoteFileError as exc:
-            if "bk: no room beside" in str(exc):
-                raise RemoteFileError(
-                    f"{path}: no room for the new file beside the old one ({len(data)} bytes); the old {path} is kept",
-                    hint=f"this board cannot rename, so the new file is written whole before the old one "
-                    f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again",
-                ) from None
             if "bk: no room for copy" not in str(exc):
-                raise
+                raise self._refusal(path, data, exc, kept=True) from None
             # A new file (nothing to lose) too big to be written twice: written in place.
-            size = self._write_via(path, path, data, progress)
+            try:
+                size = self._write_via(path, path, data, progress)
+            except RemoteFileError as again:
+                raise self._refusal(path, data, again, kept=False) from None
         if size != len(data):
             raise RemoteFileError(
                 f"{path}: wrote {len(data)} bytes but the board holds {size}",
@@ -179,6 +185,30 @@ class RemoteFiles:
             )
         if progress and not data:
             progress(0, 0)
+
+    def free_space(self) -> int | None:
+        """Bytes free on the board's filesystem now (statvfs), or None where it cannot say."""
+        if not self.board.caps.fs_space:
+            return None
+        out = self._call("import os\n_s = os.statvfs('/')\nprint(_s[0] * _s[3])\ndel _s").decode().strip()
+        return int(out) if out.isdigit() else None
+
+    def _refusal(self, path: str, data: bytes, exc: RemoteFileError, kept: bool) -> RemoteFileError:
+        """A write the board had no room for, in words (other errors as they were)."""
+        text = str(exc)
+        unchanged = f"{path} on the board is unchanged" if kept else "nothing was written"
+        if "bk: no room beside" in text:
+            return RemoteFileError(
+                f"{path}: no room for the new file beside the old one ({len(data)} bytes); the old {path} is kept",
+                hint=f"this board cannot rename, so the new file is written whole before the old one "
+                f"goes: remove {path} (`boardkit rm {path}`) or other files, then try again",
+            )
+        if "bk: full" in text or "no space left" in text or "bk: short" in text:
+            return RemoteFileError(
+                f"{path}: the board is full: {len(data)} bytes do not fit; {unchanged}",
+                hint="remove files with `boardkit rm` to make room, then try again",
+            )
+        return exc
 
     def _write_via(self, tmp: str, path: str, data: bytes, progress: Progress | None) -> int:
         """Write data to tmp, check it, and put it in place as path; the size the board holds."""
@@ -195,9 +225,9 @@ class RemoteFiles:
                 except BoardkitError:
                     pass
                 raise RemoteFileError(str(exc).replace(tmp, path, 1), hint=exc.hint) from None
-        self._call(f"_bk_open({tmp!r})", path=path)
         self.helpers.file_open = True
         try:
+            self._call(f"_bk_open({tmp!r})", path=path)
             done = 0
             for piece in _slices(data, caps.binascii, caps.mem_free):
                 check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
@@ -218,17 +248,19 @@ class RemoteFiles:
             check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
             finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
             return int(self._call(finish, path=path).decode().strip())
-        except RemoteFileError:
-            self._cleanup_tmp(tmp, path)  # written in place (tmp == path): a new file, half of it
+        except BoardkitError:
+            self._drop()  # the temporary file (or, written in place, the half of a new file) goes
             raise
         finally:
             self.helpers.file_open = False
 
-    def _cleanup_tmp(self, tmp: str, path: str) -> None:
+    def _drop(self) -> None:
+        """Let go of the file being written on the board and remove it (lib/bk_fs.py's
+        _bk_drop never closes a file the filesystem already dropped: see there)."""
         try:
-            self._call(f"_bk_f.close()\ntry:\n os.remove({tmp!r})\nexcept OSError:\n pass")
+            self._call("_bk_drop()")
         except BoardkitError:
-            pass
+            pass  # the board is gone or stuck: its own error has been raised already
 
     def tree(self, path: str = "/") -> list[FileEntry]:
         """Everything below path, with sizes and content hashes, in one round trip."""

@@ -115,7 +115,12 @@ def _spawn_with_image(
 
     staged = stage(kind, layout.board_dir(name), image, files)
     try:
-        return _spawn(kind, name, baud, timeout, web, staged)
+        board = _spawn(kind, name, baud, timeout, web, staged)
+        from boardkit.virtual.kinds import backend
+
+        if backend(kind).booted(board.port, image=staged is not None):
+            board = hard_reset(board, timeout=timeout)
+        return board
     finally:
         if staged is not None:
             staged.unlink(missing_ok=True)  # installed (moved) by the daemon, or not needed

@@ -48,6 +48,12 @@ class Backend:
         run boots instead of the default (install_image's answer)."""
         raise NotImplementedError
 
+    def booted(self, port: str, image: bool) -> bool:
+        """After a start, once the REPL is up at port: give the board what one fresh from the
+        factory has and the emulator does not (image: it booted an image, not the default).
+        True: the board needs a hard reset now. The default does nothing."""
+        return False
+
     def hard_reset_via_monitor(self, monitor: str) -> None:
         """Press reset through the emulator (only asked when restart_on_reset is False)."""
         raise NotImplementedError

@@ -44,6 +44,9 @@ class MicrobitBackend(Backend):
             f"unix:{monitor},server=on,wait=off",
         ]
 
+    def booted(self, port: str, image: bool) -> bool:
+        return not image and erase_filesystem(port)
+
     def hard_reset_via_monitor(self, monitor: str) -> None:
         deadline = time.monotonic() + 5
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -65,6 +68,58 @@ class MicrobitBackend(Backend):
         target = board_dir / IMAGE_HEX
         os.replace(staged, target)
         return target
+
+
+# Run on the board (MicroPython 1.9): erase the pages from s to e through the nRF51's flash
+# controller (NVMC: CONFIG 0x504, ERASEPAGE 0x508, READY 0x400), unless files are there.
+ERASE_PAGES = """import machine, os
+def _bk_erase(s, e, p):
+ m = machine.mem32
+ if os.listdir():
+  return
+ m[0x4001E504] = 2
+ for a in range(s, e, p):
+  m[0x4001E508] = a
+  while not m[0x4001E400]:
+   pass
+ m[0x4001E504] = 0
+ print('erased')
+_bk_erase(%d, %d, %d)
+del _bk_erase
+"""
+
+
+def erase_filesystem(port: str) -> bool:
+    """Give a freshly started board the erased filesystem a real micro:bit has; True if it
+    needs a reset now, for the firmware to set up the erased filesystem as at first boot.
+
+    Flash that holds nothing reads 0xFF on a real board, and the firmware marks its
+    persistent page at first boot. QEMU fills what the hex leaves out with zeros instead:
+    chunks the firmware takes for freed ones, and a persistent page it cannot mark. Its
+    first sweep of the filesystem (when a write finds no free chunk) then renumbers every
+    chunk, cutting and mixing files it was never asked to touch. The filesystem's pages
+    (and the last page of flash, unused by MicroPython) are erased here, not in the hex:
+    QEMU loads the hex again at every reset, which would wipe the files a real board keeps.
+    """
+    from boardkit.firmware.microbit_fs import fs_region, load_hex
+    from boardkit.links import open_link
+    from boardkit.repl import RawRepl
+
+    region = fs_region(load_hex(MICROBIT_FIRMWARE.read_text(encoding="ascii")))
+    link = open_link(port)
+    try:
+        repl = RawRepl(link)
+        code = ERASE_PAGES % (region.start, region.end + region.page_size, region.page_size)
+        result = repl.exec(code, timeout=20)
+        repl.exit()
+    finally:
+        link.close()
+    if result.stderr:
+        raise VirtualBoardError(
+            f"could not erase the micro:bit's filesystem: {result.stderr.decode(errors='replace').strip()}",
+            hint="stop the board and start it again",
+        )
+    return b"erased" in result.stdout
 
 
 def microbit_hex(image: Path | None, files: dict[str, bytes]) -> bytes:
