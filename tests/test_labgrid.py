@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ import pytest
 
 from cli_helpers import boardkit, one_line_error
 from labgrid_helpers import Coordinator, Exporter, group_members, held, hold_place, release_place
+from ser2net_helpers import ser2net_path
 
 pytestmark = [pytest.mark.labgrid, pytest.mark.wasm, pytest.mark.fleet]
 
@@ -76,7 +78,9 @@ def test_exporters_serve_ports_with_debian_ser2net(lab):
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"42\n"
     commands = lab["exporters"][1].ser2net_commands()
-    assert commands and all(c.startswith("/usr/sbin/ser2net ") for c in commands), commands
+    assert commands and all(c.split()[0] == ser2net_path() for c in commands), commands
+    owner = subprocess.run(["dpkg", "-S", ser2net_path()], capture_output=True, text=True)
+    assert owner.stdout.startswith("ser2net: "), owner  # Debian's package
     assert held(lab["coordinator"]) == {}  # acquired for the command, released after it
 
 
@@ -210,7 +214,8 @@ def test_an_exporter_stopped_midway_fails_only_its_seats(lab, tmp_path):
     assert code == 1 and sorted(report["failed"]) == ["pupil3", "pupil4"], errors(report)
     assert all(seats[p]["output"] == "begun\ndone\n" for p in ("pupil1", "pupil2")), seats
     for place in ("pupil3", "pupil4"):
-        assert "\n" not in seats[place]["error"] and seats[place]["error"], seats[place]
+        error = seats[place]["error"]
+        assert "\n" not in error and f"labgrid place {place!r}" in error, seats[place]
     # afterwards: its places are named as unserved, the other exporter's seats work on
     code, report, seats = fleet_json(lab, "status")
     assert code == 1 and sorted(report["failed"]) == ["pupil3", "pupil4"], errors(report)

@@ -55,19 +55,37 @@ def parse_url(url: str) -> tuple[str, str | None, float]:
 class LabgridLink:
     """The RFC 2217 link to a place's port; releases the place on close if it acquired it."""
 
-    def __init__(self, inner: Link, url: str, release: Callable[[], None] | None):
+    def __init__(self, inner: Link, url: str, release: Callable[[], None] | None, place: str = "", exporter: str = ""):
         self._inner = inner
         self.url = url
         self._release = release
+        self._place = place
+        self._exporter = exporter
 
     def write(self, data: bytes) -> None:
-        self._inner.write(data)
+        try:
+            self._inner.write(data)
+        except LinkError as exc:
+            raise self._lost(exc) from exc
 
     def read(self, max_bytes: int, timeout: float) -> bytes:
-        return self._inner.read(max_bytes, timeout)
+        try:
+            return self._inner.read(max_bytes, timeout)
+        except LinkError as exc:
+            raise self._lost(exc) from exc
 
     def pending(self) -> int:
-        return self._inner.pending()
+        try:
+            return self._inner.pending()
+        except LinkError as exc:
+            raise self._lost(exc) from exc
+
+    def _lost(self, exc: LinkError) -> LinkError:
+        """The inner link's error, naming the place and the computer serving it."""
+        return LinkError(
+            f"{exc} (labgrid place {self._place!r})",
+            hint=f"check that the computer {self._exporter!r} and its labgrid-exporter are still running",
+        )
 
     def close(self) -> None:
         try:
@@ -101,7 +119,7 @@ def open(url: str, baudrate: int | None = None) -> LabgridLink:
         if release is not None:
             release()
         raise
-    return LabgridLink(inner, url, release)
+    return LabgridLink(inner, url, release, place.name, endpoint.exporter)
 
 
 def _check_usable(coordinator: Coordinator, place: PlaceInfo) -> None:
