@@ -130,7 +130,11 @@ class Coordinator(_Process):
         self.client().add_place(name, *matches)
 
     def __enter__(self) -> Coordinator:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # started but never ready: still ours to end
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -192,7 +196,11 @@ class Exporter(_Process):
         ]
 
     def __enter__(self) -> Exporter:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
