@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from boardkit.virtual import control, layout
+from boardkit.virtual import control, flash_size, layout
 from boardkit.virtual.daemon.backend_process import BackendProcess
 from boardkit.virtual.daemon.control_server import ControlServer
 from boardkit.virtual.daemon.pacing import BUFFER_LIMIT, STALL_DROP_SECONDS, Stream
@@ -52,8 +52,10 @@ class Daemon:
         webrepl_password: str | None = None,
         staged_image: str | None = None,
         ready_after: float | None = None,
+        flash_size: int | None = None,
     ) -> None:
         self.name = name
+        self.flash_size = flash_size  # recorded once the name is ours; the backend reads it
         self.kind = kind
         # A board whose image runs a program at boot (main.py in a loop) may never print a
         # prompt; after this many seconds alive it counts as started anyway, like a real board.
@@ -97,6 +99,8 @@ class Daemon:
         if not self._take_name_lock():
             print(f"a virtual board named {self.name} is already running", file=sys.stderr)
             return control.EXIT_NAME_TAKEN
+        if self.flash_size is not None:
+            flash_size.save(self.name, self.flash_size)
         if self.staged_image:
             try:
                 self.image = self.backend.install_image(Path(self.staged_image), self.dir, self.fs_dir)
