@@ -47,6 +47,33 @@ def _install():
 
     os.ilistdir = ilistdir
 
+    plain_rename = os.rename
+
+    def from_top(path, cwd):
+        # path from the flash's top ("a/b"), or None when it is on another mount
+        if not path.startswith("/"):
+            path = _join(cwd, path)
+        for _, point in os.mount():
+            if point != "/" and (path == point or path.startswith(point + "/")):
+                return None
+        return path.lstrip("/") or "."
+
+    def rename(old, new):
+        # The build's VfsPosix keeps both absolute paths of a rename in one buffer when it
+        # has a root folder, so the second overwrites the first: rename from the top instead.
+        if isinstance(old, str) and isinstance(new, str):
+            cwd = os.getcwd()
+            a, b = from_top(old, cwd), from_top(new, cwd)
+            if a is not None and b is not None:
+                os.chdir("/")
+                try:
+                    return plain_rename(a, b)
+                finally:
+                    os.chdir(cwd)
+        return plain_rename(old, new)
+
+    os.rename = rename
+
     version = "%d.%d.%d" % sys.implementation.version[:3]
     built = sys.version.split("; MicroPython ")[-1]  # "v1.27.0 on 2025-12-10"
     from collections import namedtuple
