@@ -265,3 +265,19 @@ def test_machine_reset_and_soft_reset(own_board):
         out, err = raw_exec(port, "import machine; print(machine.reset_cause())")
         assert (out, err) == (b"5\r\n", b"")
         port.write(b"\x02")
+
+
+def test_a_crashed_backend_process_is_restarted_behind_the_same_port(own_board):
+    import os
+    import signal
+
+    run_raw(own_board, "open('/saved.txt', 'w').write('kept')")
+    time.sleep(0.6)  # written back to the host folder once the REPL is idle
+    with serial.Serial(own_board.port, 115200, timeout=0.2) as port:
+        os.kill(own_board.backend_pid, signal.SIGSEGV)
+        text = read_until(port, b'Type "help()" for more information.\r\n>>> ', timeout=10)
+        assert b"FATAL: MicroPython crashed (signal SIGSEGV); the board reboots" in text
+        port.write(b"print(open('/saved.txt').read())\r")
+        assert b"kept" in read_until(port, b"kept\r\n>>> ")
+    again = virtual.find(own_board.name)
+    assert again is not None and again.port == own_board.port and again.backend_pid != own_board.backend_pid

@@ -508,6 +508,18 @@ function shutdown() {
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
 
+// An error this file could not recover from: save the files, then exit with the status the
+// daemon takes as a crash (it starts the board again behind the same port).
+const CRASH_EXIT = 70;
+function fatal(e) {
+  process.stderr.write(`board.mjs: fatal: ${e && e.stack ? e.stack : e}\n`);
+  safeSync();
+  try { flushOut(); } catch (err) { /* host gone */ }
+  process.exit(CRASH_EXIT);
+}
+process.on("uncaughtException", fatal);
+process.on("unhandledRejection", fatal);
+
 await boot(false, PWRON_RESET);
 process.stdin.on("data", (data) => {
   uart.push(data);

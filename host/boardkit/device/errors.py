@@ -50,6 +50,7 @@ ERRNO_HINTS: dict[int, str] = {
     2: "check the path with `boardkit ls`",
     28: "remove files with `boardkit rm` to make room",
     30: "a CircuitPython board's filesystem is read-only while its drive is mounted on a computer",
+    36: "use a shorter name: a board's filesystem takes names of at most 255 bytes",
     39: "remove what is inside first, or use `boardkit rm -r`",
 }
 

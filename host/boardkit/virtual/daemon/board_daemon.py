@@ -5,8 +5,11 @@ bridges bytes between the pty master and the backend's stdin/stdout with poll():
 in the byte path, nothing to do when idle. Each round, every fd worth watching is
 registered with its handler (a table fd -> handler), and poll's events go to those handlers.
 
-If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged);
-on SIGTERM/SIGINT or "stop" it ends the backend first.
+If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged),
+unless it crashed (a fatal signal such as SIGSEGV/SIGABRT, or CRASH_EXIT from board.mjs):
+then it is started again behind the same pty, as a real board reboots after a fault and
+keeps its port, with a line saying so (at most CRASH_REBOOTS times a minute).
+On SIGTERM/SIGINT or "stop" it ends the backend first.
 
 With an image (a file start() staged, see images.py) the daemon installs it once it holds
 the name lock. With ready_after S the board also counts as started (and a hard reset as
@@ -38,6 +41,10 @@ from boardkit.virtual.daemon.webrepl_session import WebReplSession
 from boardkit.virtual.kinds import READY_MARKER, backend
 
 NAME_LOCK_PATIENCE = 2.0  # seconds a name lock may stay refused before the name counts as taken
+CRASH_EXIT = 70  # board.mjs: an error it could not recover from inside (EX_SOFTWARE)
+CRASH_SIGNALS = frozenset({signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGTRAP, signal.SIGFPE})
+CRASH_REBOOTS = 3  # crash reboots allowed per CRASH_WINDOW seconds; past that the board is gone
+CRASH_WINDOW = 60.0
 
 EventHandler = Callable[[int], None]  # called with poll's event mask for its fd
 
@@ -85,6 +92,7 @@ class Daemon:
         self.ready = False
         self.stalled_since: float | None = None
         self.running = True
+        self.crash_reboots: list[float] = []  # when the backend was restarted after a crash
         self.ops: dict[str, Callable[[socket.socket], None]] = {
             control.PING: self.op_ping,
             control.STOP: self.op_stop,
@@ -325,8 +333,30 @@ class Daemon:
         if self.process.expecting_exit:
             return
         code = self.process.exit_status()
+        if self._crashed(code):
+            self.crash_reboot(code)
+            return
         print(f"backend exited unexpectedly (status {code}); the board is gone", file=sys.stderr)
         self.running = False
+
+    def _crashed(self, code: int | None) -> bool:
+        """Did the backend crash (and may it be rebooted once more this minute)?"""
+        crash = code == CRASH_EXIT or (code is not None and code < 0 and -code in CRASH_SIGNALS)
+        now = time.monotonic()
+        self.crash_reboots = [t for t in self.crash_reboots if now - t < CRASH_WINDOW]
+        return crash and len(self.crash_reboots) < CRASH_REBOOTS
+
+    def crash_reboot(self, code: int | None) -> None:
+        """Start a crashed backend again behind the same pty, saying so as a board's panic does."""
+        self.crash_reboots.append(time.monotonic())
+        what = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+        print(f"backend crashed ({what}); rebooting it behind the same port", file=sys.stderr)
+        self.to_host.buf += f"\r\nFATAL: MicroPython crashed ({what}); the board reboots\r\n".encode()
+        self.process.kill()  # reap and close the old pipes
+        self.to_device.buf.clear()
+        self.tail = b""
+        self.spawn()
+        self.write_record()
 
     def _web_ended(self) -> None:
         self.to_host.buf.clear()
