@@ -74,6 +74,18 @@ def _install():
 
     os.rename = rename
 
+    plain_stat = os.stat
+
+    def stat(path):
+        # littlefs's shape: type bits only, no inode/device/links, folders of size 0
+        st = plain_stat(path)
+        if not isinstance(path, str) or from_top(path, os.getcwd()) is None:
+            return st
+        kind = st[0] & 0xF000
+        return (kind, 0, 0, 0, 0, 0, st[6] if kind == 0x8000 else 0, st[7], st[8], st[9])
+
+    os.stat = stat
+
     version = "%d.%d.%d" % sys.implementation.version[:3]
     built = sys.version.split("; MicroPython ")[-1]  # "v1.27.0 on 2025-12-10"
     from collections import namedtuple
@@ -119,6 +131,10 @@ def _install():
                 out.write(c)
 
     builtins.input = read_input
+
+    # `uos` is the build's C module under the frozen `os` package, and its attributes cannot
+    # be set: clients that `import uos` (mpfshell) get the `os` patched above.
+    sys.modules["uos"] = os
 
 
 _install()
