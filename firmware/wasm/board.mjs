@@ -195,6 +195,7 @@ const uart = new UartInput({
   interruptChar: () => M._mp_hal_get_interrupt_char(),
   scheduleInterrupt: () => M._mp_sched_keyboard_interrupt(),
   flush: () => { if (outLen) flushOut(); },
+  waiting: () => safeSync(),
 });
 
 // ---------------------------------------------------------------- flash (MEMFS <-> host dir)

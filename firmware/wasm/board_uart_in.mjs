@@ -9,7 +9,8 @@
 //    taken as an interrupt swallows its in-band twin later, as a UART ISR would.
 //  - stdin: a program that reads sys.stdin (input(), mpremote's mount protocol) takes bytes
 //    from the queue first, then reads fd 0 itself (node is not reading it meanwhile, so the
-//    order holds), waiting as a UART read waits.
+//    order holds), waiting as a UART read waits. Node cannot take SIGTERM meanwhile, so the
+//    files are saved before each wait: a reset then loses nothing.
 
 import fs from "node:fs";
 
@@ -21,7 +22,8 @@ function sleepMs(ms) {
 }
 
 export class UartInput {
-  // board: {interruptChar(): number, scheduleInterrupt(): void, flush(): void}
+  // board: {interruptChar(): number, scheduleInterrupt(): void, flush(): void,
+  //         waiting(): void -- a program is about to wait for input (save what may be lost)}
   constructor(board) {
     this.board = board;
     this.chunks = []; // Buffers not yet consumed
@@ -125,6 +127,7 @@ export class UartInput {
   stdinByte(wait) {
     if (!this.hasInput() && !this.fillNow()) {
       if (!wait) return undefined;
+      this.board.waiting();
       if (!this.readable(-1)) return null;
     }
     const b = this.nextByte();
