@@ -10,6 +10,7 @@ files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
              check_local_*: what put/get/cp/push/sync/pull need of this computer, checked before connecting
 flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
+firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
 testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
 """
 
@@ -34,6 +35,14 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         put,
         read_local,
         rm,
+    )
+    from boardkit.api.firmware_build import (
+        BuiltImage,
+        FrozenModule,
+        build_firmware,
+        firmware_toolchain_commands,
+        firmware_toolchain_missing,
+        install_firmware_toolchain,
     )
     from boardkit.api.flashing import (
         FlashResult,
@@ -77,6 +86,12 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
 # flashing and conformance code for it doubled the command's start-up time.
 _HOME: dict[str, str] = {
     "BoardInfo": "boardkit.api.session",
+    "BuiltImage": "boardkit.api.firmware_build",
+    "FrozenModule": "boardkit.api.firmware_build",
+    "build_firmware": "boardkit.api.firmware_build",
+    "firmware_toolchain_commands": "boardkit.api.firmware_build",
+    "firmware_toolchain_missing": "boardkit.api.firmware_build",
+    "install_firmware_toolchain": "boardkit.api.firmware_build",
     "CheckReport": "boardkit.api.testing",
     "Copied": "boardkit.api.files",
     "FlashResult": "boardkit.api.flashing",
@@ -128,6 +143,12 @@ _HOME: dict[str, str] = {
 
 __all__ = [
     "BoardInfo",
+    "BuiltImage",
+    "FrozenModule",
+    "build_firmware",
+    "firmware_toolchain_commands",
+    "firmware_toolchain_missing",
+    "install_firmware_toolchain",
     "CheckReport",
     "Copied",
     "FlashResult",
