@@ -131,6 +131,18 @@ def test_a_folder_named_dev_is_an_ordinary_folder(wasm_board):
     assert (out.strip(), err) == ("mine ['null']", "")
 
 
+def test_cwd_and_dotdot_stay_on_the_flash(wasm_board):
+    out, err = run_raw(
+        wasm_board,
+        "import os\nos.chdir('/')\nos.chdir('..')\nprint(os.getcwd())\nos.mkdir('/cwd_d')\nos.chdir('/cwd_d')\n"
+        "open('f', 'w').close()\nos.rename('/cwd_d/f', '../cwd_f')\n"
+        "print(os.getcwd(), os.listdir('..') == os.listdir('/'))\n"
+        "os.chdir('../..')\nprint(os.getcwd(), 'cwd_f' in os.listdir())\nos.remove('cwd_f')\nos.rmdir('cwd_d')",
+    )
+    assert err == ""
+    assert out.split() == ["/", "/cwd_d", "True", "/", "True"]
+
+
 def test_uname_and_machine(wasm_board):
     uname = value(wasm_board, "tuple(__import__('os').uname())")
     assert uname[0] == "webassembly" and uname[2].count(".") == 2 and uname[3].startswith("v")

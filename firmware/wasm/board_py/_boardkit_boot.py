@@ -86,6 +86,14 @@ def _install():
 
     os.stat = stat
 
+    plain_getcwd = os.getcwd
+
+    def getcwd():
+        # at the flash's top after chdir(".."), the build's VfsPosix strips its root to ""
+        return plain_getcwd() or "/"
+
+    os.getcwd = getcwd
+
     version = "%d.%d.%d" % sys.implementation.version[:3]
     built = sys.version.split("; MicroPython ")[-1]  # "v1.27.0 on 2025-12-10"
     from collections import namedtuple
