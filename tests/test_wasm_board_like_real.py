@@ -293,3 +293,17 @@ def test_a_crashed_backend_process_is_restarted_behind_the_same_port(own_board):
         assert b"kept" in read_until(port, b"kept\r\n>>> ")
     again = virtual.find(own_board.name)
     assert again is not None and again.port == own_board.port and again.backend_pid != own_board.backend_pid
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["wasm", "--flash-size", "1K"], 2),
+        (["wasm", "--flash-size", "lots"], 2),
+        (["microbit", "--flash-size", "64K"], 1),
+    ],
+)
+def test_flash_size_option_is_checked(boardkit_home, args, code):
+    result = cli("virtual", "start", *args)
+    assert result.returncode == code
+    assert result.stderr.startswith("boardkit: ") and len(result.stderr.strip().splitlines()) == 1
