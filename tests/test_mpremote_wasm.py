@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,12 @@ def test_reset_reboots_the_board(board):
         ok(mpremote(board, "reset"))
         read_until(port, b'Type "help()" for more information.\r\n>>> ', timeout=10)
     assert ok(mpremote(board, "exec", "import machine; print(machine.unique_id().hex())")).strip()
+
+
+def test_rtc_set_moves_the_boards_clock(board):
+    ok(mpremote(board, "exec", "import machine; machine.RTC().datetime((2020, 1, 2, 3, 4, 5, 6, 0))"))
+    out = ok(mpremote(board, "exec", "import time; print(time.localtime()[:5])"))  # after a soft reset
+    assert out.strip() == "(2020, 1, 2, 4, 5)"
+    ok(mpremote(board, "rtc", "--set"))
+    year = int(ok(mpremote(board, "rtc")).strip().strip("()").split(",")[0])
+    assert year == time.localtime().tm_year

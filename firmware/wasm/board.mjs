@@ -61,6 +61,7 @@ const SOFT_RESET = 5;
 const boardFs = new BoardFs(opts.flashSize);
 let compiled = null;
 let memory = null;
+let rtcOffsetMs = 0; // machine.RTC().datetime(...) set the clock: kept until power-off
 let running = false; // true while the interpreter is executing a REPL byte
 let stdinFirst = false; // a read of fd 0 has begun: its first byte is waited for
 const realInstantiate = WebAssembly.instantiate;
@@ -68,9 +69,10 @@ WebAssembly.instantiate = async (bin, imports) => {
   const env = imports.env;
   for (const name of ["mp_js_ticks_ms", "mp_js_time_ms"]) {
     const orig = env[name];
+    const offset = name === "mp_js_time_ms"; // the wall clock is the board's RTC
     env[name] = (...a) => {
       if (running) uart.pollDuringRun();
-      return orig(...a);
+      return offset ? orig(...a) + rtcOffsetMs : orig(...a);
     };
   }
   // Every string the board prints is one fd_write: pass it on at once while a program
@@ -307,6 +309,9 @@ globalThis.boardkitBoard = {
   flashRoot: FLASH_ROOT,
   uniqueId,
   get resetCause() { return resetCause; },
+  setTime(seconds) {
+    rtcOffsetMs = Number(seconds) * 1000 - Date.now();
+  },
   requestReset(kind) {
     pendingReset = String(kind);
     if (pendingReset === "hard") mute = true; // a board that resets prints nothing more

@@ -46,6 +46,26 @@ def freq(hz=None):
     _freq[0] = hz
 
 
+class RTC:
+    """The board's clock (time.time(), time.localtime()): set it and they follow, until
+    power-off, as on a board without a backup battery."""
+
+    def __init__(self, id=0):
+        pass
+
+    def datetime(self, dt=None):
+        import time
+
+        if dt is None:
+            t = time.localtime()
+            return (t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0)
+        # (year, month, day, weekday, hours, minutes, seconds, subseconds)
+        _board.setTime(time.mktime((dt[0], dt[1], dt[2], dt[4], dt[5], dt[6], 0, 0)))
+
+    def init(self, dt):
+        self.datetime(dt)
+
+
 def idle():
     pass
 
