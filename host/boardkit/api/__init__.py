@@ -11,7 +11,8 @@ transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
              check_local_*: what put/get/cp/push/sync/pull need of this computer, checked before connecting
 flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
 firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
-testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
+testing.py   run_suite (the conformance suite), run_tests (a user's own tests; junit_xml,
+             github_annotations), check (what a program uses that a target lacks)
 """
 
 from __future__ import annotations
@@ -70,7 +71,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         reset,
         run,
     )
-    from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
+    from boardkit.api.testing import (
+        CheckReport,
+        SuiteReport,
+        check,
+        github_annotations,
+        junit_xml,
+        run_suite,
+        run_tests,
+    )
     from boardkit.api.transfer import (
         TransferResult,
         check_local_pull,
@@ -138,6 +147,9 @@ _HOME: dict[str, str] = {
     "rm": "boardkit.api.files",
     "run": "boardkit.api.session",
     "run_suite": "boardkit.api.testing",
+    "run_tests": "boardkit.api.testing",
+    "junit_xml": "boardkit.api.testing",
+    "github_annotations": "boardkit.api.testing",
     "sync": "boardkit.api.transfer",
 }
 
@@ -195,6 +207,9 @@ __all__ = [
     "rm",
     "run",
     "run_suite",
+    "run_tests",
+    "junit_xml",
+    "github_annotations",
     "sync",
 ]
 
