@@ -16,6 +16,7 @@ Every wait has a deadline; nothing here blocks forever.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -295,6 +296,12 @@ class RawRepl:
             self.read_until(b">", self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
             self.in_raw = False
+            crash = _crash_report(bytes(self._buf))
+            if crash:  # it did not hang: it faulted and rebooted (its REPL answers again)
+                raise ReplError(
+                    f"the board crashed while the program ran and rebooted ({crash})",
+                    hint="its files are kept; the program hit a fault in the firmware, so change it",
+                ) from None
             raise BoardHung(
                 "the board did not respond to Ctrl-C: it is stuck (a C call that never returns?)",
                 hint="run `boardkit reset --hard`",
@@ -319,6 +326,17 @@ class RawRepl:
             printed = self.read_until(RAW_PROMPT, self.timeout, what="the board to come back after reset")
         self.in_raw = True
         return printed
+
+
+# The line the wasm virtual board prints when its interpreter faults and reboots
+# (firmware/wasm/board.mjs), like a real board's panic message before its boot banner.
+CRASH_MARKER = re.compile(rb"FATAL: MicroPython crashed \(([^)\r\n]*)\)")
+
+
+def _crash_report(data: bytes) -> str | None:
+    """What a board said when it crashed, if `data` holds its crash line."""
+    found = CRASH_MARKER.search(data)
+    return found.group(1).decode(errors="replace") if found else None
 
 
 def _looks_like_micropython(data: bytes) -> bool:
