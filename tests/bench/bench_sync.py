@@ -272,9 +272,7 @@ def main() -> None:
             else:
                 shutil.rmtree(project)
                 project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
-                entry["mpremote"] = bench_tool(
-                    mpremote_tool(board.port), project, remote, large, args.runs, env
-                )
+                entry["mpremote"] = bench_tool(mpremote_tool(board.port), project, remote, large, args.runs, env)
             entry["mpremote_over_boardkit"] = ratios(entry)
             if baud:
                 for case in ("first", "large"):
