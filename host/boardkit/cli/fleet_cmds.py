@@ -290,11 +290,19 @@ def push(
     _run(ctx, "push", lambda _chosen: ops.push(files, remote_dir), seats)
 
 
+# A classroom never waits for ever on one stuck board: programs are stopped after this long
+# unless --max-time (or $BOARDKIT_FLEET_MAX_TIME) says otherwise.
+DEFAULT_FLEET_MAX_TIME = 60.0
+
 MAX_TIME = click.option(
     "--max-time",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     metavar="SECONDS",
-    help="Stop the program (Ctrl-C) on a board where it runs longer than this.",
+    default=DEFAULT_FLEET_MAX_TIME,
+    envvar="BOARDKIT_FLEET_MAX_TIME",
+    show_default=True,
+    help="Stop the program (Ctrl-C) on a board where it runs longer than this "
+    "(also $BOARDKIT_FLEET_MAX_TIME); the other boards carry on.",
 )
 
 
@@ -310,9 +318,10 @@ def run(
     seats: SeatChoice,
 ) -> None:
     """Run a local Python FILE on every board; show each board's output."""
+    from boardkit import api
     from boardkit.fleet import ops
 
-    code = file.read_bytes()
+    code = api.read_program(file)  # regular files only: a FIFO would wait for ever
     _run(ctx, "run", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
