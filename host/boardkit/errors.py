@@ -59,6 +59,12 @@ class BoardHung(ReplError):
     """The board does not answer Ctrl-C (stuck in C code)."""
 
 
+class BoardReset(ReplError):
+    """The board rebooted while a program ran (machine.reset(), a watchdog, a crash)."""
+
+    exit_code = 1
+
+
 class DeviceError(BoardkitError):
     """The board ran our request and reported a failure."""
 

@@ -19,6 +19,7 @@ from boardkit.cli.common import (
     options,
 )
 from boardkit.errors import RemoteError
+from boardkit.program import ProgramExit
 
 MAX_TIME = click.option(
     "--max-time", type=float, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
@@ -87,6 +88,11 @@ def _run(ctx: click.Context, code: str | bytes, max_time: float | None) -> None:
             if exc.hint:
                 click.echo(f"boardkit: {exc.hint}", err=True)
             ctx.exit(1)
+        except ProgramExit as exc:  # sys.exit(N): exit N, as python would, saying only its message
+            note_interrupted(device)
+            if exc.said:
+                click.echo(exc.said, err=True)
+            ctx.exit(exc.exit_code)
         note_interrupted(device)
 
 
