@@ -143,7 +143,7 @@ def exec_code(
 
 # Over this many bytes, boardkit asks a board without raw-paste (flow control) how much
 # memory it has before sending a program: its raw REPL holds the whole text in RAM.
-_ASK_ABOVE_BYTES = 4096
+_ASK_ABOVE_BYTES = 2048
 
 
 def _code_limit(device: Device) -> int | None:
@@ -152,11 +152,12 @@ def _code_limit(device: Device) -> int | None:
     if device.repl.raw_paste:
         return None
     caps = device.caps  # probing runs code, which settles whether raw-paste works
-    if device.repl.raw_paste or not caps.mem_total:
+    if device.repl.raw_paste or not caps.mem_free:
         return None
-    # The micro:bit v1 (10 KB heap) hangs in its raw REPL on 10 KB of code and answers
-    # MemoryError on 8 KB: three quarters of the heap is where that stops being safe.
-    return caps.mem_total * 3 // 4
+    # The micro:bit v1's raw REPL grows its line buffer by reallocating it, so it needs the
+    # text twice over while it reads; when that fails it hangs for good (6 KB of code with
+    # 6.4 KB free) instead of saying MemoryError (5 KB). Two thirds of the free heap is safe.
+    return caps.mem_free * 2 // 3
 
 
 def _fits(device: Device, code: bytes) -> bool:
