@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from boardkit.program import control_byte
 from boardkit.errors import BoardHung, BoardReset, CodeLost, LinkTimeout, NoMicroPython, ReplError
+from boardkit.program import control_byte
 
 if TYPE_CHECKING:
     from boardkit.links import Link

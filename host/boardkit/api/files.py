@@ -15,7 +15,7 @@ from typing import Any
 
 from boardkit.device import TMP_SUFFIX, Device, FileEntry
 from boardkit.errors import InvalidInput
-from boardkit.local_files import FOLDER_HINT, check_readable, read_regular, unreadable
+from boardkit.local_files import check_readable, read_regular, unreadable
 
 # (bytes done, bytes total) for one file
 ByteProgress = Callable[[int, int], None]

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -48,13 +49,12 @@ def keys_to(send: Callable[[bytes], None], fd: int | None = None) -> Iterator[No
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def _cbreak_no_echo(fd: int, saved: list[object]) -> None:
+def _cbreak_no_echo(fd: int, saved: list[Any]) -> None:
     import termios
 
-    mode = list(saved)
-    lflag = int(mode[3])  # type: ignore[call-overload]
-    mode[3] = lflag & ~(termios.ICANON | termios.ECHO)  # keys one by one, the board echoes
-    cc = list(mode[6])  # type: ignore[call-overload]
+    mode: list[Any] = list(saved)
+    mode[3] = mode[3] & ~(termios.ICANON | termios.ECHO)  # keys one by one, the board echoes
+    cc = list(mode[6])
     cc[termios.VMIN], cc[termios.VTIME] = 1, 0
     mode[6] = cc
     termios.tcsetattr(fd, termios.TCSADRAIN, mode)
