@@ -319,6 +319,10 @@ def _firmware(
     if version is not None:
         raise InvalidInput("give either --version or an IMAGE file, not both")
     image = Path(image)
+    if image.exists() and not image.is_file():
+        from boardkit.local_files import check_readable
+
+        check_readable(image)  # says what it is instead: a folder, a FIFO, a device
     if not image.is_file():
         raise InvalidInput(f"{image}: no such file")
     release = board.release()

@@ -335,6 +335,10 @@ def _added_image(board: Board) -> CachedImage | None:
 def add(path: Path, board_id: str | None = None) -> CachedImage:
     """Copy a local image into the cache, check it, and lock its hash so it counts as pinned."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        from boardkit.local_files import check_readable
+
+        check_readable(path)  # says what it is instead: a folder, a FIFO, a device
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", hint=f"give the path of a {_suffixes()} image")
     found = format_for_suffix(path.suffix)
