@@ -55,7 +55,7 @@ def test_sys_exit_sets_the_exit_status(board, request) -> None:
     # A program that mentions exit but raises keeps its own traceback, line numbers and all.
     failed = boardkit("-p", port, "exec", "import sys\ndef f():\n    1/0\nf()  # no sys.exit here", timeout=60)
     err = failed.stderr.decode()
-    assert failed.returncode == 1 and 'File "<stdin>", line 4' in err and 'line 3, in f' in err, err
+    assert failed.returncode == 1 and 'File "<stdin>", line 4' in err and "line 3, in f" in err, err
     assert "BoardkitExit" not in err and "<string>" not in err and "line 2, in <module>" not in err, err
     _still_answers(port)
 
@@ -97,15 +97,17 @@ def test_the_offline_firmware_hint_makes_kit_build_work(tmp_path: Path) -> None:
     kit = tmp_path / "lesson"
     kit.mkdir()
     (kit / "main.py").write_text("print('lesson')\n")
-    before = one_line_error(boardkit("kit", "build", str(kit), "--board", "microbit_v1", "-o", "x.hex", "--offline",
-                                     cwd=tmp_path, env=home))
+    before = one_line_error(
+        boardkit("kit", "build", str(kit), "--board", "microbit_v1", "-o", "x.hex", "--offline", cwd=tmp_path, env=home)
+    )
     assert "firmware add FILE --board microbit_v1" in before, before
     added = boardkit("firmware", "add", str(DEBIAN_MICROBIT_HEX), "--board", "microbit_v1", env=home)
     assert added.returncode == 0, added.stderr.decode()
     for extra in ([], ["--offline"]):
         out = tmp_path / f"lesson{len(extra)}.hex"
-        built = boardkit("kit", "build", str(kit), "--board", "microbit_v1", "-o", str(out), *extra,
-                         env=home, timeout=120)
+        built = boardkit(
+            "kit", "build", str(kit), "--board", "microbit_v1", "-o", str(out), *extra, env=home, timeout=120
+        )
         assert built.returncode == 0, built.stderr.decode()
         from boardkit.firmware.microbit_fs import read_files_from_hex
 
@@ -217,4 +219,3 @@ def test_keys_are_not_forwarded_when_stdin_is_not_a_terminal(microbit_board) -> 
     """Piped stdin is never read as keys (run - reads the program from it instead)."""
     result = boardkit("-p", microbit_board.name, "run", "-", input=b"print('from stdin')\n", timeout=60)
     assert result.returncode == 0 and result.stdout.strip() == b"from stdin", result.stderr.decode()
-

@@ -101,6 +101,13 @@ class InvalidInput(BoardkitError):
     exit_code = 2
 
 
+class BadVirtualRequest(VirtualBoardError, InvalidInput):
+    """A virtual board asked for with a bad argument (a name, a baud rate) or by a name no
+    running board has: a command-line mistake (exit 2), still a VirtualBoardError."""
+
+    exit_code = 2
+
+
 class UsageError(InvalidInput):
     """The command line itself is wrong (raised only under boardkit.cli)."""
 

@@ -13,6 +13,7 @@ import click
 
 from boardkit.cli.common import emit_json, options
 from boardkit.cli.fleet_view import FleetView, print_outputs, print_summary
+from boardkit.cli.params import SECONDS
 from boardkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -166,8 +167,16 @@ def scan(
     seat name. Seats are appended to the file: your edits and comments stay.
     """
     from boardkit.fleet import RosterError, load_roster
+    from boardkit.fleet.roster import seat_name_problem
     from boardkit.fleet.scan import scan as do_scan
 
+    if board_id is not None:
+        from boardkit.api.flashing import resolve_board
+
+        resolve_board(board_id)  # an unknown id is said before any board is touched
+    bad_prefix = seat_name_problem(f"{prefix}-01")
+    if bad_prefix:
+        raise UsageError(f"--prefix {prefix!r}: {bad_prefix}", hint="e.g. --prefix seat or --prefix table")
     if roster.exists():
         _load(roster)  # mistakes first, with their lines
     with FleetView("fleet scan", [], quiet=as_json) as view:
@@ -296,7 +305,7 @@ DEFAULT_FLEET_MAX_TIME = 60.0
 
 MAX_TIME = click.option(
     "--max-time",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     metavar="SECONDS",
     default=DEFAULT_FLEET_MAX_TIME,
     envvar="BOARDKIT_FLEET_MAX_TIME",

@@ -19,11 +19,12 @@ from boardkit.cli.common import (
     open_device,
     options,
 )
+from boardkit.cli.params import SECONDS
 from boardkit.errors import RemoteError
 from boardkit.program import ProgramExit
 
 MAX_TIME = click.option(
-    "--max-time", type=float, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
+    "--max-time", type=SECONDS, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
 )
 
 
