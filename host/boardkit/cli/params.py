@@ -7,7 +7,7 @@ import math
 import click
 
 
-class Seconds(click.ParamType):
+class Seconds(click.ParamType):  # type: ignore[type-arg]
     """A positive, finite number of seconds (0, negative numbers, nan and inf are refused:
     each would mean "no bound" or "fail at once" where the user meant a time)."""
 
