@@ -142,9 +142,10 @@ MISSING = [
     ("fleet", "push"),
     ("fleet", "sync"),
     ("virtual", "start"),
-    ("virtual", "stop"),
+    
 ]
 CASES += [case(*c, says="Missing") for c in MISSING]
+CASES += [case("virtual", "stop", says="say which board to stop")]
 EXTRA = [
     ("devices", "extra"),
     ("info", "extra"),
@@ -270,7 +271,7 @@ CASES += [
     case("-p", "nosuchboard", "reset", "--hard", says="nosuchboard"),
     case("-p", "/dev/ttyNOPE", "repl", says="no such port"),
     case("-p", "/dev/ttyNOPE", "test", says="/dev/ttyNOPE"),
-    case("-p", "/dev/ttyNOPE", "flash", "--board", "esp32_generic", says="no such port"),
+    case("-p", "/dev/ttyNOPE", "flash", "--board", "esp32_generic", "--offline", code=1, says="not in the cache"),
 ]
 # A pty that never answers: "no answer" (3), bounded by the raw REPL's own waits.
 CASES += [
@@ -511,7 +512,7 @@ CASES += [
 # -- 9. interrupts: Ctrl-C while boardkit waits on a silent board: one line, status 130
 
 CASES += [
-    case("-p", SILENT, *command, code=130, says="interrupted", interrupt_after=1.0, name=f"Ctrl-C {command[0]}")
+    case("-p", SILENT, *command, code=130, says="interrupted", interrupt_after=2.0, name=f"Ctrl-C {command[0]}")
     for command in (("exec", "1"), ("ls",), ("put", "main.py"), ("info",), ("run", "main.py"), ("cat", "x.py"))
 ]
 

@@ -385,8 +385,16 @@ def collect(
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _run(ctx, "collect", lambda _chosen: ops.collect(out_dir, remote_dir, force), seats)
+
+    def task(_chosen: list[Seat]) -> Task:
+        # made once the roster has been read: a roster with mistakes leaves no empty folder behind
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot make {out_dir}: {exc.strerror or exc}") from None
+        return ops.collect(out_dir, remote_dir, force)
+
+    _run(ctx, "collect", task, seats)
 
 
 @fleet.command()
