@@ -142,7 +142,6 @@ MISSING = [
     ("fleet", "push"),
     ("fleet", "sync"),
     ("virtual", "start"),
-    
 ]
 CASES += [case(*c, says="Missing") for c in MISSING]
 CASES += [case("virtual", "stop", says="say which board to stop")]
