@@ -123,7 +123,7 @@ def _run_mpy_cross(source: bytes, name: str) -> bytes:
             line = re.search(r"line (\d+)", text)
             raise InvalidInput(
                 f"{name}{':' + line.group(1) if line else ''}: "
-                f"{message[-1] if message else 'mpy-cross could not compile it'}",
+                f"{message[-1] if message else 'could not compile it'} (MicroPython's compiler, mpy-cross)",
                 hint="fix the module (it must also run on the board's MicroPython)",
             )
         return out.read_bytes()
