@@ -212,7 +212,10 @@ def test_input_at_a_terminal_reaches_the_program_on_the_microbit(microbit_board,
     strict=False,
 )
 def test_input_at_a_terminal_reaches_the_program_on_the_wasm_board(wasm_board, tmp_path: Path) -> None:
-    _typed_answer_reaches_input(wasm_board.name, tmp_path)
+    try:
+        _typed_answer_reaches_input(wasm_board.name, tmp_path)
+    finally:  # a program left waiting in input() would keep the session's board busy
+        boardkit("-p", wasm_board.name, "reset", "--hard", timeout=120)
 
 
 def test_keys_are_not_forwarded_when_stdin_is_not_a_terminal(microbit_board) -> None:
