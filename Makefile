@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 WASM := firmware/wasm
-APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium
+APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium ser2net
 
-.PHONY: setup demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
+.PHONY: setup firmware-toolchain demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
 
 setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
 
@@ -27,12 +27,17 @@ $(WASM)/node_modules/.installed: $(WASM)/package.json $(WASM)/package-lock.json
 system-packages:
 	@bash scripts/system-packages.sh $(APT_PACKAGES)
 
+# The micro:bit firmware build's toolchain (deb-src entry + ARM gcc, yotta, ...; ~330 MB):
+# installed as root, the exact commands printed otherwise. The tests build firmware with it.
+firmware-toolchain: $(VENV)/.installed
+	@PYTHON=$(BIN)/python bash scripts/firmware-toolchain.sh
+
 demo: setup
 	@bash scripts/demo.sh
 
 # The whole suite (what CI runs). Long, emulator-heavy groups are marked slow:
 # `make test-slow` runs only them, `make test-quick` everything else.
-test: setup lint
+test: setup firmware-toolchain lint
 	$(BIN)/python -m pytest -q
 
 # ruff (lint + format check) and mypy (strict on the public API), as configured in pyproject.toml.
@@ -44,7 +49,7 @@ lint: $(VENV)/.installed
 test-quick: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test-slow: setup
+test-slow: setup firmware-toolchain
 	$(BIN)/python -m pytest -q -m slow
 
 # Subsets: the quick unit tests, or one virtual board's tests alone.
@@ -54,7 +59,7 @@ test-fast: setup
 test-wasm: setup
 	$(BIN)/python -m pytest -q -m wasm
 
-test-microbit: setup
+test-microbit: setup firmware-toolchain
 	$(BIN)/python -m pytest -q -m microbit
 
 # The wheel and the sdist, installed into clean venvs and run from outside the checkout.
@@ -71,6 +76,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_sync.py
 	$(BIN)/python tests/bench/bench_conformance.py
 	$(BIN)/python tests/bench/bench_fleet.py
+	$(BIN)/python tests/bench/bench_firmware.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache dist build host/boardkit.egg-info

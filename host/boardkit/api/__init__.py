@@ -10,7 +10,9 @@ files.py     put, get, cat, ls, rm, mkdir, cp
 transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
              check_local_*: what put/get/cp/push/sync/pull need of this computer, checked before connecting
 flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
-testing.py   run_suite (the conformance suite), check (what a program uses that a target lacks)
+firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
+testing.py   run_suite (the conformance suite), run_tests (a user's own tests; junit_xml,
+             github_annotations), check (what a program uses that a target lacks)
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         put,
         read_local,
         rm,
+    )
+    from boardkit.api.firmware_build import (
+        BuiltImage,
+        FrozenModule,
+        build_firmware,
+        firmware_toolchain_commands,
+        firmware_toolchain_missing,
+        install_firmware_toolchain,
     )
     from boardkit.api.flashing import (
         FlashResult,
@@ -61,7 +71,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         reset,
         run,
     )
-    from boardkit.api.testing import CheckReport, SuiteReport, check, run_suite
+    from boardkit.api.testing import (
+        CheckReport,
+        SuiteReport,
+        check,
+        github_annotations,
+        junit_xml,
+        run_suite,
+        run_tests,
+    )
     from boardkit.api.transfer import (
         TransferResult,
         check_local_pull,
@@ -77,6 +95,12 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
 # flashing and conformance code for it doubled the command's start-up time.
 _HOME: dict[str, str] = {
     "BoardInfo": "boardkit.api.session",
+    "BuiltImage": "boardkit.api.firmware_build",
+    "FrozenModule": "boardkit.api.firmware_build",
+    "build_firmware": "boardkit.api.firmware_build",
+    "firmware_toolchain_commands": "boardkit.api.firmware_build",
+    "firmware_toolchain_missing": "boardkit.api.firmware_build",
+    "install_firmware_toolchain": "boardkit.api.firmware_build",
     "CheckReport": "boardkit.api.testing",
     "Copied": "boardkit.api.files",
     "FlashResult": "boardkit.api.flashing",
@@ -123,11 +147,20 @@ _HOME: dict[str, str] = {
     "rm": "boardkit.api.files",
     "run": "boardkit.api.session",
     "run_suite": "boardkit.api.testing",
+    "run_tests": "boardkit.api.testing",
+    "junit_xml": "boardkit.api.testing",
+    "github_annotations": "boardkit.api.testing",
     "sync": "boardkit.api.transfer",
 }
 
 __all__ = [
     "BoardInfo",
+    "BuiltImage",
+    "FrozenModule",
+    "build_firmware",
+    "firmware_toolchain_commands",
+    "firmware_toolchain_missing",
+    "install_firmware_toolchain",
     "CheckReport",
     "Copied",
     "FlashResult",
@@ -174,6 +207,9 @@ __all__ = [
     "rm",
     "run",
     "run_suite",
+    "run_tests",
+    "junit_xml",
+    "github_annotations",
     "sync",
 ]
 

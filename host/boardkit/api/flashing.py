@@ -29,6 +29,7 @@ from boardkit.flash import FlashTarget, Progress, flash_board, get_flasher
 
 if TYPE_CHECKING:
     from boardkit.firmware.cache import CachedImage
+    from boardkit.firmware.kit import KitFiles
 
 # One line for the user: an install on first use starting and ending (wasm_runtime.RuntimeProgress).
 NoteCallback = Callable[[str], None]
@@ -84,6 +85,7 @@ class KitResult:
     compiled: list[str]
     as_source: list[str]
     note: str = ""
+    frozen: list[str] = field(default_factory=list)  # lib/ modules frozen into the firmware (--freeze)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "image": str(self.image)}
@@ -170,16 +172,22 @@ def build_kit(
     progress: Progress | None = None,
     extra_files: dict[str, bytes] | None = None,
     on_note: NoteCallback | None = None,
+    freeze: bool = False,
 ) -> KitResult:
     """Build `kit_dir` into one flashable image for `board`, written atomically to `output`.
 
     The kit is checked (and lib/ modules compiled) before the firmware is fetched. `output`
     without a suffix gets the board's kit suffix; another suffix is InvalidInput.
     on_note: as in prepare_image.
+    freeze: build the firmware from source with the kit's lib/ modules frozen into flash
+    (boardkit.api.firmware_build; micro:bit V1 only) instead of putting them in the filesystem.
     """
     from boardkit.firmware.kit import build_kit_image, collect_kit
 
     kit = collect_kit(Path(kit_dir), board)  # a broken kit is said before any download
+    frozen: list[str] = []
+    if freeze:
+        firmware, frozen = _frozen_firmware(Path(kit_dir), board, kit, version, firmware, on_note)
     kit.files.update(extra_files or {})
     base = _firmware(board, version, firmware, offline, progress, on_note)
     data, suffix = build_kit_image(kit, board, base)
@@ -208,8 +216,9 @@ def build_kit(
         bytes=len(data),
         files=sorted(kit.files),
         compiled=kit.compiled,
-        as_source=kit.as_source,
-        note=kit.note,
+        as_source=[] if frozen else kit.as_source,
+        note="" if frozen else kit.note,
+        frozen=frozen,
     )
 
 
@@ -226,6 +235,30 @@ def check_kit_output(output: Path) -> None:
         raise InvalidInput(f"{folder} is a file, not a folder", hint="give -o a path in a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InvalidInput(f"cannot write into {folder}: permission denied", hint="give -o a folder you can write to")
+
+
+def _frozen_firmware(
+    kit_dir: Path,
+    board: Board,
+    kit: KitFiles,
+    version: str | None,
+    firmware: Path | None,
+    on_note: NoteCallback | None,
+) -> tuple[Path, list[str]]:
+    """Firmware built with the kit's lib/ modules frozen in; those modules leave kit.files."""
+    from boardkit.api.firmware_build import build_firmware
+    from boardkit.firmware.kit import LIB_FOLDER
+
+    if version is not None or firmware is not None:
+        raise InvalidInput("--freeze builds the firmware from source: give no --version or --firmware with it")
+    modules = sorted(p for p in (kit_dir / LIB_FOLDER).glob("*.py") if p.is_file())
+    if not modules:
+        raise InvalidInput(f"{kit_dir} has no {LIB_FOLDER}/*.py modules to freeze", hint="put helper modules in lib/")
+    built = build_firmware(board, modules, _kits_dir() / f"{board.id}-frozen-base.hex", measure=False, on_note=on_note)
+    for module in modules:
+        for name in (module.name, f"{LIB_FOLDER}/{module.name}"):
+            kit.files.pop(name, None)
+    return built.image, [module.name for module in built.modules]
 
 
 def flash_target(board: Board, port: str | None = None, drive: Path | None = None) -> FlashTarget:

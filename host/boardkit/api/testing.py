@@ -1,9 +1,13 @@
-"""The conformance suite and `check` as library calls: what `boardkit test` and `boardkit check` run.
+"""The conformance suite, a user's own tests and `check` as library calls: what `boardkit test`
+and `boardkit check` run.
 
-from boardkit.api.testing import check, run_suite
+from boardkit.api.testing import check, run_suite, run_tests
 
 report = run_suite(["cpython", "wasm"], pattern="strings")
 print(report.counts("wasm"), report.failed)
+
+mine = run_tests(["tests/"], ["cpython", "wasm", "microbit"])
+Path("report.xml").write_text(junit_xml(mine))
 
 found = check("lesson1/", target="microbit")
 for problem in found.blocking:
@@ -17,12 +21,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from boardkit.conformance import ci_reports
 from boardkit.conformance.check import Problem, check_files, load_feature_data, python_files, resolve_targets
 from boardkit.conformance.matrix import write_matrix
 from boardkit.conformance.runner import Report, Result
-from boardkit.conformance.runner import run_suite as run_tests
+from boardkit.conformance.runner import run_suite as run_tests_on
 from boardkit.conformance.suite import ConformanceTest, load_suite
 from boardkit.conformance.targets import MATRIX_TARGETS, Credentials, Target, open_target, target_class
+from boardkit.conformance.user_suite import load_user_tests
 from boardkit.errors import InvalidInput
 
 # Where the suite runs when the caller names no target.
@@ -74,9 +80,80 @@ def run_suite(
     Raises InvalidInput when no test matches `pattern` or a target name is empty; the
     target's own errors (LinkError, VirtualBoardError, ...) when one cannot be opened.
     """
-    patterns = [pattern] if isinstance(pattern, str) else list(pattern or ())
-    tests = load_suite(suite, patterns)
+    tests = load_suite(suite, _patterns(pattern))
     wanted: list[str | Target] = list(targets) or list(MATRIX_TARGETS if matrix else DEFAULT_TARGETS)
+    features = suite / "features.toml" if suite else None
+    report = _run_on_targets(
+        tests, wanted, matrix, timeout, credentials, features, on_result, on_target, on_open, on_note
+    )
+    written = write_matrix(report, tests) if matrix else []
+    return SuiteReport(report.targets, report.results, tests=tests, written=written)
+
+
+def run_tests(
+    paths: Sequence[str | Path],
+    targets: Sequence[str | Target] = (),
+    *,
+    pattern: str | Sequence[str] | None = None,
+    timeout: float = 10.0,
+    credentials: Credentials | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    on_target: Callable[[Target, int], None] | None = None,
+    on_open: Callable[[str], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+) -> SuiteReport:
+    """Run a user's own tests (the .py files in `paths`, files or folders) on each target.
+
+    A test is MicroPython-style (a program that prints; expected output from NAME.py.exp
+    or NAME.exp beside it, else CPython's; `print("SKIP")` + `raise SystemExit` skips it)
+    or unittest-style (it imports unittest; its TestCases run with the target's unittest,
+    "unsupported" where the target has none). `# requires: FEATURE ...` in its first lines
+    makes it "unsupported", not failed, where a feature is missing. Each target starts
+    once; each test gets a fresh heap; a test that times out or crashes the interpreter is
+    that test's error, the target is restarted and the run goes on.
+
+    targets, timeout, credentials and the callbacks: as for run_suite (default targets:
+    cpython and wasm). pattern: only tests whose path contains it or matches it as a glob.
+    Each Result carries `file` and `line` (where a failure points in the test file).
+
+    Raises InvalidInput for a missing path, a folder without tests, a file that is not a
+    .py UTF-8 file, an unknown feature in a header, or a pattern that matches nothing.
+    """
+    tests = load_user_tests(paths, _patterns(pattern))
+    wanted: list[str | Target] = list(targets) or list(DEFAULT_TARGETS)
+    report = _run_on_targets(tests, wanted, False, timeout, credentials, None, on_result, on_target, on_open, on_note)
+    return SuiteReport(report.targets, report.results, tests=tests)
+
+
+def junit_xml(report: Report) -> str:
+    """The report as JUnit XML: one <testsuite> per target, one <testcase> per test
+    (unsupported tests are <skipped/>, failures carry the diff, errors the reason)."""
+    return ci_reports.junit_xml(report)
+
+
+def github_annotations(report: Report) -> list[str]:
+    """GitHub Actions workflow commands (`::error file=...,line=...::...`), one per failure or
+    error, pointing at the test file's line; print them on a job's output."""
+    return ci_reports.github_annotations(report)
+
+
+def _patterns(pattern: str | Sequence[str] | None) -> list[str]:
+    return [pattern] if isinstance(pattern, str) else list(pattern or ())
+
+
+def _run_on_targets(
+    tests: list[ConformanceTest],
+    wanted: list[str | Target],
+    matrix: bool,
+    timeout: float,
+    credentials: Credentials | None,
+    features: Path | None,
+    on_result: Callable[[Result], None] | None,
+    on_target: Callable[[Target, int], None] | None,
+    on_open: Callable[[str], None] | None,
+    on_note: Callable[[str], None] | None,
+) -> Report:
+    """Open the named targets (the caller's own Target objects as they are), run, close them."""
     opened: list[Target] = []
     running: list[Target] = []
     try:
@@ -90,9 +167,8 @@ def run_suite(
             target = open_target(spec, credentials=credentials)
             opened.append(target)
             running.append(target)
-        features = suite / "features.toml" if suite else None
         starting = (lambda target: on_target(target, len(tests))) if on_target else None
-        report = run_tests(
+        return run_tests_on(
             tests,
             running,
             probe_everything=matrix,
@@ -104,8 +180,6 @@ def run_suite(
     finally:
         for target in opened:
             target.close()
-    written = write_matrix(report, tests) if matrix else []
-    return SuiteReport(report.targets, report.results, tests=tests, written=written)
 
 
 @dataclass

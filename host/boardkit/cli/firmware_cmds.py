@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 @click.group()
 def firmware() -> None:
-    """Firmware images: list the cache, fetch a board's release, add a local file.
+    """Firmware images: list the cache, fetch a board's release, add a local file, build one.
 
     Every image is checked against its SHA-256 before every use: the pin in boards/<id>.toml,
     or the hash locked on its first download (trust on first use), or locked by `add`.
@@ -126,3 +126,14 @@ def add(file: str, board_id: str | None, as_json: bool) -> None:
         emit_json(image.to_dict())
     else:
         click.echo(_describe(image))
+
+
+def _add_build_commands() -> None:
+    # `firmware build` / `firmware toolchain` live in their own module (firmware_build_cmd.py).
+    from boardkit.cli.firmware_build_cmd import build, toolchain
+
+    firmware.add_command(build)
+    firmware.add_command(toolchain)
+
+
+_add_build_commands()

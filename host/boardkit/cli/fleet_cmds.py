@@ -427,6 +427,7 @@ def reset(
     help="A local firmware image instead of the pinned release (checked first).",
 )
 @click.option("--offline", is_flag=True, help="Use only the firmware cache; never download.")
+@click.option("--freeze", is_flag=True, help="With --kit: freeze its lib/ modules into firmware built from source.")
 @seat_options
 @click.pass_context
 def flash(
@@ -435,6 +436,7 @@ def flash(
     version: str | None,
     image: Path | None,
     offline: bool,
+    freeze: bool,
     seats: SeatChoice,
 ) -> None:
     """Flash MicroPython (or a kit) onto every board; each board gets its seat label back.
@@ -448,7 +450,9 @@ def flash(
         def factory(chosen: list[Seat]) -> Task:
             if not seats.as_json and sys.stderr.isatty():
                 click.echo("boardkit: preparing the firmware" + (" and kit" if kit_dir else ""), err=True)
-            plans = ops.prepare_flash([s.board for s in chosen], Path(tmp), kit_dir, version, image, offline)
+            plans = ops.prepare_flash(
+                [s.board for s in chosen], Path(tmp), kit_dir, version, image, offline, freeze=freeze
+            )
             if not seats.as_json:
                 for note in sorted({p.note for p in plans.values() if isinstance(p, ops.FlashPlan) and p.note}):
                     click.echo(f"boardkit: note: {note}", err=True)

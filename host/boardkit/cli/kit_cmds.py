@@ -21,6 +21,7 @@ Examples:
   boardkit kit build lesson3/ --board microbit_v1 -o lesson3.hex
   boardkit kit build lesson3/ --board esp32_generic -o lesson3.bin
   boardkit kit build lesson3/ --board rpi_pico --firmware my-micropython.uf2 -o lesson3.uf2
+  boardkit kit build lesson3/ --board microbit_v1 --freeze -o lesson3.hex   # lib/ in flash
 Then flash it with `boardkit flash --board ID lesson3.hex`, or build and flash in one
 go with `boardkit flash --kit lesson3/`.
 """,
@@ -37,6 +38,7 @@ go with `boardkit flash --kit lesson3/`.
     help="A local firmware image instead of the pinned release.",
 )
 @click.option("--offline", is_flag=True, help="Use only the firmware cache.")
+@click.option("--freeze", is_flag=True, help="Freeze lib/ modules into firmware built from source (microbit_v1).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def build(
     kit_dir: Path,
@@ -45,6 +47,7 @@ def build(
     version: str | None,
     firmware_path: Path | None,
     offline: bool,
+    freeze: bool,
     as_json: bool,
 ) -> None:
     """Build KIT_DIR into one flashable image for a board."""
@@ -62,6 +65,7 @@ def build(
             offline=offline,
             progress=bar,
             on_note=notes,
+            freeze=freeze,
         )
     if as_json:
         emit_json(result.to_dict())
@@ -70,6 +74,7 @@ def build(
         click.echo(f"boardkit: note: {result.note}", err=True)
     click.echo(
         f"built {result.image} ({human_size(result.bytes)}): {len(result.files)} file(s), "
-        f"{len(result.compiled)} compiled to .mpy",
+        f"{len(result.compiled)} compiled to .mpy"
+        + (f", {len(result.frozen)} frozen into the firmware" if result.frozen else ""),
         err=True,
     )

@@ -1,8 +1,11 @@
-"""`boardkit test`: the conformance suite on CPython, the WebAssembly build, the browser, boards."""
+"""`boardkit test`: the conformance suite, or a user's own tests (`boardkit test PATH...`), on
+CPython, the WebAssembly build, the browser, boards; JUnit XML and GitHub annotations for CI."""
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -22,8 +25,14 @@ same build in headless Chromium), microbit (the QEMU micro:bit), or a port URL /
 virtual board name (/dev/ttyACM0, socket://host:port, ws://host:8266, ...).
 Default: the board given with -p, else cpython and wasm.
 
+With PATHs, runs your own tests (the .py files in those files and folders)
+instead of boardkit's conformance suite: a test prints (expected output from
+NAME.py.exp / NAME.exp, else CPython's) or uses unittest. See docs/testing.md.
+
 \b
 Examples:
+  boardkit test tests/ -t wasm -t cpython --junit-xml report.xml
+  boardkit test mytests/ -t microbit -v         # your tests on the emulated micro:bit
   boardkit test                                 # cpython and wasm
   boardkit test -t microbit -k strings          # string tests on the micro:bit
   boardkit -p /dev/ttyACM0 test                 # a real board
@@ -33,13 +42,14 @@ Examples:
 
 
 @click.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
 @click.option("-t", "--target", "targets", multiple=True, metavar="T", help="Where to run (repeatable).")
 @click.option(
     "-k",
     "patterns",
     multiple=True,
     metavar="PATTERN",
-    help="Only tests whose id (area/name) contains PATTERN or matches the glob.",
+    help="Only tests whose id (area/name, or your test's path) contains PATTERN or matches the glob.",
 )
 @click.option(
     "--matrix", is_flag=True, help="Probe every feature and write docs/conformance.md (default targets: all four)."
@@ -49,19 +59,37 @@ Examples:
 )
 @click.option("-v", "--verbose", is_flag=True, help="List every test's result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option(
+    "--junit-xml", type=click.Path(path_type=Path), metavar="FILE", help="Write JUnit XML (a suite per target)."
+)
+@click.option(
+    "--github-annotations/--no-github-annotations",
+    default=None,
+    help="Print GitHub Actions ::error annotations for failures (default: on when GITHUB_ACTIONS=true).",
+)
 @click.pass_context
 def test(
     ctx: click.Context,
+    paths: tuple[Path, ...],
     targets: tuple[str, ...],
     patterns: tuple[str, ...],
     matrix: bool,
     test_timeout: float,
     verbose: bool,
     as_json: bool,
+    junit_xml: Path | None,
+    github_annotations: bool | None,
 ) -> None:
-    """Run the conformance suite: pass / fail / unsupported per target, a diff per failure."""
-    from boardkit.api.testing import run_suite
+    """Run your tests (PATH...) or the conformance suite: pass / fail / unsupported per target."""
+    from boardkit.api.testing import run_suite, run_tests
+    from boardkit.errors import UsageError
 
+    if paths and matrix:
+        raise UsageError("--matrix runs the conformance suite, not your tests", hint="drop --matrix or the paths")
+    if junit_xml is not None and junit_xml.is_dir():
+        raise UsageError(f"--junit-xml {junit_xml} is a folder", hint="name a file, e.g. --junit-xml report.xml")
+    if junit_xml is not None and not junit_xml.absolute().parent.is_dir():
+        raise UsageError(f"--junit-xml {junit_xml}: no folder {junit_xml.parent}", hint="create it first")
     port = options(ctx).get("port")
     names = list(targets) or ([port] if port and not matrix else [])
     progress = _TestProgress(quiet=as_json)
@@ -71,18 +99,20 @@ def test(
         notes.stop()  # the install is over: its spinner gives way to the test bars
         progress.note(f"starting {name}")
 
+    common = {
+        "pattern": patterns,
+        "timeout": test_timeout,
+        "credentials": _credentials(ctx),
+        "on_result": progress.result,
+        "on_target": progress.target,
+        "on_open": starting,
+        "on_note": notes,
+    }
     try:
-        report = run_suite(
-            names,
-            pattern=patterns,
-            matrix=matrix,
-            timeout=test_timeout,
-            credentials=_credentials(ctx),
-            on_result=progress.result,
-            on_target=progress.target,
-            on_open=starting,
-            on_note=notes,
-        )
+        if paths:
+            report = run_tests(paths, names, **common)  # type: ignore[arg-type]
+        else:
+            report = run_suite(names, matrix=matrix, **common)  # type: ignore[arg-type]
     finally:
         notes.stop()
         progress.close()
@@ -91,8 +121,43 @@ def test(
     if as_json:
         emit_json(report.to_dict())
     else:
-        _print_report(report, verbose)
+        _print_report(report, verbose, "tests" if paths else "conformance")
+    _ci_outputs(report, junit_xml, github_annotations, as_json)
     ctx.exit(1 if report.failed else 0)
+
+
+def _ci_outputs(report: SuiteReport, junit_xml: Path | None, annotations: bool | None, as_json: bool) -> None:
+    """The JUnit file, GitHub annotations and the GitHub step summary, as asked."""
+    from boardkit.api.testing import github_annotations
+    from boardkit.api.testing import junit_xml as junit_text
+    from boardkit.conformance.ci_reports import markdown_summary
+
+    if junit_xml is not None:
+        _write_text(junit_xml, junit_text(report))
+    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
+    if annotations if annotations is not None else on_github:
+        for line in github_annotations(report):
+            click.echo(line, err=as_json)  # stdout, unless it holds the JSON
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if on_github and summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(markdown_summary(report))
+        except OSError:
+            pass  # the summary is a nicety; the annotations and the exit status carry the result
+
+
+def _write_text(path: Path, text: str) -> None:
+    from boardkit.errors import InvalidInput
+
+    # Beside it, then renamed: a half-written report never replaces a whole one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", hint="check the folder exists") from None
 
 
 def _credentials(ctx: click.Context) -> Credentials | None:
@@ -149,7 +214,7 @@ class _TestProgress:
             self._bar.stop()
 
 
-def _print_report(report: SuiteReport, verbose: bool) -> None:
+def _print_report(report: SuiteReport, verbose: bool, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -157,14 +222,14 @@ def _print_report(report: SuiteReport, verbose: bool) -> None:
     for r in report.results:
         if r.status in ("fail", "error"):
             console.print(f"[bold red]{r.status.upper()}[/] {r.target}: {r.test}")
-            console.print(r.detail, markup=False, highlight=False)
+            console.print(r.detail, markup=False, highlight=False, soft_wrap=True)
         elif verbose:
             console.print(
                 f"{r.status:<11} {r.target}: {r.test}" + (f" ({r.detail})" if r.detail else ""),
                 markup=False,
                 highlight=False,
             )
-    table = Table(title="conformance")
+    table = Table(title=title)
     for column in ("target", "implementation", "pass", "fail", "unsupported", "error", "time"):
         table.add_column(column, justify="right" if column not in ("target", "implementation") else "left")
     for t in report.targets:

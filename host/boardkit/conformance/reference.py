@@ -1,7 +1,8 @@
 """The expected output of a test without a .exp file: what CPython prints running it as a script.
 
-Each test runs in a fresh CPython process of its own (`python -`, the program on stdin),
-the way MicroPython's own test runner asks CPython for expected output. That is deliberately
+Each test runs in a fresh CPython of its own, the way MicroPython's own test runner asks
+CPython for expected output: a fork of a clean reference server (reference_server.py; no
+interpreter start-up per test), or where there is no fork a `python -` process per test. That is deliberately
 not how the `cpython` target runs tests (many in one worker, fresh globals each), so the
 `cpython` target is checked against an independent run, never against itself.
 """
@@ -11,18 +12,82 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import IO
 
 from boardkit.conformance.suite import ConformanceTest
 from boardkit.conformance.targets.base import Outcome
 
 # -S: no site-packages (the suite uses the standard library only); -s: no user site.
 REFERENCE_COMMAND = (sys.executable, "-S", "-s", "-")
+SERVER = Path(__file__).with_name("reference_server.py")
+
+
+def _env() -> dict[str, str]:
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def _outcome_of(out: str, err: str, status: int | None) -> Outcome:
+    out = out.replace("\r\n", "\n")
+    if status is None:
+        return Outcome(out, "timeout")
+    if status == 0:
+        return Outcome(out)
+    trace = err.strip()
+    lines = trace.splitlines()
+    return Outcome(out, lines[-1] if lines else f"exit status {status}", traceback=trace)
+
+
+class ForkedReference:
+    """A pool of reference servers (reference_server.py): clean CPythons that fork per test.
+
+    Callable like run_script, from several threads at once (one server each at a time).
+    Each test still runs in an interpreter no other test touched; no process start per test.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._idle: queue.Queue[subprocess.Popen[str]] = queue.Queue()
+        self._all: list[subprocess.Popen[str]] = []
+        for _ in range(size):
+            proc = subprocess.Popen(
+                [*REFERENCE_COMMAND[:-1], str(SERVER)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_env(),
+                text=True,
+                encoding="utf-8",
+            )
+            self._all.append(proc)
+            self._idle.put(proc)
+
+    def __call__(self, source: str, timeout: float = 10.0) -> Outcome:
+        proc = self._idle.get()
+        try:
+            stdin: IO[str] = proc.stdin  # type: ignore[assignment]  # PIPE: never None
+            stdout: IO[str] = proc.stdout  # type: ignore[assignment]
+            stdin.write(json.dumps({"code": source, "timeout": timeout}) + "\n")
+            stdin.flush()
+            line = stdout.readline()
+        finally:
+            self._idle.put(proc)
+        if not line:
+            return run_script(source, timeout)  # the server died: this test the slow way
+        reply = json.loads(line)
+        return _outcome_of(reply["out"], reply["err"], reply["status"])
+
+    def close(self) -> None:
+        for proc in self._all:
+            proc.kill()
+            proc.wait()
 
 
 def run_script(source: str, timeout: float = 10.0) -> Outcome:
@@ -30,8 +95,7 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
 
     It runs in an empty folder of its own, so a test that writes files meets no other test's.
     """
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8"}
-    env.pop("PYTHONSTARTUP", None)
+    env = _env()
     try:
         with tempfile.TemporaryDirectory(prefix="boardkit-reference-") as cwd:
             done = subprocess.run(
@@ -45,22 +109,21 @@ def run_script(source: str, timeout: float = 10.0) -> Outcome:
             )
     except subprocess.TimeoutExpired:
         return Outcome("", "timeout")
-    out = done.stdout.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    if done.returncode == 0:
-        return Outcome(out)
-    lines = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return Outcome(out, lines[-1] if lines else f"exit status {done.returncode}")
+    out = done.stdout.decode("utf-8", errors="replace")
+    return _outcome_of(out, done.stderr.decode("utf-8", errors="replace"), done.returncode)
 
 
 def reference_outputs(
     tests: list[ConformanceTest],
     timeout: float = 10.0,
-    run: Callable[[str, float], Outcome] = run_script,
+    run: Callable[[str, float], Outcome] | None = None,
     cache: Path | None = None,
 ) -> dict[str, Outcome]:
     """CPython's output for each test that has no .exp file, keyed by test id.
 
-    The runs go in parallel: one process per test, as many at a time as there are cores.
+    The runs go in parallel, as many at a time as there are cores: each in a fork of a clean
+    reference server (ForkedReference) where os.fork exists, else one process per test.
+    run: how to run one test (default: as said).
     cache: a JSON file keeping each output under the hash of its test's source and this
     Python's version, so the next run of an unchanged suite starts no process for it (the
     490 processes cost about a second of every `boardkit test`). A run that timed out is
@@ -70,8 +133,15 @@ def reference_outputs(
     kept = _read_cache(cache)
     keys = {t.id: _cache_key(t.source) for t in todo}
     fresh = [t for t in todo if keys[t.id] not in kept]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        outcomes = list(pool.map(lambda t: run(t.source, timeout), fresh))
+    workers = min(os.cpu_count() or 2, len(fresh)) or 1
+    forked = ForkedReference(workers) if run is None and fresh and hasattr(os, "fork") else None
+    runner = run or forked or run_script
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(lambda t: runner(t.source, timeout), fresh))
+    finally:
+        if forked is not None:
+            forked.close()
     for test, outcome in zip(fresh, outcomes, strict=True):
         if outcome.error != "timeout":
             kept[keys[test.id]] = [outcome.out, outcome.error]

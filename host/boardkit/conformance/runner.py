@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import difflib
+import re
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from boardkit import paths
+from boardkit.conformance import unittest_style
 from boardkit.conformance.features import CLASSROOM_MODULES, Feature, FeatureProbe, load_features
 from boardkit.conformance.reference import reference_outputs
 from boardkit.conformance.suite import ConformanceTest, suite_root
 from boardkit.conformance.targets.base import Outcome, Target
+from boardkit.errors import BoardkitError
 
 STATUSES = ("pass", "fail", "unsupported", "error")
 REFERENCE_CACHE = "conformance-reference.json"  # in the state folder: CPython's outputs, kept
-BROKEN_LIMIT = 3  # consecutive link failures before a target is given up
+BROKEN_LIMIT = 3  # consecutive link failures before a target that cannot recover is given up
+# A clean end: `raise SystemExit`, `sys.exit()`, `sys.exit(0)` (CPython's worker reports it).
+CLEAN_EXIT = re.compile(r"^SystemExit(:\s*(0|None)?)?$")
 
 
 @dataclass
@@ -29,6 +34,8 @@ class Result:
     detail: str = ""  # the diff, the missing features, or the error
     missing: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    file: str = ""  # a user's test: its file, for annotations (empty for the built-in suite)
+    line: int | None = None  # where in that file it went wrong, when known
 
 
 @dataclass
@@ -96,17 +103,24 @@ def run_target(
     probe = FeatureProbe(features, lambda code: _as_pair(target.run(code, timeout)))
     results: list[Result] = []
     broken = 0
+    gone = ""  # why the target was given up
     for test in tests:
-        result = (
-            _run_one(test, target, probe, reference, timeout)
-            if broken < BROKEN_LIMIT
-            else Result(test.id, target.name, "error", "the target stopped responding")
-        )
-        broken = broken + 1 if result.status == "error" and result.detail.startswith("link:") else 0
+        if gone:
+            result = Result(test.id, target.name, "error", gone, file=test.file)
+        else:
+            outcome = _Ran()
+            result = _run_one(test, target, probe, reference, timeout, outcome)
+            if outcome.value is not None and (outcome.value.broken or outcome.value.error == "timeout"):
+                broken += 1
+                gone = _recover(target, broken)
+                if outcome.value.broken and not gone:
+                    result.detail += f"\n({target.name} was restarted; the run goes on)"
+            else:
+                broken = 0
         results.append(result)
         if on_result:
             on_result(result)
-    if probe_everything and broken < BROKEN_LIMIT:
+    if probe_everything and not gone:
         probe.probe_all()
         for module in CLASSROOM_MODULES:
             probe.has(f"module:{module}")
@@ -125,46 +139,128 @@ def _as_pair(outcome: Outcome) -> tuple[str, str | None]:
     return outcome.out, outcome.error
 
 
+@dataclass
+class _Ran:
+    """What the target answered for the test (None: it was not run)."""
+
+    value: Outcome | None = None
+
+
+def _recover(target: Target, broken: int) -> str:
+    """Get the target a fresh interpreter after a crash, hang or timeout; why it was given up, or ""."""
+    try:
+        if target.recover():
+            return ""
+    except BoardkitError as exc:
+        return f"the target could not be restarted: {exc}"
+    return "the target stopped responding" if broken >= BROKEN_LIMIT else ""
+
+
+def _expected(test: ConformanceTest, target: Target, reference: dict[str, Outcome]) -> str | Result:
+    """The output `test` must print: its .exp file, or CPython's run of it (or why there is none)."""
+    if test.expected is not None:
+        return test.expected
+    # The reference is a separate script run (reference.py), the cpython target included:
+    # a test that fails there, or prints nothing, checks nothing on any target.
+    ref = reference[test.id]
+    if ref.error is not None:
+        why = "timed out" if ref.error == "timeout" else f"raised {ref.error}"
+        return Result(
+            test.id,
+            target.name,
+            "error",
+            f"no expected output: CPython {why} (add a .exp file or fix the test)",
+            file=test.file,
+            line=unittest_style.test_line(ref.traceback) if test.file else None,
+        )
+    if not normalise(ref.out):
+        return Result(
+            test.id,
+            target.name,
+            "error",
+            "no expected output: CPython printed nothing (a test must print what it checks)",
+            file=test.file,
+        )
+    return ref.out
+
+
 def _run_one(
-    test: ConformanceTest, target: Target, probe: FeatureProbe, reference: dict[str, Outcome], timeout: float
+    test: ConformanceTest,
+    target: Target,
+    probe: FeatureProbe,
+    reference: dict[str, Outcome],
+    timeout: float,
+    ran: _Ran,
 ) -> Result:
     started = time.perf_counter()
     missing = probe.missing(test.requires)
     if missing:
-        return Result(test.id, target.name, "unsupported", "needs " + " ".join(missing), missing)
-    if test.expected is not None:
-        expected = test.expected
-    else:
-        # The reference is a separate script run (reference.py), the cpython target included:
-        # a test that fails there, or prints nothing, checks nothing on any target.
-        ref = reference[test.id]
-        if ref.error is not None:
-            return Result(
-                test.id,
-                target.name,
-                "error",
-                f"no expected output: CPython raised {ref.error} (add a .exp file or fix the test)",
-            )
-        if not normalise(ref.out):
-            return Result(
-                test.id,
-                target.name,
-                "error",
-                "no expected output: CPython printed nothing (a test must print what it checks)",
-            )
-        expected = ref.out
-    outcome = target.run(test.source, timeout)
+        return Result(test.id, target.name, "unsupported", "needs " + " ".join(missing), missing, file=test.file)
+    if test.style == "unittest":
+        ran.value = outcome = target.run(unittest_style.program(test.source), timeout)
+        return _unittest_result(test, target, outcome, round(time.perf_counter() - started, 3))
+    expected = _expected(test, target, reference)
+    if isinstance(expected, Result):
+        return expected
+    ran.value = outcome = target.run(test.source, timeout)
     seconds = round(time.perf_counter() - started, 3)
-    if outcome.broken:
-        return Result(test.id, target.name, "error", f"link: {outcome.error}", seconds=seconds)
+    first = 1 if test.file else None  # a failed comparison points at the test file itself
+    if outcome.broken or outcome.error == "timeout":
+        return _broken(test, target, outcome, seconds)
     actual = normalise(outcome.out)
     if actual == "SKIP":
-        return Result(test.id, target.name, "unsupported", "the test skipped itself", seconds=seconds)
-    if outcome.error is not None:
+        return Result(test.id, target.name, "unsupported", "the test skipped itself", seconds=seconds, file=test.file)
+    if outcome.error is not None and not CLEAN_EXIT.match(outcome.error):
         actual = (actual + "\n" if actual else "") + f"[raised] {outcome.error}"
+        if test.file:
+            first = unittest_style.test_line(outcome.traceback) or first
     if actual == normalise(expected):
-        return Result(test.id, target.name, "pass", seconds=seconds)
-    return Result(test.id, target.name, "fail", diff(normalise(expected), actual), seconds=seconds)
+        return Result(test.id, target.name, "pass", seconds=seconds, file=test.file)
+    return Result(
+        test.id, target.name, "fail", diff(normalise(expected), actual), seconds=seconds, file=test.file, line=first
+    )
+
+
+def _broken(test: ConformanceTest, target: Target, outcome: Outcome, seconds: float) -> Result:
+    """A test that crashed the interpreter, hung it, timed out or lost the link: its error."""
+    if outcome.error == "timeout":
+        detail = "timeout: the test was still running at the time limit (--test-timeout); stopped it"
+    elif test.file:
+        detail = f"the interpreter crashed or stopped responding: {outcome.error}"
+    else:
+        detail = f"link: {outcome.error}"
+    line = 1 if test.file else None
+    return Result(test.id, target.name, "error", detail, seconds=seconds, file=test.file, line=line)
+
+
+def _unittest_result(test: ConformanceTest, target: Target, outcome: Outcome, seconds: float) -> Result:
+    """The verdict of a unittest-style test from what the harness printed (unittest_style)."""
+    if outcome.broken or outcome.error == "timeout":
+        return _broken(test, target, outcome, seconds)
+    run = unittest_style.parse(outcome.out)
+
+    def result(status: str, detail: str = "", line: int | None = None) -> Result:
+        return Result(test.id, target.name, status, detail, seconds=seconds, file=test.file, line=line)
+
+    if not run.ended:
+        # It raised before its TestCases ran (an import, a syntax error, a module-level assert).
+        why = outcome.error if outcome.error and not CLEAN_EXIT.match(outcome.error) else "it ended early"
+        trace = unittest_style.relabel(outcome.traceback, test.file or test.id)
+        detail = f"the test module did not finish loading: {why}" + (f"\n{trace}" if trace else "")
+        return result("error", detail, unittest_style.test_line(outcome.traceback, unittest_style.PRELUDE_LINES) or 1)
+    if run.bad:
+        parts = [
+            f"{f.kind.upper()}: {f.name}\n{unittest_style.relabel(f.text, test.file or test.id).rstrip()}"
+            for f in run.bad
+        ]
+        status = "error" if all(f.kind == "error" for f in run.bad) else "fail"
+        summary = f"{len(run.bad)} of {run.ran} unittest test(s) did not pass"
+        return result(status, summary + "\n" + "\n\n".join(parts), run.bad[0].line or 1)
+    if run.ran == 0:
+        return result("error", "no unittest TestCase with a test method ran", 1)
+    if len(run.skipped) == run.ran:
+        return result("unsupported", "every test skipped itself: " + run.skipped[0].text)
+    return result("pass")
 
 
 def run_suite(

@@ -21,6 +21,8 @@ class ConformanceTest:
     source: str
     requires: tuple[str, ...] = ()
     expected: str | None = None  # from NAME.exp; None: CPython's output is expected
+    style: str = "script"  # "script": compared by what it prints; "unittest": by its TestCases
+    file: str = ""  # how a user's test is named in reports (its path as given); "" for the suite
 
     @property
     def area(self) -> str:

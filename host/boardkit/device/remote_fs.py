@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from boardkit.device.helpers import Board, HelperLoader
 from boardkit.device.probe import small_heap
 from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
+from boardkit.links import file_transfer
 from boardkit.repl import OutputCallback
 
 Progress = Callable[[int, int], None]  # (done, total) in bytes
@@ -114,6 +115,12 @@ class RemoteFiles:
         if found[0] == "d":
             raise RemoteFileError(f"{path} is a folder", hint="use `boardkit ls` to list it")
         total = found[1]
+        bulk = file_transfer(self.board.repl.link, path)  # WebREPL's GET, where the board has it
+        if bulk is not None:
+            whole = bulk.get_file(path, total, progress)
+            if len(whole) != total:
+                raise RemoteFileError(f"{path}: read {len(whole)} bytes but the board holds {total}")
+            return whole
         caps = self.board.caps
         chunk = 1536 if caps.binascii else 128
         decode: Callable[[bytes], bytes] = (
@@ -176,6 +183,18 @@ class RemoteFiles:
     def _write_via(self, tmp: str, path: str, data: bytes, progress: Progress | None) -> int:
         """Write data to tmp, check it, and put it in place as path; the size the board holds."""
         caps = self.board.caps
+        bulk = file_transfer(self.board.repl.link, tmp) if tmp != path else None
+        if bulk is not None:  # WebREPL's PUT: the bytes as they are, no REPL per chunk
+            check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
+            try:
+                bulk.put_file(tmp, data, progress)
+                return int(self._call(f"{check}_bk_place({tmp!r},{path!r},{len(data)})", path=path).decode().strip())
+            except RemoteFileError as exc:
+                try:  # a board's PUT writes tmp in place: drop what it holds of it
+                    self._call(f"try:\n os.remove({tmp!r})\nexcept OSError:\n pass")
+                except BoardkitError:
+                    pass
+                raise RemoteFileError(str(exc).replace(tmp, path, 1), hint=exc.hint) from None
         self._call(f"_bk_open({tmp!r})", path=path)
         self.helpers.file_open = True
         try:

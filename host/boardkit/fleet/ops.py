@@ -267,8 +267,10 @@ def prepare_flash(
     version: str | None = None,
     image: Path | None = None,
     offline: bool = False,
+    freeze: bool = False,
 ) -> dict[str, FlashPlan | BoardkitError]:
-    """Per board type, once: the checked firmware image, with the kit built into it.
+    """Per board type, once: the checked firmware image, with the kit built into it
+    (freeze: its lib/ modules frozen into firmware built from source, see api.build_kit).
 
     A board type whose image cannot be had maps to its error (its seats fail with it).
     """
@@ -296,6 +298,7 @@ def prepare_flash(
                 firmware=image,
                 offline=offline,
                 extra_files={labels.KIT_FILE: labels.marker_bytes({"kit": item})},
+                freeze=freeze,
             )
             plans[board_id] = FlashPlan(board, built.image, None, item, built.note)
         except BoardkitError as exc:

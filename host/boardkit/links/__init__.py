@@ -48,6 +48,27 @@ class Link(Protocol):
     def close(self) -> None: ...
 
 
+class FileTransfer(Protocol):
+    """A link's own way to move whole files without the REPL (WebREPL's PUT and GET)."""
+
+    def fits(self, path: str) -> bool:
+        """Can this board path be named in a transfer?"""
+        ...
+
+    def put_file(self, path: str, data: bytes, progress: Callable[[int, int], None] | None = None) -> None: ...
+
+    def get_file(self, path: str, size_hint: int = 0, progress: Callable[[int, int], None] | None = None) -> bytes: ...
+
+
+def file_transfer(link: Link, path: str) -> FileTransfer | None:
+    """The link's file transfer when it has one that can name path, else None (use the REPL).
+
+    A link offers one through a `file_transfer()` method; call this between REPL commands."""
+    offer = getattr(link, "file_transfer", None)
+    found: FileTransfer | None = offer() if callable(offer) else None
+    return found if found is not None and found.fits(path) else None
+
+
 @dataclass(frozen=True)
 class LinkScheme:
     """What one link module declares: its URL schemes, the options its `open` takes, `open`.
@@ -110,4 +131,14 @@ def open_link(url: str, *, credentials: CredentialsProvider | None = None, **opt
     return declared.open(url, **accepted)
 
 
-__all__ = ["LINKS", "CredentialsProvider", "Link", "LinkScheme", "link_scheme", "open_link", "scheme_of"]
+__all__ = [
+    "LINKS",
+    "CredentialsProvider",
+    "FileTransfer",
+    "Link",
+    "LinkScheme",
+    "file_transfer",
+    "link_scheme",
+    "open_link",
+    "scheme_of",
+]

@@ -12,6 +12,8 @@ import serial
 
 from boardkit.errors import LinkError, PortBusy, PortNotFound
 from boardkit.links import LinkScheme
+from boardkit.links.rfc2217_port import make_port
+from boardkit.links.rfc2217_port import open_error as rfc2217_open_error
 
 DEFAULT_BAUD = 115200
 # Reads wait at most this long at a time (callers loop to their own deadlines). Few distinct
@@ -103,9 +105,12 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
         # exclusive=True: two programs writing to one board corrupt each other's
         # traffic; refuse instead (pyserial takes an flock on POSIX).
         kwargs: dict[str, Any] = {"exclusive": True} if is_path and sys.platform != "win32" else {}
-        if not url.startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
+        port: Any  # serial.Serial, or pyserial's rfc2217 Serial (SerialBase has no open())
+        if url.lower().startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
+            port = make_port(url, baudrate=baudrate, timeout=0.1)
+        else:
             kwargs["write_timeout"] = 10
-        port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, do_not_open=True, **kwargs)
+            port = serial.serial_for_url(url, baudrate=baudrate, timeout=0.1, do_not_open=True, **kwargs)
         _open_patiently(port, url, lines_apart=is_path and _raises_lines_apart(url))
     except serial.SerialException as exc:
         raise _open_error(url, exc) from exc
@@ -117,7 +122,7 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
 BUSY_PATIENCE = 0.5  # seconds a port may stay locked before it counts as held by another program
 
 
-def _open_patiently(port: serial.Serial, url: str, lines_apart: bool) -> None:
+def _open_patiently(port: Any, url: str, lines_apart: bool) -> None:
     """Open the port; a lock that lets go within BUSY_PATIENCE was not another program's.
 
     A port this process has just closed can stay locked for a moment: a child forked by
@@ -159,6 +164,9 @@ def _raises_lines_apart(url: str) -> bool:
 
 def _open_error(url: str, exc: serial.SerialException) -> LinkError:
     text = _reason(exc)
+    silent = rfc2217_open_error(url, text) if url.lower().startswith("rfc2217://") else None
+    if silent is not None:
+        return silent
     code = getattr(exc, "errno", None)
     lowered = text.lower()
     if (

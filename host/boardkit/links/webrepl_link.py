@@ -4,16 +4,18 @@ On connect the board sends "Password: "; we answer with the password and "\\r"; 
 says "WebREPL connected" (or "Access denied" and closes). After that the websocket carries
 the REPL byte stream both ways, so the raw REPL and raw-paste work as over a UART.
 
-Keystrokes go out as text frames (binary frames are WebREPL's separate file-transfer
-protocol on a real board); frames are sent and received as raw bytes, never decoded, so a
-multi-byte character split across frames passes through intact. A reader thread moves
-incoming frames into a buffer that read()/pending() serve from.
+Keystrokes go out as text frames; text frames are received as raw bytes, never decoded, so
+a multi-byte character split across frames passes through intact. A reader thread moves
+incoming text frames into a buffer that read()/pending() serve from. Binary frames are
+WebREPL's separate file-transfer protocol (webrepl_files.py): they go to a buffer of their
+own, and `file_transfer()` offers PUT/GET once the board has answered GET_VER.
 
 The password is never logged, put in an error message or shown by repr().
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 from boardkit.errors import AuthError, LinkError
 from boardkit.links import CredentialsProvider, LinkScheme
+from boardkit.links.webrepl_files import WebReplFiles, probe_version
 
 if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection
@@ -30,6 +33,8 @@ HANDSHAKE_TIMEOUT = 10.0
 PROMPT = b"Password: "
 CONNECTED = b"WebREPL connected"
 DENIED = b"Access denied"
+# Set to 0 to move files through the raw REPL even where the board's WebREPL has PUT/GET.
+ENV_FILES = "BOARDKIT_WEBREPL_FILES"
 
 
 def display_url(url: str) -> str:
@@ -54,6 +59,9 @@ class WebReplLink:
         self._error: str | None = None
         self._held = b""  # an incomplete UTF-8 character waiting for its other bytes
         self._reader: threading.Thread | None = None
+        self._binary = bytearray()  # bytes of binary frames (file-transfer answers)
+        self._files: WebReplFiles | None = None
+        self._probed = False
 
     def __repr__(self) -> str:
         return f"WebReplLink({self.url!r})"
@@ -79,6 +87,12 @@ class WebReplLink:
             self._stop(reason)
         except Exception as exc:  # the socket broke under us
             self._stop(str(exc).strip() or type(exc).__name__)
+
+    def take_binary(self, data: bytes) -> None:
+        """A binary frame arrived (called from the connection's receiving thread)."""
+        with self._cond:
+            self._binary += data
+            self._cond.notify_all()
 
     def _stop(self, reason: str) -> None:
         with self._cond:
@@ -113,11 +127,57 @@ class WebReplLink:
                 raise self._broken()
             return len(self._buf)
 
+    # ------------------------------------------------------------------ file transfer
+    def send_binary(self, data: bytes) -> None:
+        """One binary frame (a file-transfer record or file data)."""
+        if self._closed:
+            raise self._broken()
+        try:
+            self._ws.send(bytes(data))
+        except Exception as exc:
+            self._stop(str(exc).strip() or type(exc).__name__)
+            raise self._broken() from exc
+
+    def read_binary(self, size: int, timeout: float) -> bytes:
+        """Exactly size bytes of binary frames, or b"" when they did not come in time."""
+        deadline = time.monotonic() + max(timeout, 0.0)
+        with self._cond:
+            while len(self._binary) < size:
+                if self._closed:
+                    raise self._broken()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return b""
+                self._cond.wait(left)
+            data = bytes(self._binary[:size])
+            del self._binary[:size]
+            return data
+
+    def file_transfer(self) -> WebReplFiles | None:
+        """WebREPL's PUT/GET for this board, or None when its WebREPL lacks them (asked once).
+
+        Call it between REPL commands: a WebREPL without the protocol takes the probe for
+        typing, which is cleared with Ctrl-C (the REPL's "clear the line")."""
+        if not self._probed:
+            self._probed = True
+            if os.environ.get(ENV_FILES, "").strip().lower() in ("0", "off", "no", "false"):
+                return None
+            version = probe_version(self)
+            if version is None:
+                self.write(b"\x03")
+                time.sleep(0.3)
+                with self._cond:
+                    self._buf.clear()
+                    self._binary.clear()
+            else:
+                self._files = WebReplFiles(self, version)
+        return self._files
+
     # ------------------------------------------------------------------ writing
     def write(self, data: bytes) -> None:
         data = self._held + bytes(data)
         self._held = b""
-        cut = _incomplete_tail(data)
+        cut = incomplete_utf8_tail(data)
         if cut:
             data, self._held = data[:-cut], data[-cut:]
         if not data:
@@ -192,7 +252,7 @@ PASSWORD_HINT = (
 )
 
 
-def _incomplete_tail(data: bytes) -> int:
+def incomplete_utf8_tail(data: bytes) -> int:
     """How many bytes at the end start a UTF-8 character that is not complete yet (0-3)."""
     for back in range(1, min(3, len(data)) + 1):
         byte = data[-back]
@@ -210,6 +270,9 @@ def _incomplete_tail(data: bytes) -> int:
     return 0
 
 
+_incomplete_tail = incomplete_utf8_tail  # the name tests/unit knows
+
+
 def open(url: str, credentials: CredentialsProvider | None = None, timeout: float = HANDSHAKE_TIMEOUT) -> WebReplLink:
     """Open a WebREPL session; credentials(url) gives the password when the board asks for it."""
     shown = display_url(url)
@@ -222,11 +285,19 @@ def open(url: str, credentials: CredentialsProvider | None = None, timeout: floa
     )
     from websockets.sync.client import connect
 
+    from boardkit.links.webrepl_connection import WebReplConnection
+
     try:
         # No compression or pings: MicroPython's websocket speaks neither.
         # Entering the context is the connection (websockets 13-17 alike); close() ends it.
         ws = connect(
-            target, open_timeout=timeout, compression=None, ping_interval=None, max_size=None, close_timeout=1
+            target,
+            open_timeout=timeout,
+            compression=None,
+            ping_interval=None,
+            max_size=None,
+            close_timeout=1,
+            create_connection=WebReplConnection,
         ).__enter__()
     except ConnectionRefusedError as exc:
         raise LinkError(
@@ -249,6 +320,8 @@ def open(url: str, credentials: CredentialsProvider | None = None, timeout: floa
             hint="check the URL (ws://HOST:8266) and that WebREPL is enabled on the board",
         ) from exc
     link = WebReplLink(ws, shown)
+    if isinstance(ws, WebReplConnection):
+        ws.binary_sink = link.take_binary
     link._start_reader()
     try:
         link._login(credentials, timeout)

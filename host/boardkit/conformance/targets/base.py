@@ -24,7 +24,8 @@ class Outcome:
 
     out: str
     error: str | None = None  # last traceback line, "timeout", or a link problem
-    broken: bool = False  # the target itself failed (not the test)
+    broken: bool = False  # the target itself failed (not the test): crashed, hung, link lost
+    traceback: str = ""  # the whole traceback when it raised (its frames give the test's line)
 
 
 class Target:
@@ -53,6 +54,15 @@ class Target:
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
         """Run one test program with a fresh heap; what it printed and how it ended."""
         raise NotImplementedError
+
+    def recover(self) -> bool:
+        """After a test crashed it, hung it or timed out: get a fresh interpreter again.
+
+        True when the target is ready for the next test; False when it cannot recover (the
+        default: the runner gives it up after a few broken tests in a row). Raises
+        BoardkitError when it tried and failed.
+        """
+        return False
 
     def close(self) -> None:
         """Stop what `open` started; safe to call twice."""

@@ -1,8 +1,9 @@
 """The `browser` target: the same npm WebAssembly build in headless Chromium, driven by Playwright.
 
 The page loads micropython.mjs from a small local HTTP server (browsers will not load wasm
-from file://) and exposes runTest(code) -> {out, error}. Tests run one after another in one
-interpreter, each with fresh globals and a gc.collect() after it.
+from file://) into a Web Worker and exposes runTest(code, ms) -> {out, error, traceback,
+crashed}. Tests run one after another in one interpreter, each with fresh globals and a
+gc.collect() after it; a test that times out or crashes the interpreter gets a new worker.
 """
 
 from __future__ import annotations
@@ -17,30 +18,67 @@ from pathlib import Path
 
 from boardkit import wasm_runtime
 from boardkit.conformance.targets.base import Outcome, Target
-from boardkit.errors import InvalidInput
+from boardkit.errors import BoardkitError, InvalidInput
+
+# The interpreter runs in a module Web Worker, so a test that never ends, or one that crashes
+# the WebAssembly instance, costs that worker only: the page terminates it (timeout) or sees
+# it fail and starts a fresh one, and the next test runs as usual.
+WORKER = """import { loadMicroPython } from "./micropython.mjs";
+let out = [];
+const decoder = new TextDecoder();
+const mp = await loadMicroPython({ stdout: (b) => { for (const x of b) out.push(x); }, linebuffer: false });
+const RESET = "def _bk_reset(g=globals()):\\n for k in [k for k in g if not k.startswith('__')]:\\n  del g[k]\\n"
+  + " import gc\\n gc.collect()\\n_bk_reset()\\n";
+onmessage = (event) => {
+  out = [];
+  let error = null, traceback = "", crashed = false;
+  try {
+    mp.runPython(event.data.code);
+  } catch (e) {
+    const text = String(e.message || e).trim();
+    const lines = text.split("\\n");
+    if (e.name === "PythonError") { error = lines[lines.length - 1]; traceback = text; }
+    else { error = "the interpreter crashed: " + (e.name || "Error") + ": " + text; crashed = true; }
+  }
+  const text = decoder.decode(new Uint8Array(out));
+  if (!crashed) { try { mp.runPython(RESET); } catch (e) { /* the next test shows it */ } }
+  postMessage({ out: text, error, traceback, crashed });
+};
+out = [];
+mp.runPython("import sys\\nprint('.'.join(str(v) for v in sys.implementation.version[:3])"
+  + " + ' on ' + sys.implementation._machine)");
+postMessage({ ready: true, version: decoder.decode(new Uint8Array(out)).trim() });
+"""
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>boardkit conformance</title>
 <script type="module">
-import { loadMicroPython } from "./micropython.mjs";
-let out = [];
-const decoder = new TextDecoder();
-const mp = await loadMicroPython({ stdout: (b) => out.push(...b), linebuffer: false });
-const RESET = "def _bk_reset(g=globals()):\\n for k in [k for k in g if not k.startswith('__')]:\\n  del g[k]\\n import gc\\n gc.collect()\\n_bk_reset()\\n";
-window.runTest = (code) => {
-  out = [];
-  let error = null;
-  try {
-    mp.runPython(code);
-  } catch (e) {
-    const lines = String(e.message || e).trim().split("\\n");
-    error = e.name === "PythonError" ? lines[lines.length - 1] : "browser: " + String(e);
-  }
-  const text = decoder.decode(new Uint8Array(out));
-  try { mp.runPython(RESET); } catch (e) { /* the next test shows it */ }
-  return { out: text, error };
+let worker = null;
+let ready = null;
+function start() {
+  worker = new Worker("./boardkit-worker.mjs", { type: "module" });
+  ready = new Promise((resolve, reject) => {
+    worker.onmessage = (e) => { if (e.data.ready) { window.version = e.data.version; resolve(); } };
+    worker.onerror = (e) => reject(new Error("the worker did not start: " + e.message));
+  });
+  return ready;
+}
+window.runTest = async (code, timeoutMs) => {
+  await ready;
+  return await new Promise((resolve) => {
+    const restart = (reply) => { worker.terminate(); start(); resolve(reply); };
+    const timer = setTimeout(() => restart({ out: "", error: "timeout", traceback: "", crashed: false }), timeoutMs);
+    worker.onmessage = (e) => {
+      clearTimeout(timer);
+      if (e.data.crashed) { restart(e.data); } else { resolve(e.data); }
+    };
+    worker.onerror = (e) => {
+      clearTimeout(timer);
+      restart({ out: "", error: "the interpreter crashed: " + e.message, traceback: "", crashed: true });
+    };
+    worker.postMessage({ code });
+  });
 };
-window.version = (() => { out = []; mp.runPython("import sys\\nprint('.'.join(str(v) for v in sys.implementation.version[:3]) + ' on ' + sys.implementation._machine)"); return decoder.decode(new Uint8Array(out)).trim(); })();
-window.boardkitReady = true;
+start().then(() => { window.boardkitReady = true; });
 </script>
 """  # noqa: E501 - the page's JavaScript, one statement a line
 
@@ -66,10 +104,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     }
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        if self.path in ("/", "/index.html"):
-            body = PAGE.encode()
+        served = {
+            "/": (PAGE, "text/html"),
+            "/index.html": (PAGE, "text/html"),
+            "/boardkit-worker.mjs": (WORKER, "text/javascript"),
+        }
+        if self.path in served:
+            text, kind = served[self.path]
+            body = text.encode()
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -122,11 +166,21 @@ class BrowserTarget(Target):
         )
 
     def run(self, code: str, timeout: float = 10.0) -> Outcome:
+        """One test in the page's worker; a timeout or a crash ends that worker (the page
+        starts a fresh one for the next test)."""
         try:
-            reply = self._page.evaluate("code => window.runTest(code)", code)
+            reply = self._page.evaluate("([code, ms]) => window.runTest(code, ms)", [code, int(timeout * 1000)])
         except self._error as exc:
             return Outcome("", f"browser: {str(exc).splitlines()[0]}", broken=True)
-        return Outcome(reply["out"], reply["error"])
+        return Outcome(reply["out"], reply["error"], broken=bool(reply["crashed"]), traceback=reply["traceback"])
+
+    def recover(self) -> bool:
+        """The page has started a fresh worker already; wait until it answers."""
+        try:
+            self._page.evaluate("window.runTest('pass', 30000)")
+        except self._error as exc:
+            raise BoardkitError(f"the browser page stopped responding: {str(exc).splitlines()[0]}") from None
+        return True
 
     def close(self) -> None:
         steps: tuple[Callable[[], object], ...] = (self._browser.close, self._pw.stop, self._server.shutdown)

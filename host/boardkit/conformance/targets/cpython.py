@@ -51,10 +51,16 @@ class CPythonTarget(Target):
             return Outcome("", "timeout")
         line = stdout.readline()
         if not line:
+            status = proc.wait()
             self.close()
-            return Outcome("", "the CPython worker died", broken=True)
+            return Outcome("", f"the CPython worker crashed (exit status {status})", broken=True)
         reply = json.loads(line)
-        return Outcome(reply["out"], reply["error"])
+        return Outcome(reply["out"], reply["error"], traceback=reply.get("traceback") or "")
+
+    def recover(self) -> bool:
+        """A fresh worker starts with the next test (a timed-out or crashed one was killed)."""
+        self.close()
+        return True
 
     def close(self) -> None:
         if self._proc is not None:

@@ -9,6 +9,7 @@ from typing import ClassVar, Self
 from boardkit import virtual
 from boardkit.conformance.targets.base import IMPLEMENTATIONS, Credentials
 from boardkit.conformance.targets.device import DeviceTarget
+from boardkit.errors import BoardkitError
 
 
 class VirtualTarget(DeviceTarget):
@@ -43,6 +44,27 @@ class VirtualTarget(DeviceTarget):
         """Start a board of this class's kind (spec may be an alias; a virtual board needs no password)."""
         return cls()
 
+    def recover(self) -> bool:
+        """The board's reset button (a fresh node process, QEMU's system reset); a board whose
+        emulator died is started again under the same name. Then connect again."""
+        self._drop()
+        try:
+            self._board = virtual.hard_reset(self._board.name)
+        except BoardkitError:
+            # Its emulator died with the test, and the daemon with it (or is going): the
+            # same board again, under the same name.
+            self._stop_quietly()
+            self._board = virtual.start(self.kind, name=self._board.name)
+        self.url = self._board.port
+        self._reconnect()
+        return True
+
+    def _stop_quietly(self) -> None:
+        try:
+            virtual.stop(self._board.name)
+        except BoardkitError:
+            pass  # already gone
+
     def close(self) -> None:
         super().close()
-        virtual.stop(self._board.name)
+        self._stop_quietly()

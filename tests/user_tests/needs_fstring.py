@@ -1,0 +1,3 @@
+# requires: fstring
+name = "board"
+print(f"hello {name}!")
