@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from boardkit.errors import VirtualBoardError
+from boardkit.errors import BadVirtualRequest, VirtualBoardError
 from boardkit.virtual import control, layout
 from boardkit.virtual.registry import (
     VirtualBoard,
@@ -79,10 +79,10 @@ def start(
     kind_backend.prepare(on_note)
     size = _flash_size(kind, kind_backend.default_flash_size, flash_size)
     if baud is not None and baud <= 0:
-        raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
+        raise BadVirtualRequest(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
     if webrepl_port is not None:
         if not 0 <= webrepl_port <= 65535:
-            raise VirtualBoardError(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
+            raise BadVirtualRequest(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
         if not webrepl_password:
             raise VirtualBoardError(
                 "a WebREPL endpoint needs a password",
@@ -91,7 +91,7 @@ def start(
     web = (webrepl_port, webrepl_password)
     if name is not None:
         if not layout.NAME_RE.match(name):
-            raise VirtualBoardError(
+            raise BadVirtualRequest(
                 f"bad board name {name!r}", hint="use letters, digits, '-', '_' or '.', e.g. wasm1 or lab-a"
             )
         if name_in_use(name):
