@@ -1,8 +1,9 @@
 // boardkit's WebAssembly virtual board: MicroPython's wasm build behind a UART-like byte stream.
 //
-//   node board.mjs --fs DIR [--heap BYTES] [--runtime PATH/TO/micropython.mjs]
+//   node board.mjs --fs DIR [--heap BYTES] [--flash-size BYTES] [--runtime PATH/TO/micropython.mjs]
 //
 // --runtime: where boardkit installed the npm runtime (default: ./node_modules beside this file)
+// --flash-size: the size of the board's filesystem (default 2 MiB, an ESP32's "vfs" partition)
 //
 // stdin  = bytes from the host (what a UART would receive), one byte at a time into the REPL
 // stdout = bytes the board prints (cooked: "\n" becomes "\r\n" like a real board's UART)
@@ -13,23 +14,31 @@
 //  - raw-paste mode (Ctrl-A, then "\x05A\x01"): the wasm port cannot read stdin from inside
 //    pyexec, so the flow-controlled protocol is spoken here and the code is then run through
 //    the raw REPL;
-//  - Ctrl-C while a program runs: node is blocked inside the interpreter, so whenever the
-//    program calls out to JS (ticks/time: time.sleep, print, ...) a side pipe (fd 3) that
-//    the daemon copies every Ctrl-C onto is polled, and the interrupt character schedules a
-//    KeyboardInterrupt (stdin itself is never read there: that could reorder input);
-//  - flash: the board's "/" is a MEMFS loaded from DIR at boot and written back (diffed,
-//    temp file + rename) when the REPL goes idle, on soft reset and on SIGTERM.
+//  - Ctrl-C while a program runs, and a program's stdin (input(), sys.stdin): see
+//    board_uart_in.mjs;
+//  - flash: the board's "/" is a MEMFS folder (/flash) loaded from DIR at boot and written
+//    back (diffed, temp file + rename) when the REPL goes idle, on soft reset and on SIGTERM;
+//    Emscripten's own folders (/dev, /proc) are out of reach, paths cannot climb out of it;
+//  - a board's filesystem (board_fs.mjs): MicroPython's errno numbers instead of WASI's,
+//    a size (statvfs, ENOSPC when full), names of at most 255 bytes;
+//  - board_py/: os.ilistdir with sizes, os.uname, a `machine` module (resets, unique_id, freq);
+//  - a crash of the WebAssembly interpreter (a trap such as "memory access out of bounds")
+//    reboots it, files kept, with a line saying so, as a real board reboots after a fault.
 // Idle costs nothing: input arrives through node's event loop.
 
 import fs from "node:fs";
 import path from "node:path";
+import crypto from "node:crypto";
 import { pathToFileURL } from "node:url";
+import { BoardFs, FLASH_ROOT } from "./board_fs.mjs";
+import { UartInput } from "./board_uart_in.mjs";
 
 function parseArgs(argv) {
-  const opts = { fs: null, heap: 256 * 1024, runtime: null };
+  const opts = { fs: null, heap: 256 * 1024, runtime: null, flashSize: 2 * 1024 * 1024 };
   for (let i = 2; i < argv.length; i++) {
     if (argv[i] === "--fs") opts.fs = argv[++i];
     else if (argv[i] === "--heap") opts.heap = parseInt(argv[++i], 10);
+    else if (argv[i] === "--flash-size") opts.flashSize = parseInt(argv[++i], 10);
     else if (argv[i] === "--runtime") opts.runtime = argv[++i];
   }
   return opts;
@@ -39,19 +48,31 @@ const opts = parseArgs(process.argv);
 const RUNTIME = opts.runtime
   ? pathToFileURL(opts.runtime)
   : new URL("./node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs", import.meta.url);
+const BOARD_PY = new URL("./board_py/", import.meta.url);
+const BOARD_PY_DIR = "/boardkit-py"; // where board_py/ is imported from at boot, outside the flash
+
+// Reset causes, numbered as machine.reset_cause() numbers them on an ESP32.
+const PWRON_RESET = 1;
+const HARD_RESET = 2;
+const WDT_RESET = 3;
+const SOFT_RESET = 5;
 
 // ---------------------------------------------------------------- wasm import hooks
+const boardFs = new BoardFs(opts.flashSize);
 let compiled = null;
+let memory = null;
+let rtcOffsetMs = 0; // machine.RTC().datetime(...) set the clock: kept until power-off
 let running = false; // true while the interpreter is executing a REPL byte
-let lastPoll = 0;
+let stdinFirst = false; // a read of fd 0 has begun: its first byte is waited for
 const realInstantiate = WebAssembly.instantiate;
 WebAssembly.instantiate = async (bin, imports) => {
   const env = imports.env;
   for (const name of ["mp_js_ticks_ms", "mp_js_time_ms"]) {
     const orig = env[name];
+    const offset = name === "mp_js_time_ms"; // the wall clock is the board's RTC
     env[name] = (...a) => {
-      if (running) pollDuringRun();
-      return orig(...a);
+      if (running) uart.pollDuringRun();
+      return offset ? orig(...a) + rtcOffsetMs : orig(...a);
     };
   }
   // Every string the board prints is one fd_write: pass it on at once while a program
@@ -62,15 +83,55 @@ WebAssembly.instantiate = async (bin, imports) => {
     const r = fdWrite(...a);
     if (running) {
       if (outLen) flushOut();
-      pollDuringRun();
+      uart.pollDuringRun();
     }
     return r;
   };
+  const fdRead = wasi.fd_read;
+  wasi.fd_read = (fd, ...a) => {
+    stdinFirst = fd === 0;
+    return fdRead(fd, ...a);
+  };
+  const poll = env.__syscall_poll;
+  env.__syscall_poll = (fds, nfds, timeout) => pollWithStdin(poll, fds, nfds, timeout);
+  boardFs.wrapImports(imports);
   if (!compiled) compiled = await WebAssembly.compile(bin);
   const instance = await realInstantiate(compiled, imports);
+  memory = instance.exports.memory;
   return { instance, module: compiled };
 };
 const { loadMicroPython } = await import(RUNTIME);
+
+// Emscripten says a device is always readable; stdin is readable when the host sent bytes
+// (select.poll on sys.stdin, as mpremote's mount protocol uses it).
+function pollWithStdin(poll, fds, nfds, timeout) {
+  const r = poll(fds, nfds, timeout);
+  if (r < 0) return r;
+  const view = new DataView(memory.buffer);
+  let ready = 0;
+  const stdinAt = [];
+  for (let i = 0; i < nfds; i++) {
+    const p = fds + 8 * i;
+    if (view.getInt32(p, true) === 0) stdinAt.push(p);
+    else if (view.getInt16(p + 6, true)) ready++;
+  }
+  if (!stdinAt.length) return r;
+  const readable = uart.readable(ready ? 0 : timeout);
+  for (const p of stdinAt) {
+    const events = view.getInt16(p + 4, true);
+    let revents = view.getInt16(p + 6, true);
+    revents = readable ? revents | (events & 1) : revents & ~1;
+    view.setInt16(p + 6, revents, true);
+    if (revents) ready++;
+  }
+  return ready;
+}
+
+function readStdin() {
+  const wait = stdinFirst;
+  stdinFirst = false;
+  return uart.stdinByte(wait);
+}
 
 // ---------------------------------------------------------------- output (board -> host)
 const OUT = Buffer.allocUnsafe(1 << 16);
@@ -130,103 +191,58 @@ function onStdout(data) {
 }
 
 // ---------------------------------------------------------------- input (host -> board)
-const chunks = []; // queue of Buffers not yet fed to the REPL
-let chunkPos = 0;
-const RBUF = Buffer.allocUnsafe(1 << 16);
 let mp = null;
 let M = null;
-
-function hasInput() {
-  return chunks.length > 0;
-}
-
-function nextByte() {
-  const b = chunks[0][chunkPos++];
-  if (chunkPos >= chunks[0].length) { chunks.shift(); chunkPos = 0; }
-  return b;
-}
-
-// Ctrl-C while a program runs. The daemon copies every Ctrl-C from the host onto a side
-// pipe (fd 3). While the interpreter runs, node cannot service its ordinary stdin, so the
-// wasm imports it calls (ticks/time/print) peek at the side pipe only -- reading stdin
-// itself there would reorder input against what node has already buffered. A Ctrl-C
-// taken as an interrupt swallows its in-band twin later, as a UART ISR would.
-const INTERRUPT_FD = 3;
-const IBUF = Buffer.allocUnsafe(256);
-let sidePipe = true;
-let dropInband = 0;     // in-band Ctrl-Cs whose twin already interrupted a program
-let twinsTaken = 0;     // side-pipe copies read while interrupts were off (twin stays data)
-
-function readSide(max) {
-  if (!sidePipe) return 0;
-  try {
-    return fs.readSync(INTERRUPT_FD, IBUF, 0, max, null);
-  } catch (e) {
-    if (e.code === "EAGAIN") return 0;
-    sidePipe = false; // run without the daemon: no side pipe, no interrupts while running
-    return 0;
-  }
-}
-
-function pollDuringRun() {
-  const now = performance.now();
-  if (now - lastPoll < 3) return;
-  lastPoll = now;
-  if (outLen) flushOut();
-  for (;;) {
-    const n = readSide(IBUF.length);
-    if (n === 0) return;
-    for (let i = 0; i < n; i++) {
-      if (M._mp_hal_get_interrupt_char() === 3) {
-        M._mp_sched_keyboard_interrupt();
-        dropInband++;
-      } else {
-        twinsTaken++;
-      }
-    }
-  }
-}
-
-// For an in-band Ctrl-C: true if it already acted as an interrupt (drop it).
-function inbandCtrlC() {
-  if (dropInband > 0) { dropInband--; return true; }
-  if (twinsTaken > 0) { twinsTaken--; return false; }
-  readSide(1); // consume its side-pipe twin so it cannot interrupt a later program
-  return false;
-}
+const uart = new UartInput({
+  interruptChar: () => M._mp_hal_get_interrupt_char(),
+  scheduleInterrupt: () => M._mp_sched_keyboard_interrupt(),
+  flush: () => { if (outLen) flushOut(); },
+  waiting: () => safeSync(),
+});
 
 // ---------------------------------------------------------------- flash (MEMFS <-> host dir)
-const SYSTEM_DIRS = new Set(["/dev", "/proc"]);
-let known = new Map(); // path -> Buffer last synced
+const TMP_PREFIX = ".boardkit-tmp-";
+let known = new Map(); // device path -> Buffer last synced
 let knownDirs = new Set();
+let tmpCount = 0;
+const syncFailed = new Set(); // device paths whose failure was already logged
 
 function loadFlash() {
   const FS = mp.FS;
   for (const d of ["/home/web_user", "/home", "/tmp"]) {
     try { FS.rmdir(d); } catch (e) { /* not there */ }
   }
+  FS.mkdir(FLASH_ROOT);
   known = new Map();
   knownDirs = new Set();
   if (!opts.fs) return;
   fs.mkdirSync(opts.fs, { recursive: true });
   const walk = (hostDir, devDir) => {
     for (const ent of fs.readdirSync(hostDir, { withFileTypes: true })) {
-      if (ent.name.startsWith(".boardkit-tmp-")) continue;
       const hp = path.join(hostDir, ent.name);
+      if (ent.name.startsWith(TMP_PREFIX)) {
+        fs.rmSync(hp, { force: true }); // left by a write-back that was cut short
+        continue;
+      }
       const dp = (devDir === "/" ? "" : devDir) + "/" + ent.name;
-      if (SYSTEM_DIRS.has(dp)) continue;
       if (ent.isDirectory()) {
-        FS.mkdir(dp);
+        FS.mkdir(FLASH_ROOT + dp);
         knownDirs.add(dp);
         walk(hp, dp);
       } else if (ent.isFile()) {
         const data = fs.readFileSync(hp);
-        FS.writeFile(dp, data);
+        FS.writeFile(FLASH_ROOT + dp, data);
         known.set(dp, data);
       }
     }
   };
   walk(opts.fs, "/");
+}
+
+function syncFailure(dp, e) {
+  if (syncFailed.has(dp)) return;
+  syncFailed.add(dp);
+  process.stderr.write(`board.mjs: cannot save ${dp} to the host: ${e}\n`);
 }
 
 function syncFlash() {
@@ -235,26 +251,35 @@ function syncFlash() {
   const files = new Map();
   const dirs = new Set();
   const walk = (devDir) => {
-    for (const name of FS.readdir(devDir)) {
+    for (const name of FS.readdir(FLASH_ROOT + devDir)) {
       if (name === "." || name === "..") continue;
       const dp = (devDir === "/" ? "" : devDir) + "/" + name;
-      if (SYSTEM_DIRS.has(dp)) continue;
-      const st = FS.stat(dp);
-      if (FS.isDir(st.mode)) { dirs.add(dp); walk(dp); }
-      else if (FS.isFile(st.mode)) files.set(dp, FS.readFile(dp));
+      const node = FS.lookupNode(FS.lookupPath(FLASH_ROOT + devDir).node, name);
+      if (FS.isDir(node.mode)) { dirs.add(dp); walk(dp); }
+      else if (FS.isFile(node.mode)) files.set(dp, FS.readFile(FLASH_ROOT + dp));
     }
   };
   walk("/");
   const host = (dp) => path.join(opts.fs, dp);
-  for (const d of [...dirs].sort()) if (!knownDirs.has(d)) fs.mkdirSync(host(d), { recursive: true });
+  // One file the host cannot take must not stop the others from being saved.
+  for (const d of [...dirs].sort()) {
+    if (knownDirs.has(d)) continue;
+    try { fs.mkdirSync(host(d), { recursive: true }); } catch (e) { syncFailure(d, e); dirs.delete(d); }
+  }
   for (const [dp, data] of files) {
     const old = known.get(dp);
     if (old && Buffer.compare(old, data) === 0) continue;
     const target = host(dp);
-    const tmp = path.join(path.dirname(target), `.boardkit-tmp-${process.pid}-${path.basename(target)}`);
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, target);
-    known.set(dp, Buffer.from(data));
+    const tmp = path.join(path.dirname(target), `${TMP_PREFIX}${process.pid}-${tmpCount++}`);
+    try {
+      fs.writeFileSync(tmp, data);
+      fs.renameSync(tmp, target);
+      known.set(dp, Buffer.from(data));
+      syncFailed.delete(dp);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      syncFailure(dp, e);
+    }
   }
   for (const dp of [...known.keys()]) {
     if (!files.has(dp)) { fs.rmSync(host(dp), { force: true }); known.delete(dp); }
@@ -275,10 +300,60 @@ function safeSync() {
 }
 
 // ---------------------------------------------------------------- the board
-async function boot(intoRaw) {
-  mp = await loadMicroPython({ stdout: onStdout, linebuffer: false, heapsize: opts.heap });
+let resetCause = PWRON_RESET;
+let pendingReset = null; // "hard" | "soft": asked for by machine.reset()/soft_reset()
+const uniqueId = crypto.createHash("sha256").update(path.resolve(opts.fs || "wasm")).digest("hex").slice(0, 12);
+
+// What board_py/ sees as `js.boardkitBoard`.
+globalThis.boardkitBoard = {
+  flashRoot: FLASH_ROOT,
+  uniqueId,
+  get resetCause() { return resetCause; },
+  setTime(seconds) {
+    rtcOffsetMs = Number(seconds) * 1000 - Date.now();
+  },
+  requestReset(kind) {
+    pendingReset = String(kind);
+    if (pendingReset === "hard") mute = true; // a board that resets prints nothing more
+  },
+};
+
+const BOOT_CODE = `
+def _bk_boot():
+    import sys
+    sys.path.insert(0, ${JSON.stringify(BOARD_PY_DIR)})
+    try:
+        import _boardkit_boot
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop("_boardkit_boot", None)
+_bk_boot()
+del _bk_boot
+`;
+
+function installBoardPy() {
+  const FS = mp.FS;
+  FS.mkdir(BOARD_PY_DIR);
+  for (const name of fs.readdirSync(BOARD_PY)) {
+    if (name.endsWith(".py")) FS.writeFile(`${BOARD_PY_DIR}/${name}`, fs.readFileSync(new URL(name, BOARD_PY)));
+  }
+}
+
+async function boot(intoRaw, cause) {
+  mp = await loadMicroPython({ stdout: onStdout, stdin: readStdin, linebuffer: false, heapsize: opts.heap });
   M = mp._module;
+  boardFs.attach(mp.FS);
+  resetCause = cause;
+  pendingReset = null;
+  mute = false;
+  installBoardPy();
   loadFlash();
+  try {
+    mp.runPython(BOOT_CODE);
+  } catch (e) {
+    process.stderr.write(`board.mjs: board_py did not install: ${e}\n`);
+  }
+  boardFs.confined = true;
   rawMode = false;
   rawLineLen = 0;
   if (intoRaw) {
@@ -296,8 +371,31 @@ async function boot(intoRaw) {
 async function softReboot() {
   const wasRaw = rawMode;
   safeSync();
+  mute = false;
   emit("MPY: soft reboot\r\n");
-  await boot(wasRaw);
+  await boot(wasRaw, SOFT_RESET);
+}
+
+// machine.reset(), or a crash: the files are saved, then a fresh interpreter boots into the
+// friendly REPL with its banner, as a board does after its reset button.
+async function hardReboot(cause) {
+  safeSync();
+  await boot(false, cause);
+}
+
+// A trap in the WebAssembly code (an upstream bug such as "memory access out of bounds")
+// leaves this interpreter unusable; a real board would fault and reboot, keeping its port.
+async function crashReboot(e) {
+  running = false;
+  paste = null;
+  held = [];
+  skipOut = 0;
+  mute = false;
+  const what = `${e && e.name ? e.name : "Error"}: ${e && e.message ? e.message : e}`;
+  process.stderr.write(`board.mjs: the interpreter crashed: ${e && e.stack ? e.stack : what}\n`);
+  emit(`\r\nFATAL: MicroPython crashed (${what}); the board reboots, files kept\r\n`);
+  flushOut();
+  await hardReboot(WDT_RESET);
 }
 
 // raw-paste state
@@ -384,10 +482,20 @@ async function pump() {
   if (pumping) return;
   pumping = true;
   try {
-    while (hasInput()) {
-      const b = nextByte();
-      if (b === 3 && inbandCtrlC()) continue;
-      if (feedByte(b)) await softReboot();
+    while (uart.hasInput()) {
+      const b = uart.nextByte();
+      if (b === 3 && uart.inbandCtrlC()) continue;
+      let softAsked;
+      try {
+        softAsked = feedByte(b);
+      } catch (e) {
+        await crashReboot(e);
+        continue;
+      }
+      const asked = pendingReset;
+      pendingReset = null;
+      if (asked === "hard") await hardReboot(HARD_RESET);
+      else if (softAsked || asked === "soft") await softReboot();
     }
     flushOut();
   } finally {
@@ -406,9 +514,24 @@ function shutdown() {
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
 
-await boot(false);
+// An error this file could not recover from: save the files, then exit with the status the
+// daemon takes as a crash (it starts the board again behind the same port).
+const CRASH_EXIT = 70;
+function fatal(e) {
+  process.stderr.write(`board.mjs: fatal: ${e && e.stack ? e.stack : e}\n`);
+  safeSync();
+  try { flushOut(); } catch (err) { /* host gone */ }
+  process.exit(CRASH_EXIT);
+}
+process.on("uncaughtException", fatal);
+process.on("unhandledRejection", fatal);
+
+await boot(false, PWRON_RESET);
 process.stdin.on("data", (data) => {
-  chunks.push(data);
+  uart.push(data);
   pump();
 });
-process.stdin.on("end", shutdown);
+process.stdin.on("end", () => {
+  uart.ended = true;
+  shutdown();
+});

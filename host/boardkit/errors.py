@@ -59,6 +59,12 @@ class BoardHung(ReplError):
     """The board does not answer Ctrl-C (stuck in C code)."""
 
 
+class BoardReset(ReplError):
+    """The board rebooted while a program ran (machine.reset(), a watchdog, a crash)."""
+
+    exit_code = 1
+
+
 class DeviceError(BoardkitError):
     """The board ran our request and reported a failure."""
 
@@ -91,6 +97,13 @@ class VirtualBoardError(BoardkitError):
 class InvalidInput(BoardkitError):
     """A caller asked for something that cannot be done as asked: a missing file, an unknown
     board id, two options that exclude each other. What library code raises for bad arguments."""
+
+    exit_code = 2
+
+
+class BadVirtualRequest(VirtualBoardError, InvalidInput):
+    """A virtual board asked for with a bad argument (a name, a baud rate) or by a name no
+    running board has: a command-line mistake (exit 2), still a VirtualBoardError."""
 
     exit_code = 2
 

@@ -16,12 +16,14 @@ Every wait has a deadline; nothing here blocks forever.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from boardkit.errors import BoardHung, CodeLost, InvalidInput, LinkTimeout, NoMicroPython, ReplError
+from boardkit.errors import BoardHung, BoardReset, CodeLost, LinkTimeout, NoMicroPython, ReplError
+from boardkit.program import control_byte
 
 if TYPE_CHECKING:
     from boardkit.links import Link
@@ -59,6 +61,7 @@ class RawRepl:
         self.in_raw = False
         self.raw_paste: bool | None = None  # unknown until first tried
         self.interrupted_program = False  # set when entering raw had to stop a program
+        self.running = False  # a program of ours is running (input may go to it)
         self._buf = bytearray()
 
     # -- reading -------------------------------------------------------------------
@@ -182,6 +185,9 @@ class RawRepl:
             code = code.encode()
         if not code.strip():
             code = b"pass"  # an empty program's Ctrl-D would be a soft reset in the raw REPL
+        refused = control_byte(code, CTRL_D)  # ends the code in raw-paste mode too
+        if refused is not None:
+            raise refused
         self._send(code)
         return self._follow(on_stdout, timeout)
 
@@ -210,14 +216,9 @@ class RawRepl:
         bytes did not all arrive (a busy or starved board overran its receive buffer). Ctrl-C
         clears its half-received line and the code goes again, once.
         """
-        control = next((i for i, b in enumerate(code) if 1 <= b <= 4), None)
-        if control is not None:
-            line = code.count(b"\n", 0, control) + 1
-            raise InvalidInput(
-                f"the code holds control byte 0x{code[control]:02x} (line {line}), which this "
-                "board's raw REPL takes as a command",
-                hint="write it as an escape, e.g. '\\x02'",
-            )
+        refused = control_byte(code, b"\x01\x02\x03\x04")
+        if refused is not None:
+            raise refused
         for attempt in (1, 2):
             for start in range(0, len(code), PLAIN_RAW_SLICE):
                 self.link.write(code[start : start + PLAIN_RAW_SLICE])
@@ -270,8 +271,13 @@ class RawRepl:
     def _follow(self, on_stdout: OutputCallback | None, timeout: float | None) -> ExecResult:
         limit = timeout if timeout is not None else 10**9
         started = time.monotonic()
+        watch = _ResetWatch(on_stdout)
+        self.running = True
         try:
-            stdout = self.read_until(CTRL_D, limit, on_data=on_stdout, what="the program to finish")
+            stdout = self.read_until(CTRL_D, limit, on_data=watch, what="the program to finish")
+        except BoardReset:
+            self.in_raw = False  # it is at its friendly prompt now, a fresh heap
+            raise
         except LinkTimeout:
             self.stop_program()
             raise LinkTimeout(
@@ -281,6 +287,8 @@ class RawRepl:
         except KeyboardInterrupt:
             self.stop_program()
             raise
+        finally:
+            self.running = False
         remaining = max(limit - (time.monotonic() - started), self.answer_timeout)
         stderr = self.read_until(CTRL_D, remaining, what="the program's error output")
         self.read_until(b">", self.timeout, what="the raw REPL prompt")
@@ -295,10 +303,22 @@ class RawRepl:
             self.read_until(b">", self.answer_timeout, what="the raw REPL prompt")
         except LinkTimeout:
             self.in_raw = False
+            crash = _crash_report(bytes(self._buf))
+            if crash:  # it did not hang: it faulted and rebooted (its REPL answers again)
+                raise ReplError(
+                    f"the board crashed while the program ran and rebooted ({crash})",
+                    hint="its files are kept; the program hit a fault in the firmware, so change it",
+                ) from None
             raise BoardHung(
                 "the board did not respond to Ctrl-C: it is stuck (a C call that never returns?)",
                 hint="run `boardkit reset --hard`",
             ) from None
+
+    def send_input(self, data: bytes) -> None:
+        """Keys typed for the running program's input(): passed on as a terminal would send
+        them (Enter as \\r). Dropped when no program runs, so they never become code."""
+        if self.running and data:
+            self.link.write(data.replace(b"\r\n", b"\r").replace(b"\n", b"\r"))
 
     def interrupt(self) -> None:
         """Send Ctrl-C (friendly or raw REPL)."""
@@ -319,6 +339,46 @@ class RawRepl:
             printed = self.read_until(RAW_PROMPT, self.timeout, what="the board to come back after reset")
         self.in_raw = True
         return printed
+
+
+# The line the wasm virtual board prints when its interpreter faults and reboots
+# (firmware/wasm/board.mjs), like a real board's panic message before its boot banner.
+CRASH_MARKER = re.compile(rb"FATAL: MicroPython crashed \(([^)\r\n]*)\)")
+
+
+def _crash_report(data: bytes) -> str | None:
+    """What a board said when it crashed, if `data` holds its crash line."""
+    found = CRASH_MARKER.search(data)
+    return found.group(1).decode(errors="replace") if found else None
+
+
+# The friendly REPL's greeting, last thing a board prints after it booted: a program that
+# reset the board (machine.reset(), microbit.reset()) never finishes in the raw REPL.
+_BOOT_GREETING = re.compile(rb'MicroPython v\S+ on [^\r\n]*\r\nType "help\(\)" for more information\.\r\n>>> $')
+
+
+class _ResetWatch:
+    """Passes a program's output on, and raises BoardReset when it ends in the boot greeting."""
+
+    def __init__(self, on_stdout: OutputCallback | None) -> None:
+        self.on_stdout = on_stdout
+        self.tail = b""
+
+    def __call__(self, data: bytes) -> None:
+        if self.on_stdout is not None:
+            self.on_stdout(data)
+        self.tail = (self.tail + data)[-400:]
+        if self.tail.endswith(b">>> ") and _BOOT_GREETING.search(self.tail):
+            crash = _crash_report(self.tail)
+            if crash is not None:
+                raise BoardReset(
+                    f"the board crashed while the program ran and rebooted ({crash})",
+                    hint="its files are kept; the program hit a fault in the interpreter itself",
+                )
+            raise BoardReset(
+                "the board reset while the program ran (machine.reset()?); it is at its REPL prompt again",
+                hint="nothing to do: its files are kept; run the next command when it is ready",
+            )
 
 
 def _looks_like_micropython(data: bytes) -> bool:

@@ -131,6 +131,10 @@ def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync"
     files = []
     for name in names:
         path = Path(name)
+        if path.exists() and not path.is_dir() and not path.is_file():
+            from boardkit.local_files import check_readable
+
+            check_readable(path)  # says what it is: a FIFO, a device
         if not path.is_file():
             raise InvalidInput(
                 f"no such file: {name}" if not path.exists() else f"{name} is a folder",
@@ -143,9 +147,9 @@ def local_files(names: Sequence[str | Path], sync_command: str = "boardkit sync"
 def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
     """The files under root that a sync would send, skipping ignored ones and symlinks out."""
     if not root.exists():
-        raise SyncError(f"no such folder: {root}", hint="give the folder that holds your project")
+        raise InvalidInput(f"no such folder: {root}", hint="give the folder that holds your project")
     if not root.is_dir():
-        raise SyncError(f"{root} is not a folder", hint="give the folder that holds your project")
+        raise InvalidInput(f"{root} is not a folder", hint="give the folder that holds your project")
     ignored = ignore_matcher(root, excludes)
     found = []
     for folder, dirs, files in os.walk(root, followlinks=False):
@@ -168,8 +172,21 @@ def scan_local(root: Path, excludes: Sequence[str] = ()) -> list[LocalFile]:
                     f"{path!r}: the name is not valid UTF-8, which boards cannot store",
                     hint=f"rename it, or add it to {IGNORE_FILE}",
                 ) from None
-            found.append(LocalFile(rel, path, path.stat().st_size))
+            found.append(LocalFile(rel, path, _regular_size(path, rel)))
     return found
+
+
+def _regular_size(path: Path, rel: str) -> int:
+    """The size of a file a sync would send; InvalidInput for a FIFO, a device or a file no
+    board could hold (reading one would wait or fill memory for ever)."""
+    from boardkit.local_files import check_regular
+
+    info = path.stat()
+    try:
+        check_regular(path, info.st_mode, info.st_size)
+    except InvalidInput as exc:
+        raise InvalidInput(str(exc), hint=f"leave it out: add {rel} to {IGNORE_FILE}") from None
+    return info.st_size
 
 
 def _inside(path: Path, root: Path) -> bool:

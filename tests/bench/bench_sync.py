@@ -11,11 +11,7 @@ Boards: a wasm board unthrottled, a wasm board at --baud 115200 (11,520 bytes/s)
 10 files, 5 KB, flat, and a 3 KB large file: the emulated flash holds about 15 KB; mpremote
 cannot copy to it, the failure is recorded).
 
-mpremote 1.29 cannot copy to the WebAssembly build as it is: that build reports WASI errno
-numbers ("OSError: 44" is ENOENT, 20 is EEXIST) and mpremote reads numeric errnos in
-MicroPython's numbering, so its existence checks abort the copy. The benchmark runs mpremote
-with the WASI numbers in that table (tests/bench/mpremote_wasi.py), which changes nothing about
-how it transfers.
+mpremote 1.29 runs unpatched: the wasm board reports MicroPython's errno numbers.
 mpremote's `cp -r` is compared as users use it for syncing: it skips files whose hash matches.
 
     .venv/bin/python tests/bench/bench_sync.py [--runs 3] [--boards wasm,wasm115200,webrepl,microbit]
@@ -152,9 +148,8 @@ def boardkit_tool(url: str, extra: list[str]) -> Tool:
     )
 
 
-def mpremote_tool(port: str, wasi: bool) -> Tool:
-    mp = [sys.executable, str(HERE / "mpremote_wasi.py")] if wasi else [str(BIN / "mpremote")]
-    mp += ["connect", port]
+def mpremote_tool(port: str) -> Tool:
+    mp = [str(BIN / "mpremote"), "connect", port]
 
     # What a user types: `mpremote cp -r * :/proj/` (cp(1) rules: an existing target folder
     # receives the sources). mpremote skips files whose hash already matches.
@@ -234,7 +229,7 @@ def main() -> None:
         "benchmark": "sync",
         "runs": args.runs,
         "boards": {},
-        "mpremote": "1.29; on wasm boards with WASI errno numbers (tests/bench/mpremote_wasi.py)",
+        "mpremote": "1.29, unpatched",
     }
     try:
         for which in args.boards.split(","):
@@ -277,9 +272,7 @@ def main() -> None:
             else:
                 shutil.rmtree(project)
                 project = make_project(work / which / "proj", files, kb * 1000, flat=kind == "microbit")
-                entry["mpremote"] = bench_tool(
-                    mpremote_tool(board.port, wasi=kind == "wasm"), project, remote, large, args.runs, env
-                )
+                entry["mpremote"] = bench_tool(mpremote_tool(board.port), project, remote, large, args.runs, env)
             entry["mpremote_over_boardkit"] = ratios(entry)
             if baud:
                 for case in ("first", "large"):

@@ -6,9 +6,8 @@ side: Device.write_file; the computer's side: get writes beside the target and r
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import os
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from boardkit.device import TMP_SUFFIX, Device, FileEntry
 from boardkit.errors import InvalidInput
+from boardkit.local_files import check_readable, read_regular, unreadable
 
 # (bytes done, bytes total) for one file
 ByteProgress = Callable[[int, int], None]
@@ -53,40 +53,26 @@ def cat(device: Device, path: str, *, progress: ByteProgress | None = None) -> b
     return device.read_file(path, progress=progress)
 
 
-FOLDER_HINT = "copy files one at a time (folders: `boardkit sync`)"
-
-
 def _unreadable(local: Path, exc: OSError, folder: InvalidInput | None = None) -> InvalidInput:
-    """Why a local file cannot be read, as the error the user sees (folder: what to say for one)."""
-    if isinstance(exc, FileNotFoundError):
-        return InvalidInput(f"no such file: {local}")
-    if isinstance(exc, IsADirectoryError):
-        return folder or InvalidInput(f"{local} is a folder", hint=FOLDER_HINT)
-    return InvalidInput(f"cannot read {local}: {exc.strerror}")
+    """Why a local file cannot be read (kept for callers; see boardkit.local_files)."""
+    return unreadable(local, exc, folder)
 
 
 def read_local(local: Path, *, folder: InvalidInput | None = None) -> bytes:
     """A local file's bytes; InvalidInput saying why when it cannot be read (for a folder:
-    `folder` if given)."""
-    try:
-        return Path(local).read_bytes()
-    except OSError as exc:
-        raise _unreadable(local, exc, folder) from None
+    `folder` if given). Only regular files up to MAX_LOCAL_BYTES: a named pipe or a device
+    (/dev/zero) is refused instead of read for ever."""
+    return read_regular(local, folder=folder)
 
 
 def check_local_put(local: Path) -> None:
-    """Raise InvalidInput now if put could not read local (missing, a folder, unreadable).
+    """Raise InvalidInput now if put could not read local (missing, a folder, unreadable,
+    not a regular file, too big).
 
     Cheap (opens the file, reads nothing): call it before connecting, so a mistyped name is
     reported without waiting for a board.
     """
-    try:
-        if stat.S_ISDIR(os.stat(local).st_mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory")
-        # Non-blocking: opening a named pipe must not wait for a writer.
-        os.close(os.open(local, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)))
-    except OSError as exc:
-        raise _unreadable(Path(local), exc) from None
+    check_readable(Path(local))
 
 
 def put(device: Device, local: Path, remote: str | None = None, *, progress: ByteProgress | None = None) -> Copied:
@@ -128,7 +114,30 @@ def check_local_get(remote: str, local: Path | None = None) -> Path:
         raise InvalidInput(f"{folder} is a file, not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InvalidInput(f"cannot write into {folder}: permission denied")
+    if target.exists() and not target.is_file():
+        raise InvalidInput(f"{target} is not a regular file", hint="give a file name or a folder to copy into")
+    # Some folders pass every test above and still refuse files (/proc, a read-only mount,
+    # root's permissions): try the temporary name get writes first.
+    _write_replacing(target, b"", probe=True)
     return target
+
+
+def _write_replacing(target: Path, data: bytes, *, probe: bool = False) -> None:
+    """Write data beside target and rename it over target (probe: only try the temporary
+    file, then remove it). InvalidInput saying why when this computer refuses."""
+    tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
+    try:
+        tmp.write_bytes(data)
+        if probe:
+            tmp.unlink()
+        else:
+            os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise InvalidInput(
+            f"cannot write {target}: {exc.strerror or exc}", hint="give a folder you can write to"
+        ) from None
 
 
 def get(device: Device, remote: str, local: Path | None = None, *, progress: ByteProgress | None = None) -> Copied:
@@ -136,9 +145,7 @@ def get(device: Device, remote: str, local: Path | None = None, *, progress: Byt
     target = check_local_get(remote, local)
     data = device.read_file(remote, progress=progress)
     # Write beside the target and rename: an interrupted copy never clobbers a good file.
-    tmp = target.with_name(f".{target.name}{TMP_SUFFIX}")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    _write_replacing(target, data)
     return Copied(remote, str(target), len(data))
 
 

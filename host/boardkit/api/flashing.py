@@ -15,6 +15,7 @@ wasm runtime being installed on first use) through `on_note(line)`; nothing is p
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -198,10 +199,17 @@ def build_kit(
             f"a kit for {board.name} is a {suffix} file, not {output.suffix}",
             hint=f"use -o {output.with_suffix(suffix).name}",
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise InvalidInput(
+            f"cannot write {output}: {exc.strerror or exc}", hint="give -o a folder you can write to"
+        ) from None
     return KitResult(
         image=output,
         board=board.id,
@@ -212,6 +220,21 @@ def build_kit(
         note="" if frozen else kit.note,
         frozen=frozen,
     )
+
+
+def check_kit_output(output: Path) -> None:
+    """InvalidInput now (before any download) when a kit could not be written to output:
+    its folder is missing or a file, or output is a folder."""
+    output = Path(output)
+    folder = output.parent
+    if output.is_dir():
+        raise InvalidInput(f"{output} is a folder", hint="give -o a file name, e.g. -o lesson.hex")
+    if not folder.exists():
+        raise InvalidInput(f"no such folder: {folder}", hint="make it first, or give -o a folder that exists")
+    if not folder.is_dir():
+        raise InvalidInput(f"{folder} is a file, not a folder", hint="give -o a path in a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InvalidInput(f"cannot write into {folder}: permission denied", hint="give -o a folder you can write to")
 
 
 def _frozen_firmware(
@@ -329,6 +352,10 @@ def _firmware(
     if version is not None:
         raise InvalidInput("give either --version or an IMAGE file, not both")
     image = Path(image)
+    if image.exists() and not image.is_file():
+        from boardkit.local_files import check_readable
+
+        check_readable(image)  # says what it is instead: a folder, a FIFO, a device
     if not image.is_file():
         raise InvalidInput(f"{image}: no such file")
     release = board.release()

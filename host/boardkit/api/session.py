@@ -14,7 +14,7 @@ from typing import Any
 
 from boardkit import ports
 from boardkit.device import Capabilities, Device
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, RemoteError
 from boardkit.links import CredentialsProvider, open_link
 from boardkit.repl import OutputCallback
 
@@ -118,11 +118,63 @@ def exec_code(
     """Run code on the board, streaming what it prints to on_output(bytes) as it comes.
 
     max_time: stop the program with Ctrl-C after this many seconds (LinkTimeout).
-    Raises RemoteError (its .traceback is the board's) when the code raises.
+    Raises RemoteError (its .traceback is the board's) when the code raises, ProgramExit
+    (exit_code N) when it calls sys.exit(N) with N other than 0, BoardReset when it resets
+    the board, InvalidInput when it cannot reach the board whole (a Ctrl-D byte in it, more
+    code than a small board's raw REPL can hold).
     """
+    from boardkit import program
+
+    raw = code.encode() if isinstance(code, str) else bytes(code)
+    _check_fits(device, raw)
+    wrapped = program.may_exit(raw) and _fits(device, program.wrap(raw))
     started = time.monotonic()
-    output = device.exec(code, on_output=on_output, timeout=max_time)
+    try:
+        output = device.exec(program.wrap(raw) if wrapped else raw, on_output=on_output, timeout=max_time)
+    except RemoteError as exc:
+        if not wrapped:
+            raise
+        error = program.unwrap_error(exc)
+        if isinstance(error, program.ProgramExit) and error.exit_code == 0:
+            return RunResult(b"", time.monotonic() - started, device.repl.interrupted_program)
+        raise error from None
     return RunResult(output, time.monotonic() - started, device.repl.interrupted_program)
+
+
+# Over this many bytes, boardkit asks a board without raw-paste (flow control) how much
+# memory it has before sending a program: its raw REPL holds the whole text in RAM.
+_ASK_ABOVE_BYTES = 2048
+
+
+def _code_limit(device: Device) -> int | None:
+    """The most code this board's raw REPL takes at once, or None for no limit (raw-paste
+    boards compile as the code streams in)."""
+    if device.repl.raw_paste:
+        return None
+    caps = device.caps  # probing runs code, which settles whether raw-paste works
+    if device.repl.raw_paste or not caps.mem_free:
+        return None
+    # The micro:bit v1's raw REPL grows its line buffer by reallocating it, so it needs the
+    # text twice over while it reads; when that fails it hangs for good (6 KB of code with
+    # 6.4 KB free) instead of saying MemoryError (5 KB). Two thirds of the free heap is safe.
+    return caps.mem_free * 2 // 3
+
+
+def _fits(device: Device, code: bytes) -> bool:
+    if len(code) <= _ASK_ABOVE_BYTES:
+        return True
+    limit = _code_limit(device)
+    return limit is None or len(code) <= limit
+
+
+def _check_fits(device: Device, code: bytes) -> None:
+    if _fits(device, code):
+        return
+    raise InvalidInput(
+        f"the program is {len(code)} bytes: more than this board's raw REPL can hold "
+        f"({_code_limit(device)} bytes; the board would stop answering)",
+        hint="split it into modules: `boardkit put` them and import them from a short program",
+    )
 
 
 def read_program(path: Path) -> bytes:

@@ -13,6 +13,7 @@ import click
 
 from boardkit.cli.common import emit_json, options
 from boardkit.cli.fleet_view import FleetView, print_outputs, print_summary
+from boardkit.cli.params import SECONDS
 from boardkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -176,8 +177,16 @@ def scan(
     seat name. Seats are appended to the file: your edits and comments stay.
     """
     from boardkit.fleet import RosterError, load_roster
+    from boardkit.fleet.roster import seat_name_problem
     from boardkit.fleet.scan import scan as do_scan
 
+    if board_id is not None:
+        from boardkit.api.flashing import resolve_board
+
+        resolve_board(board_id)  # an unknown id is said before any board is touched
+    bad_prefix = seat_name_problem(f"{prefix}-01")
+    if bad_prefix:
+        raise UsageError(f"--prefix {prefix!r}: {bad_prefix}", hint="e.g. --prefix seat or --prefix table")
     if roster.exists():
         _load(roster)  # mistakes first, with their lines
     if match and not labgrid:
@@ -312,11 +321,19 @@ def push(
     _run(ctx, "push", lambda _chosen: ops.push(files, remote_dir), seats)
 
 
+# A classroom never waits for ever on one stuck board: programs are stopped after this long
+# unless --max-time (or $BOARDKIT_FLEET_MAX_TIME) says otherwise.
+DEFAULT_FLEET_MAX_TIME = 60.0
+
 MAX_TIME = click.option(
     "--max-time",
-    type=float,
+    type=SECONDS,
     metavar="SECONDS",
-    help="Stop the program (Ctrl-C) on a board where it runs longer than this.",
+    default=DEFAULT_FLEET_MAX_TIME,
+    envvar="BOARDKIT_FLEET_MAX_TIME",
+    show_default=True,
+    help="Stop the program (Ctrl-C) on a board where it runs longer than this "
+    "(also $BOARDKIT_FLEET_MAX_TIME); the other boards carry on.",
 )
 
 
@@ -332,9 +349,10 @@ def run(
     seats: SeatChoice,
 ) -> None:
     """Run a local Python FILE on every board; show each board's output."""
+    from boardkit import api
     from boardkit.fleet import ops
 
-    code = file.read_bytes()
+    code = api.read_program(file)  # regular files only: a FIFO would wait for ever
     _run(ctx, "run", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
@@ -389,8 +407,16 @@ def collect(
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"{out_dir} is not a folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _run(ctx, "collect", lambda _chosen: ops.collect(out_dir, remote_dir, force), seats)
+
+    def task(_chosen: list[Seat]) -> Task:
+        # made once the roster has been read: a roster with mistakes leaves no empty folder behind
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot make {out_dir}: {exc.strerror or exc}") from None
+        return ops.collect(out_dir, remote_dir, force)
+
+    _run(ctx, "collect", task, seats)
 
 
 @fleet.command()

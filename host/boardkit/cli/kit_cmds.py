@@ -51,9 +51,10 @@ def build(
     as_json: bool,
 ) -> None:
     """Build KIT_DIR into one flashable image for a board."""
-    from boardkit.api.flashing import build_kit, resolve_board
+    from boardkit.api.flashing import build_kit, check_kit_output, resolve_board
 
     board = resolve_board(board_id)
+    check_kit_output(output)  # before any download
     with Progress("downloading firmware") as bar, InstallNotes(quiet=as_json) as notes:
         result = build_kit(
             kit_dir,

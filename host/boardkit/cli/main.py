@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from boardkit.cli.params import SECONDS
 from boardkit.errors import BoardkitError
 
 # command name -> (module under boardkit.cli, attribute, one-line help)
@@ -87,7 +88,9 @@ Examples:
     help="Name of an environment variable holding the WebREPL password (ws:// ports). "
     "Default: $BOARDKIT_WEBREPL_PASSWORD, then boardkit's config.toml, then a prompt.",
 )
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for the board to answer.")
+@click.option(
+    "--timeout", type=SECONDS, default=10.0, show_default=True, help="Seconds to wait for the board to answer."
+)
 @click.option(
     "--coordinator",
     metavar="HOST:PORT",

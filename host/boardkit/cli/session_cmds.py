@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from boardkit.cli.common import (
     open_device,
     options,
 )
+from boardkit.cli.params import SECONDS
 from boardkit.errors import RemoteError
+from boardkit.program import ProgramExit
 
 MAX_TIME = click.option(
-    "--max-time", type=float, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
+    "--max-time", type=SECONDS, metavar="SECONDS", help="Stop the program (Ctrl-C) if it runs longer than this."
 )
 
 
@@ -71,13 +74,19 @@ def _show_info(found: api.BoardInfo) -> None:
     Console().print(table)
 
 
-def _run(ctx: click.Context, code: str | bytes, max_time: float | None) -> None:
-    """Run code on the board, its output streaming to stdout; exit 1 with its traceback if it raised."""
+def _run(ctx: click.Context, code: str | bytes, max_time: float | None, keyboard: bool = True) -> None:
+    """Run code on the board, its output streaming to stdout; exit 1 with its traceback if it raised.
+
+    keyboard: what is typed at the terminal goes to the program's input() while it runs.
+    """
+    from boardkit.cli.keyboard import keys_to
+
     with open_device(ctx) as device:
         output = ProgramOutput()
         try:
             try:
-                api.exec_code(device, code, on_output=output, max_time=max_time)
+                with keys_to(device.send_input) if keyboard else contextlib.nullcontext():
+                    api.exec_code(device, code, on_output=output, max_time=max_time)
             finally:
                 output.close()
         except RemoteError as exc:
@@ -87,6 +96,11 @@ def _run(ctx: click.Context, code: str | bytes, max_time: float | None) -> None:
             if exc.hint:
                 click.echo(f"boardkit: {exc.hint}", err=True)
             ctx.exit(1)
+        except ProgramExit as exc:  # sys.exit(N): exit N, as python would, saying only its message
+            note_interrupted(device)
+            if exc.said:
+                click.echo(exc.said, err=True)
+            ctx.exit(exc.exit_code)
         note_interrupted(device)
 
 
@@ -123,8 +137,9 @@ def run(ctx: click.Context, file: Path, max_time: float | None) -> None:
       boardkit -p /dev/ttyACM0 run examples/hello.py
       generate_test.py | boardkit run -
     """
-    code = sys.stdin.buffer.read() if str(file) == "-" else api.read_program(file)
-    _run(ctx, code, max_time)
+    from_stdin = str(file) == "-"
+    code = sys.stdin.buffer.read() if from_stdin else api.read_program(file)
+    _run(ctx, code, max_time, keyboard=not from_stdin)
 
 
 @click.command()

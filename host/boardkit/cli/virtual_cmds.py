@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 import boardkit.virtual as vb
-from boardkit.errors import UsageError
+from boardkit.errors import UsageError, VirtualBoardError
 
 
 def _uptime(seconds: float) -> str:
@@ -43,6 +43,7 @@ Examples:
   boardkit virtual start microbit --image lesson3.hex     # boots that hex, its files inside
   boardkit virtual start wasm --name lab --image kit.zip  # lab's files become the zip's
   boardkit virtual start wasm --files lesson3/            # ... or a folder's
+  boardkit virtual start wasm --flash-size 64K            # a small filesystem (default 2M)
   WEBREPL_PW=secret boardkit virtual start wasm --webrepl 8266 --password-env WEBREPL_PW
 """
 )
@@ -75,6 +76,11 @@ Examples:
     metavar="DIR",
     help="Put this folder's files on the board (micro:bit: into the hex's filesystem; flat).",
 )
+@click.option(
+    "--flash-size",
+    metavar="SIZE",
+    help="wasm: size of the board's filesystem, e.g. 64K or 2M (default 2M, an ESP32's); writes past it fail (ENOSPC).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @click.pass_context
 def start(
@@ -87,9 +93,17 @@ def start(
     password_env: str | None,
     image: Path | None,
     files_dir: Path | None,
+    flash_size: str | None,
     as_json: bool,
 ) -> None:
     """Start a virtual board in the background and print its name and port."""
+    if flash_size is not None:
+        from boardkit.virtual.flash_size import parse_size
+
+        try:
+            parse_size(flash_size)  # a bad size is a bad command line (exit 2)
+        except VirtualBoardError as exc:
+            raise UsageError(f"--flash-size: {exc.message}", hint=exc.hint) from None
     password = None
     if webrepl_port is not None:
         import os
@@ -120,6 +134,7 @@ def start(
             image=image,
             files=files_dir,
             on_note=notes,
+            flash_size=flash_size,
         )
     if as_json:
         click.echo(json.dumps(board.to_json()))

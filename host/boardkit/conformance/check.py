@@ -196,9 +196,11 @@ def check_files(paths: list[Path], targets: list[str], data: dict[str, Any]) -> 
     """Every use in `paths` of a feature one of `targets` lacks (per the feature data)."""
     problems = []
     for path in paths:
+        from boardkit.local_files import read_regular  # refuses FIFOs and devices: never waits
+
         try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            source = read_regular(path).decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise InvalidInput(f"cannot read {path}: {exc}") from None
         for use in uses_in(source, str(path)):
             for target in targets:

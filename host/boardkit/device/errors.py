@@ -1,7 +1,7 @@
 """A board's errors in words: its traceback as a RemoteError, its OSErrors as what went wrong.
 
-Boards report errno numbers, and not all of them Linux's (the WebAssembly build numbers
-them as WASI does): the tables here turn them into a sentence and a hint.
+Boards report errno numbers (MicroPython's, which are Linux's): the tables here turn them
+into a sentence and a hint.
 """
 
 from __future__ import annotations
@@ -42,15 +42,15 @@ ERRNO_NAMES: dict[str, int] = {
     "ENOTEMPTY": 39,
 }
 
-# Ports whose errno numbers are not Linux's. The WebAssembly build uses WASI numbering.
-PLATFORM_ERRNOS: dict[str, dict[int, int]] = {
-    "webassembly": {2: 13, 20: 17, 28: 22, 29: 5, 31: 21, 37: 36, 44: 2, 48: 12, 51: 28, 54: 20, 55: 39, 69: 30},
-}
+# Ports whose errno numbers are not Linux's, as {platform: {their number: Linux's}}. None
+# today: the wasm virtual board renumbers the WebAssembly build's WASI errnos itself (board_fs.mjs).
+PLATFORM_ERRNOS: dict[str, dict[int, int]] = {}
 
 ERRNO_HINTS: dict[int, str] = {
     2: "check the path with `boardkit ls`",
     28: "remove files with `boardkit rm` to make room",
     30: "a CircuitPython board's filesystem is read-only while its drive is mounted on a computer",
+    36: "use a shorter name: a board's filesystem takes names of at most 255 bytes",
     39: "remove what is inside first, or use `boardkit rm -r`",
 }
 

@@ -27,8 +27,9 @@ Stat = tuple[str, int]  # ("f", size) or ("d", 0)
 TMP_SUFFIX = ".bktmp"  # a file being written; renamed (or copied) over the real name when verified
 # The micro:bit v1 filesystem stores names up to this length (longer ones raise OSError).
 MICROBIT_NAME_MAX = 120
-# Folders a port's runtime puts in the filesystem that are not the user's files.
-SYSTEM_FOLDERS: dict[str, tuple[str, ...]] = {"webassembly": ("/dev", "/proc")}
+# Folders a port's runtime puts in the filesystem that are not the user's files. None today:
+# the wasm virtual board's "/" is its flash alone (firmware/wasm/board_fs.mjs).
+SYSTEM_FOLDERS: dict[str, tuple[str, ...]] = {}
 
 
 @dataclass

@@ -62,6 +62,10 @@ class Device:
             raise remote_error(result.stderr)
         return result.stdout
 
+    def send_input(self, data: bytes) -> None:
+        """Keys for the running program's input() (from another thread while exec runs)."""
+        self.repl.send_input(data)
+
     def eval(self, expression: str) -> Any:
         """Evaluate an expression on the board and return it as a Python value (literals only)."""
         return ast.literal_eval(self.exec(f"print(repr({expression}))").decode().strip())

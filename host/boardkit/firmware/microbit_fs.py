@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 import struct
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from boardkit.errors import FirmwareError, InvalidInput
@@ -111,6 +112,25 @@ def _u32(ih: IntelHex, address: int) -> int:
 def _c_string(ih: IntelHex, address: int, limit: int = 120) -> str:
     raw = bytes(ih.tobinarray(start=address, size=limit))
     return raw.split(b"\x00", 1)[0].decode("ascii", "replace")
+
+
+def check_micropython_hex(path: Path, chip: str) -> None:
+    """FirmwareError unless the Intel HEX at path is micro:bit MicroPython for this chip (V1:
+    its filesystem region can be found; V2: it names MicroPython). The format check has
+    already passed: this is about what the image is, not whether it is well formed."""
+    ih = load_hex(Path(path).read_text(errors="replace"))
+    flash = bytes(ih.tobinarray(start=0, size=max(0, min(FLASH_END, ih.maxaddr() + 1)))) if ih.segments() else b""
+    if chip == "nrf51822":
+        try:
+            fs_region(ih)
+        except FirmwareError as exc:
+            raise FirmwareError(f"{Path(path).name}: {exc}", hint=exc.hint) from None
+    if b"MicroPython" not in flash:
+        raise FirmwareError(
+            f"{Path(path).name} is a valid Intel HEX but not MicroPython for the micro:bit "
+            "(its code never mentions MicroPython)",
+            hint=_HINT_FIRMWARE if chip == "nrf51822" else "use a micro:bit MicroPython .hex",
+        )
 
 
 def fs_region(ih: IntelHex) -> FsRegion:

@@ -113,8 +113,15 @@ class RosterError(InvalidInput):
 
 def load_roster(path: Path) -> Roster:
     """Read and check a roster; RosterError lists every mistake with its line number."""
+    from boardkit.local_files import read_regular
+
+    if not path.exists():
+        raise InvalidInput(
+            f"no roster at {path}",
+            hint="create one with `boardkit fleet scan` (it lists the boards attached), or give --roster FILE",
+        )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except FileNotFoundError:
         raise InvalidInput(
             f"no roster at {path}",

@@ -108,17 +108,21 @@ class WebReplLink:
         )
 
     def read(self, max_bytes: int, timeout: float) -> bytes:
+        return self._take(self._buf, max_bytes, 1, timeout)
+
+    def _take(self, buf: bytearray, most: int, least: int, timeout: float) -> bytes:
+        """Up to `most` bytes of `buf` once it holds `least`; b"" when they did not come in time."""
         deadline = time.monotonic() + max(timeout, 0.0)
         with self._cond:
-            while not self._buf:
+            while len(buf) < least:
                 if self._closed:
                     raise self._broken()
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return b""
                 self._cond.wait(left)
-            data = bytes(self._buf[:max_bytes])
-            del self._buf[:max_bytes]
+            data = bytes(buf[:most])
+            del buf[:most]
             return data
 
     def pending(self) -> int:
@@ -140,18 +144,7 @@ class WebReplLink:
 
     def read_binary(self, size: int, timeout: float) -> bytes:
         """Exactly size bytes of binary frames, or b"" when they did not come in time."""
-        deadline = time.monotonic() + max(timeout, 0.0)
-        with self._cond:
-            while len(self._binary) < size:
-                if self._closed:
-                    raise self._broken()
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    return b""
-                self._cond.wait(left)
-            data = bytes(self._binary[:size])
-            del self._binary[:size]
-            return data
+        return self._take(self._binary, size, size, timeout)
 
     def file_transfer(self) -> WebReplFiles | None:
         """WebREPL's PUT/GET for this board, or None when its WebREPL lacks them (asked once).

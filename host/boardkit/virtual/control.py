@@ -41,6 +41,7 @@ class DaemonArgs:
     webrepl_port: int | None = None
     image: str | None = None  # a staged image (images.stage) to install first
     ready_after: float | None = None  # seconds alive that count as "started", prompt or not
+    flash_size: int | None = None  # bytes of filesystem, for kinds that let you choose (flash_size.py)
 
     def command(self) -> list[str]:
         """The whole command line that starts this daemon."""
@@ -53,6 +54,8 @@ class DaemonArgs:
             argv += ["--ready-after", str(self.ready_after)]
         if self.webrepl_port is not None:
             argv += ["--webrepl", str(self.webrepl_port)]
+        if self.flash_size is not None:
+            argv += ["--flash-size", str(self.flash_size)]
         return argv
 
     @classmethod
@@ -67,8 +70,9 @@ class DaemonArgs:
         parser.add_argument("--webrepl", type=int, default=None, metavar="PORT")
         parser.add_argument("--image", default=None, metavar="STAGED")
         parser.add_argument("--ready-after", type=float, default=None, metavar="SECONDS")
+        parser.add_argument("--flash-size", type=int, default=None, metavar="BYTES")
         args = parser.parse_args(argv)
-        return cls(args.name, args.kind, args.baud, args.webrepl, args.image, args.ready_after)
+        return cls(args.name, args.kind, args.baud, args.webrepl, args.image, args.ready_after, args.flash_size)
 
 
 def encode(message: dict[str, Any]) -> bytes:

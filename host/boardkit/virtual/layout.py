@@ -6,6 +6,7 @@
     monitor.sock   QEMU's monitor (micro:bit)
     daemon.log     the daemon's and the backend's stderr
     fs/            the wasm board's flash (kept after the board stops)
+    flash_size     the wasm board's filesystem size in bytes (flash_size.py)
     image.hex      the micro:bit's flash when it was started on an image (images.py)
 
 Unix socket paths are limited to ~107 bytes; when the state folder is deeper than that
@@ -49,6 +50,10 @@ def log_path(name: str) -> Path:
 
 def fs_dir(name: str) -> Path:
     return board_dir(name) / "fs"
+
+
+def flash_size_path(name: str) -> Path:
+    return board_dir(name) / "flash_size"
 
 
 def _socket(name: str, leaf: str) -> str:

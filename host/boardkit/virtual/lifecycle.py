@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from boardkit.errors import VirtualBoardError
+from boardkit.errors import BadVirtualRequest, VirtualBoardError
 from boardkit.virtual import control, layout
 from boardkit.virtual.registry import (
     VirtualBoard,
@@ -51,6 +51,7 @@ def start(
     image: Path | None = None,
     files: Files = None,
     on_note: Callable[[str], None] | None = None,
+    flash_size: int | str | None = None,
 ) -> VirtualBoard:
     """Start a virtual board in the background; return once its REPL has printed a prompt.
 
@@ -65,17 +66,23 @@ def start(
 
     on_note(line): what the user should hear while it starts: a kind that installs its
     runtime on first use (wasm: npm ci) says when that starts and when it is done.
+
+    flash_size: bytes of filesystem (an int, or "64K", "2M"), for a kind whose size can be
+    chosen (wasm; default 2 MiB, an ESP32's partition): statvfs reports it, and a write that
+    would not fit fails with OSError 28 (ENOSPC), as on a board. See virtual/flash_size.py.
     """
     from boardkit.virtual.kinds import (
         backend,  # entry points are read only when a board starts
     )
 
-    backend(kind).prepare(on_note)
+    kind_backend = backend(kind)
+    kind_backend.prepare(on_note)
+    size = _flash_size(kind, kind_backend.default_flash_size, flash_size)
     if baud is not None and baud <= 0:
-        raise VirtualBoardError(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
+        raise BadVirtualRequest(f"bad baud rate {baud}", hint="use e.g. --baud 115200")
     if webrepl_port is not None:
         if not 0 <= webrepl_port <= 65535:
-            raise VirtualBoardError(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
+            raise BadVirtualRequest(f"bad WebREPL port {webrepl_port}", hint="use e.g. --webrepl 8266")
         if not webrepl_password:
             raise VirtualBoardError(
                 "a WebREPL endpoint needs a password",
@@ -84,7 +91,7 @@ def start(
     web = (webrepl_port, webrepl_password)
     if name is not None:
         if not layout.NAME_RE.match(name):
-            raise VirtualBoardError(
+            raise BadVirtualRequest(
                 f"bad board name {name!r}", hint="use letters, digits, '-', '_' or '.', e.g. wasm1 or lab-a"
             )
         if name_in_use(name):
@@ -92,13 +99,26 @@ def start(
                 f"a virtual board named {name} is already running",
                 hint=f"pick another --name, or `boardkit virtual stop {name}`",
             )
-        return _spawn_with_image(kind, name, baud, timeout, web, image, files)
+        return _spawn_with_image(kind, name, baud, timeout, web, image, files, size)
     for _ in range(NAME_ATTEMPTS):
         try:
-            return _spawn_with_image(kind, _default_name(kind), baud, timeout, web, image, files)
+            return _spawn_with_image(kind, _default_name(kind), baud, timeout, web, image, files, size)
         except _NameTaken:
             continue  # another start() won the race for that name; take the next one
     raise VirtualBoardError("could not find a free board name", hint="give one with --name")
+
+
+def _flash_size(kind: str, default: int | None, asked: int | str | None) -> int | None:
+    """The flash size a board of this kind starts with (None: fixed by its firmware)."""
+    if asked is None:
+        return default
+    if default is None:
+        raise VirtualBoardError(
+            f"a {kind} board's flash size is fixed by its firmware", hint="start it without --flash-size"
+        )
+    from boardkit.virtual.flash_size import parse_size
+
+    return parse_size(asked)
 
 
 def _default_name(kind: str) -> str:
@@ -109,13 +129,20 @@ def _default_name(kind: str) -> str:
 
 
 def _spawn_with_image(
-    kind: str, name: str, baud: int | None, timeout: float, web: WebRepl, image: Path | None, files: Files
+    kind: str,
+    name: str,
+    baud: int | None,
+    timeout: float,
+    web: WebRepl,
+    image: Path | None,
+    files: Files,
+    flash_size: int | None = None,
 ) -> VirtualBoard:
     from boardkit.virtual.images import stage  # zip and image code: only when starting one
 
     staged = stage(kind, layout.board_dir(name), image, files)
     try:
-        board = _spawn(kind, name, baud, timeout, web, staged)
+        board = _spawn(kind, name, baud, timeout, web, staged, flash_size)
         from boardkit.virtual.kinds import backend
 
         if backend(kind).booted(board.port, image=staged is not None):
@@ -127,7 +154,13 @@ def _spawn_with_image(
 
 
 def _spawn(
-    kind: str, name: str, baud: int | None, timeout: float, web: WebRepl = (None, None), staged: Path | None = None
+    kind: str,
+    name: str,
+    baud: int | None,
+    timeout: float,
+    web: WebRepl = (None, None),
+    staged: Path | None = None,
+    flash_size: int | None = None,
 ) -> VirtualBoard:
     layout.board_dir(name).mkdir(parents=True, exist_ok=True)
     args = control.DaemonArgs(
@@ -138,6 +171,7 @@ def _spawn(
         # Its main.py may run forever without a prompt: alive for a few seconds counts too.
         image=str(staged) if staged is not None else None,
         ready_after=IMAGE_READY_AFTER if staged is not None else None,
+        flash_size=flash_size,
     )
     env = None
     if web[0] is not None:
@@ -289,6 +323,8 @@ def reflash(
     while name_in_use(board.name) and time.monotonic() < deadline:
         time.sleep(0.05)
     web = (board.webrepl_port, webrepl_password) if board.webrepl_port is not None else (None, None)
+    from boardkit.virtual import flash_size
+
     return start(
         board.kind,
         name=board.name,
@@ -298,4 +334,5 @@ def reflash(
         webrepl_password=web[1],
         image=image,
         files=files,
+        flash_size=flash_size.load(board.name),
     )

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from boardkit.errors import VirtualBoardError
+from boardkit.errors import BadVirtualRequest
 from boardkit.virtual import layout
 from boardkit.virtual.control import DAEMON_MODULE
 
@@ -145,5 +145,5 @@ def resolve(name_or_board: str | VirtualBoard) -> VirtualBoard:
     name = name_or_board.name if isinstance(name_or_board, VirtualBoard) else str(name_or_board)
     board = find(name)
     if board is None:
-        raise VirtualBoardError(f"no running virtual board named {name}", hint="see `boardkit virtual list`")
+        raise BadVirtualRequest(f"no running virtual board named {name}", hint="see `boardkit virtual list`")
     return board

@@ -1,4 +1,4 @@
-# requires: module:machine
+# requires: module:machine machine_pulse
 # exp: the machine module exists only on MicroPython ports with hardware
 import machine
 print(callable(machine.time_pulse_us), callable(machine.disable_irq), callable(machine.enable_irq))

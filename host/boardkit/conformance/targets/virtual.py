@@ -20,6 +20,7 @@ class VirtualTarget(DeviceTarget):
 
     def __init__(self, kind: str | None = None) -> None:
         kind = kind or self.kind
+        self._kind = kind
         self._board = virtual.start(kind, name=f"conformance-{kind}-{os.getpid()}")
         try:
             super().__init__(self._board.port, name=kind)
@@ -54,10 +55,21 @@ class VirtualTarget(DeviceTarget):
             # Its emulator died with the test, and the daemon with it (or is going): the
             # same board again, under the same name.
             self._stop_quietly()
-            self._board = virtual.start(self.kind, name=self._board.name)
+            self._wait_name_free()
+            self._board = virtual.start(self._kind, name=self._board.name)
         self.url = self._board.port
         self._reconnect()
         return True
+
+    def _wait_name_free(self, seconds: float = 10) -> None:
+        """A daemon whose emulator died may still hold the board's name while it exits."""
+        import time
+
+        from boardkit.virtual.registry import name_in_use
+
+        deadline = time.monotonic() + seconds
+        while name_in_use(self._board.name) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def _stop_quietly(self) -> None:
         try:

@@ -17,7 +17,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.webrepl_port is not None and not password:
         print(f"--webrepl needs a password in ${WEBREPL_PASSWORD_ENV}", file=sys.stderr)
         return 2
-    return Daemon(args.name, args.kind, args.baud, args.webrepl_port, password, args.image, args.ready_after).run()
+    return Daemon(
+        args.name,
+        args.kind,
+        args.baud,
+        args.webrepl_port,
+        password,
+        args.image,
+        args.ready_after,
+        flash_size=args.flash_size,
+    ).run()
 
 
 if __name__ == "__main__":

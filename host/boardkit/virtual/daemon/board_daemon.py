@@ -5,8 +5,11 @@ bridges bytes between the pty master and the backend's stdin/stdout with poll():
 in the byte path, nothing to do when idle. Each round, every fd worth watching is
 registered with its handler (a table fd -> handler), and poll's events go to those handlers.
 
-If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged);
-on SIGTERM/SIGINT or "stop" it ends the backend first.
+If the backend dies on its own, the daemon exits too (the board is gone, as if unplugged),
+unless it crashed (a fatal signal such as SIGSEGV/SIGABRT, or CRASH_EXIT from board.mjs):
+then it is started again behind the same pty, as a real board reboots after a fault and
+keeps its port, with a line saying so (at most CRASH_REBOOTS times a minute).
+On SIGTERM/SIGINT or "stop" it ends the backend first.
 
 With an image (a file start() staged, see images.py) the daemon installs it once it holds
 the name lock. With ready_after S the board also counts as started (and a hard reset as
@@ -30,7 +33,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from boardkit.virtual import control, layout
+from boardkit.virtual import control, flash_size, layout
 from boardkit.virtual.daemon.backend_process import BackendProcess
 from boardkit.virtual.daemon.control_server import ControlServer
 from boardkit.virtual.daemon.pacing import BUFFER_LIMIT, STALL_DROP_SECONDS, Stream
@@ -38,6 +41,10 @@ from boardkit.virtual.daemon.webrepl_session import WebReplSession
 from boardkit.virtual.kinds import READY_MARKER, backend
 
 NAME_LOCK_PATIENCE = 2.0  # seconds a name lock may stay refused before the name counts as taken
+CRASH_EXIT = 70  # board.mjs: an error it could not recover from inside (EX_SOFTWARE)
+CRASH_SIGNALS = frozenset({signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGTRAP, signal.SIGFPE})
+CRASH_REBOOTS = 3  # crash reboots allowed per CRASH_WINDOW seconds; past that the board is gone
+CRASH_WINDOW = 60.0
 
 EventHandler = Callable[[int], None]  # called with poll's event mask for its fd
 
@@ -52,8 +59,10 @@ class Daemon:
         webrepl_password: str | None = None,
         staged_image: str | None = None,
         ready_after: float | None = None,
+        flash_size: int | None = None,
     ) -> None:
         self.name = name
+        self.flash_size = flash_size  # recorded once the name is ours; the backend reads it
         self.kind = kind
         # A board whose image runs a program at boot (main.py in a loop) may never print a
         # prompt; after this many seconds alive it counts as started anyway, like a real board.
@@ -83,6 +92,7 @@ class Daemon:
         self.ready = False
         self.stalled_since: float | None = None
         self.running = True
+        self.crash_reboots: list[float] = []  # when the backend was restarted after a crash
         self.ops: dict[str, Callable[[socket.socket], None]] = {
             control.PING: self.op_ping,
             control.STOP: self.op_stop,
@@ -97,6 +107,8 @@ class Daemon:
         if not self._take_name_lock():
             print(f"a virtual board named {self.name} is already running", file=sys.stderr)
             return control.EXIT_NAME_TAKEN
+        if self.flash_size is not None:
+            flash_size.save(self.name, self.flash_size)
         if self.staged_image:
             try:
                 self.image = self.backend.install_image(Path(self.staged_image), self.dir, self.fs_dir)
@@ -321,8 +333,30 @@ class Daemon:
         if self.process.expecting_exit:
             return
         code = self.process.exit_status()
+        if self._crashed(code):
+            self.crash_reboot(code)
+            return
         print(f"backend exited unexpectedly (status {code}); the board is gone", file=sys.stderr)
         self.running = False
+
+    def _crashed(self, code: int | None) -> bool:
+        """Did the backend crash (and may it be rebooted once more this minute)?"""
+        crash = code == CRASH_EXIT or (code is not None and code < 0 and -code in CRASH_SIGNALS)
+        now = time.monotonic()
+        self.crash_reboots = [t for t in self.crash_reboots if now - t < CRASH_WINDOW]
+        return crash and len(self.crash_reboots) < CRASH_REBOOTS
+
+    def crash_reboot(self, code: int | None) -> None:
+        """Start a crashed backend again behind the same pty, saying so as a board's panic does."""
+        self.crash_reboots.append(time.monotonic())
+        what = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+        print(f"backend crashed ({what}); rebooting it behind the same port", file=sys.stderr)
+        self.to_host.buf += f"\r\nFATAL: MicroPython crashed ({what}); the board reboots\r\n".encode()
+        self.process.kill()  # reap and close the old pipes
+        self.to_device.buf.clear()
+        self.tail = b""
+        self.spawn()
+        self.write_record()
 
     def _web_ended(self) -> None:
         self.to_host.buf.clear()

@@ -32,6 +32,9 @@ class Backend:
     input_baud: int | None = None
     # The fd number on which the backend reads copies of Ctrl-C (see board.mjs), or 0.
     interrupt_fd: int = 0
+    # The filesystem size a board of this kind gets unless told otherwise (virtual/flash_size.py);
+    # None: fixed by its firmware, not chosen at start.
+    default_flash_size: int | None = None
 
     def check(self) -> None:
         """Raise VirtualBoardError (with a hint) if what this backend needs is missing."""

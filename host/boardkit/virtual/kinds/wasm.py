@@ -11,6 +11,7 @@ from pathlib import Path
 
 from boardkit import paths, wasm_runtime
 from boardkit.errors import VirtualBoardError
+from boardkit.virtual import flash_size
 from boardkit.virtual.image_files import (
     Files,
     as_files,
@@ -41,7 +42,19 @@ class WasmBackend(Backend):
 
     def command(self, state: Path, fs_dir: Path | None, monitor: str, image: Path | None = None) -> list[str]:
         runner, module = runtime_files()
-        return ["node", str(runner), "--fs", str(fs_dir), "--heap", str(HEAP_BYTES), "--runtime", str(module)]
+        size = flash_size.read(state / "flash_size") or flash_size.DEFAULT_FLASH_SIZE
+        return [
+            "node",
+            str(runner),
+            "--fs",
+            str(fs_dir),
+            "--heap",
+            str(HEAP_BYTES),
+            "--flash-size",
+            str(size),
+            "--runtime",
+            str(module),
+        ]
 
     def build_image(self, image: Path | None, files: Files) -> tuple[bytes, str]:
         merged: dict[str, bytes] = {}
@@ -74,4 +87,5 @@ BACKEND = WasmBackend(
     restart_on_reset=True,
     strip_boot_nul=False,
     interrupt_fd=3,
+    default_flash_size=flash_size.DEFAULT_FLASH_SIZE,
 )
