@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 EPILOG = """\b
 Examples:
   boardkit fleet scan                        # classroom.toml from the boards attached
+  boardkit --coordinator lab-pc fleet scan --labgrid --match 'room4-*'   # labgrid places
   boardkit fleet flash --kit kits/lesson3/   # firmware + kit on every board
   boardkit fleet sync lesson1/               # the lesson onto every board
   boardkit fleet run hello.py --only alice,bob
@@ -150,6 +151,13 @@ def _load(roster: Path) -> Roster:
 @click.option("--board", "board_id", metavar="ID", help="The board type of USB boards found (default: from USB ids).")
 @click.option("--no-label", is_flag=True, help="Do not write the seat name onto new boards.")
 @click.option("--virtual-only", is_flag=True, help="Only virtual boards (ignore USB serial ports).")
+@click.option(
+    "--labgrid",
+    is_flag=True,
+    help="The labgrid coordinator's places instead of the boards attached (boardkit --coordinator HOST:PORT, "
+    "or $LG_COORDINATOR).",
+)
+@click.option("--match", metavar="PATTERN", help="With --labgrid: only places named like PATTERN (lab1-*, or a part).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 @click.pass_context
 def scan(
@@ -159,6 +167,8 @@ def scan(
     board_id: str | None,
     no_label: bool,
     virtual_only: bool,
+    labgrid: bool,
+    match: str | None,
     as_json: bool,
 ) -> None:
     """Add the boards attached (USB and virtual) to the roster, and label each new one.
@@ -179,6 +189,16 @@ def scan(
         raise UsageError(f"--prefix {prefix!r}: {bad_prefix}", hint="e.g. --prefix seat or --prefix table")
     if roster.exists():
         _load(roster)  # mistakes first, with their lines
+    if match and not labgrid:
+        raise UsageError("--match goes with --labgrid")
+    found: list[Any] | None = None
+    portless: list[str] = []
+    if labgrid:
+        from boardkit.fleet.labgrid_places import places_to_seat
+
+        found, portless = places_to_seat(options(ctx).get("coordinator"), match, board_id)
+        for name in portless:
+            click.echo(f"boardkit: note: labgrid place {name!r} has no serial port: not added", err=True)
     with FleetView("fleet scan", [], quiet=as_json) as view:
         result = do_scan(
             roster,
@@ -188,6 +208,7 @@ def scan(
             default_board=board_id,
             timeout=options(ctx).get("timeout", 10.0),
             on_event=view.update,
+            found=found,
         )
     failed_labels = result.report.failed if result.report else []
     if as_json:
@@ -204,6 +225,7 @@ def scan(
                 "added": [{"seat": s.name, "board": s.board, s.finder: s.value} for s in result.added],
                 "unknown_type": result.unknown_type,
                 "labelled_known": [{"seat": seat, "found_at": url} for seat, url in result.labelled_known],
+                **({"labgrid_without_serial": portless} if labgrid else {}),
             }
         )
     else:

@@ -6,6 +6,7 @@ Subcommands are imported lazily (pip's trick) so `boardkit --help` stays fast.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import click
@@ -68,6 +69,7 @@ Examples:
   boardkit -p /dev/ttyACM0 run blink.py
   boardkit -p socket://lab-pc:4000 ls
   boardkit -p ws://192.168.4.1:8266 --password-env WEBREPL_PW ls
+  boardkit --coordinator lab-pc:20408 -p labgrid://pupil3 ls
 """
 
 
@@ -78,7 +80,7 @@ Examples:
     metavar="URL",
     envvar="BOARDKIT_PORT",
     help="Board to use: /dev/ttyACM0, COM3, socket://host:port, rfc2217://host:port, "
-    "ws://host:8266 (WebREPL), or a virtual board's name. Default: the only board present.",
+    "ws://host:8266 (WebREPL), labgrid://PLACE, or a virtual board's name. Default: the only board present.",
 )
 @click.option(
     "--password-env",
@@ -89,16 +91,27 @@ Examples:
 @click.option(
     "--timeout", type=SECONDS, default=10.0, show_default=True, help="Seconds to wait for the board to answer."
 )
+@click.option(
+    "--coordinator",
+    metavar="HOST:PORT",
+    help="The labgrid coordinator for labgrid://PLACE ports (default: $LG_COORDINATOR, as labgrid-client).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.version_option(package_name="boardkit")
 @click.pass_context
-def cli(ctx: click.Context, port: str | None, timeout: float, password_env: str | None, debug: bool) -> None:
+def cli(
+    ctx: click.Context, port: str | None, timeout: float, password_env: str | None, debug: bool, coordinator: str | None
+) -> None:
     """boardkit — work with MicroPython and CircuitPython boards."""
     ctx.obj = {"port": port, "timeout": timeout, "debug": debug, "password_env": password_env}
+    if coordinator:
+        # labgrid:// links read it from there, as labgrid's own client does
+        os.environ["LG_COORDINATOR"] = coordinator
+        ctx.obj["coordinator"] = coordinator
 
 
 # boardkit's own options, which go before the command (`boardkit -p PORT ls`, not `ls -p PORT`).
-GLOBAL_OPTIONS = ("-p", "--port", "--password-env", "--timeout", "--debug")
+GLOBAL_OPTIONS = ("-p", "--port", "--password-env", "--timeout", "--debug", "--coordinator")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,8 +15,13 @@
     board = "virtual_wasm"
     url = "rfc2217://lab-pc:4001"  # a board on another computer (ser2net)
 
+    [seats.carol]
+    board = "virtual_wasm"
+    url = "labgrid://pupil3"       # a labgrid place (coordinator: $LG_COORDINATOR or ?coordinator=)
+
 A seat finds its board by exactly one of: serial (USB serial number), usb_path (USB
-location), port (/dev/ttyACM0, COM3), url (socket://, rfc2217://, ws://) or virtual (a
+location), port (/dev/ttyACM0, COM3), url (socket://, rfc2217://, ws://,
+labgrid://) or virtual (a
 virtual board's name). Mistakes are reported with the line they are on.
 """
 
@@ -34,7 +39,7 @@ from boardkit.errors import InvalidInput
 ROSTER_NAME = "classroom.toml"
 FINDERS = ("serial", "usb_path", "port", "url", "virtual")
 SEAT_KEYS = ("board", "pupil", "note", *FINDERS)
-URL_SCHEMES = ("socket", "rfc2217", "ws")
+URL_SCHEMES = ("socket", "rfc2217", "ws", "labgrid")
 # A seat name becomes a folder (collect: out/SEAT/) and a label on the board.
 _SEAT_PUNCTUATION = set(" _-.'")
 _VIRTUAL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -242,8 +247,8 @@ def _finder_problem(how: str, value: str) -> str | None:
         scheme = value.split("://", 1)[0].lower() if "://" in value else ""
         if scheme not in URL_SCHEMES:
             return (
-                f"url {value!r} is not a network URL (socket://HOST:PORT, rfc2217://HOST:PORT or "
-                f"ws://HOST:PORT); a local board is port = ..., a virtual board virtual = ..."
+                f"url {value!r} is not a network URL (socket://HOST:PORT, rfc2217://HOST:PORT, "
+                f"ws://HOST:PORT or labgrid://PLACE); a local board is port = ..., a virtual board virtual = ..."
             )
     if how == "virtual" and not _VIRTUAL_NAME.match(value):
         return f"{value!r} is not a virtual board name (like wasm1; see `boardkit virtual list`)"

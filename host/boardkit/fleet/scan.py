@@ -37,6 +37,7 @@ class Attached:
     finder: str
     value: str
     comment: str = ""
+    name: str = ""  # the seat name to give it when it carries no label (a labgrid place's name)
 
 
 @dataclass
@@ -98,11 +99,16 @@ def scan(
     default_board: str | None = None,
     timeout: float = 10.0,
     on_event: EventCallback | None = None,
+    found: list[Attached] | None = None,
 ) -> ScanResult:
-    """Add the attached boards that are not in the roster at path (creating it if need be)."""
+    """Add the attached boards that are not in the roster at path (creating it if need be).
+
+    found: the boards to consider instead of the attached ones (labgrid places: see
+    fleet.labgrid_places)."""
     roster = load_roster(path) if path.exists() else Roster(path)
     known = {s.identity for s in roster.seats}
-    new = [a for a in attached(include_serial, default_board) if (a.finder, a.value) not in known]
+    candidates = attached(include_serial, default_board) if found is None else found
+    new = [a for a in candidates if (a.finder, a.value) not in known]
     result = ScanResult(known=len(roster.seats))
     if not new:
         return result
@@ -124,6 +130,8 @@ def scan(
         label = outcome.data.get("label") if outcome.ok else None
         if label and not seat_name_problem(label) and label.casefold() not in taken:
             name = label
+        elif board.name and not seat_name_problem(board.name) and board.name.casefold() not in taken:
+            name = board.name
         else:
             name = _next_name(prefix, taken)
         taken.add(name.casefold())

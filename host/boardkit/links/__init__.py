@@ -94,6 +94,7 @@ LINKS: Registry[LinkScheme] = Registry(
         "rfc2217": "boardkit.links.serial_link:SCHEME",  # rfc2217://host:port (ser2net / labgrid exporters)
         "loop": "boardkit.links.serial_link:SCHEME",  # loop:// (pyserial loopback, for tests)
         "ws": "boardkit.links.webrepl_link:SCHEME",  # ws://host:8266 (MicroPython WebREPL)
+        "labgrid": "boardkit.links.labgrid_link:SCHEME",  # labgrid://PLACE (a labgrid coordinator's place)
     },
 )
 
