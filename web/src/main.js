@@ -1,0 +1,285 @@
+// boardkit studio: the page. Editor + terminal, MicroPython in a worker, a check against the
+// chosen board, real boards over Web Serial or the studio server, and the teacher's view.
+import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
+import { EditorState, EditorSelection } from "@codemirror/state";
+import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { syntaxHighlighting, defaultHighlightStyle, syntaxTree, indentOnInput } from "@codemirror/language";
+import { python } from "@codemirror/lang-python";
+import { linter, lintGutter, forceLinting } from "@codemirror/lint";
+import { Terminal } from "@xterm/xterm";
+import { PageRunner, tracebackLine } from "./runner.js";
+import { problemsFor } from "./check.js";
+import { RawRepl } from "./rawrepl.js";
+import { SerialTransport, BridgeTransport } from "./transports.js";
+import { startTeacher } from "./teacher.js";
+
+const $ = (id) => document.getElementById(id);
+const STORE = "boardkit-studio:code";
+const TARGET = "boardkit-studio:target";
+const params = new URLSearchParams(location.search);
+const token = params.get("t") || "";
+const studio = (window.studio = { ready: false, lastError: null, problems: [] });
+
+const SAMPLE = 'name = input("What is your name? ")\nprint("Hello,", name)\n';
+
+// ------------------------------------------------------------------ terminal
+const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
+term.open($("terminal"));
+studio.term = term;
+studio.terminalText = () => {
+  const buf = term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
+  return lines.join("\n").replace(/\n+$/, "");
+};
+const say = (text) => term.write(`\x1b[36m${text}\x1b[0m\r\n`);
+
+// ------------------------------------------------------------------ feature data + check
+let features = {};
+let target = localStorage.getItem(TARGET) || "microbit";
+const checkLinter = linter((view) => {
+  const diags = problemsFor(syntaxTree(view.state), view.state.doc.toString(), features, target);
+  studio.problems = diags.map((d) => ({ line: view.state.doc.lineAt(d.from).number, message: d.message, feature: d.feature }));
+  const list = $("problems");
+  list.replaceChildren(...studio.problems.map((p) => {
+    const li = document.createElement("li");
+    li.textContent = `line ${p.line}: ${p.message}`;
+    li.dataset.line = p.line;
+    li.onclick = () => goToLine(p.line);
+    return li;
+  }));
+  return diags;
+}, { delay: 250 });
+
+// ------------------------------------------------------------------ editor (autosaved)
+let saveTimer = null;
+const autosave = () => { try { localStorage.setItem(STORE, view.state.doc.toString()); } catch { /* full or private */ } };
+const view = new EditorView({
+  parent: $("editor"),
+  state: EditorState.create({
+    doc: localStorage.getItem(STORE) ?? SAMPLE,
+    extensions: [
+      lineNumbers(), history(), drawSelection(), highlightActiveLine(), indentOnInput(),
+      syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(), checkLinter, lintGutter(),
+      keymap.of([{ key: "Mod-Enter", run: () => { runInPage(); return true; } }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) { clearTimeout(saveTimer); saveTimer = setTimeout(autosave, 200); }
+      }),
+    ],
+  }),
+});
+addEventListener("pagehide", autosave);
+studio.view = view;
+studio.code = () => view.state.doc.toString();
+studio.setCode = (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+studio.cursorLine = () => view.state.doc.lineAt(view.state.selection.main.head).number;
+
+function goToLine(n) {
+  const line = view.state.doc.line(Math.max(1, Math.min(n, view.state.doc.lines)));
+  view.dispatch({ selection: EditorSelection.range(line.from, line.to), scrollIntoView: true });
+  view.focus();
+}
+
+function showError(error) {
+  const box = $("error");
+  studio.lastError = error;
+  if (!error) { box.hidden = true; box.replaceChildren(); return; }
+  const lines = error.message.trim().split("\n");
+  const last = lines[lines.length - 1];
+  const at = tracebackLine(error.message);
+  box.replaceChildren(document.createTextNode(last + " "));
+  if (at) {
+    const a = document.createElement("a");
+    a.id = "error-line";
+    a.textContent = `line ${at}`;
+    a.dataset.line = at;
+    a.onclick = () => goToLine(at);
+    box.append(a);
+  }
+  box.hidden = false;
+}
+
+// ------------------------------------------------------------------ run in the page
+let waitingInput = false;
+let inputLine = "";
+const runner = new PageRunner({
+  onOutput: (text) => term.write(text),
+  onInput: () => { waitingInput = true; inputLine = ""; studio.waitingInput = true; term.focus(); },
+  onDone: (result) => {
+    waitingInput = false; studio.waitingInput = false;
+    $("run").disabled = false; $("stop").disabled = true;
+    if (result.stopped) say("[stopped]");
+    else if (result.error) { term.write(`\x1b[31m${result.error.message.trim()}\x1b[0m\r\n`); showError(result.error); }
+    studio.running = false;
+    studio.runs = (studio.runs || 0) + 1;
+  },
+});
+studio.runner = runner;
+
+function runInPage() {
+  showError(null);
+  $("run").disabled = true; $("stop").disabled = false;
+  studio.running = true;
+  return runner.run(view.state.doc.toString());
+}
+studio.run = runInPage;
+studio.stop = () => runner.stop();
+$("run").onclick = runInPage;
+$("stop").onclick = () => runner.stop();
+
+term.onData((data) => {
+  if (waitingInput) {
+    for (const ch of data) {
+      if (ch === "\r") { term.write("\r\n"); waitingInput = false; studio.waitingInput = false; runner.sendInput(inputLine); }
+      else if (ch === "\x7f") { if (inputLine) { inputLine = inputLine.slice(0, -1); term.write("\b \b"); } }
+      else if (ch >= " ") { inputLine += ch; term.write(ch); }
+    }
+  } else if (board) {
+    board.type(data).catch(() => null);
+  }
+});
+
+// ------------------------------------------------------------------ files
+$("download").onclick = () => {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([view.state.doc.toString()], { type: "text/x-python" }));
+  a.download = "main.py";
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+};
+$("open").onclick = () => $("file").click();
+$("file").onchange = async () => {
+  const f = $("file").files[0];
+  if (f) studio.setCode(await f.text());
+  $("file").value = "";
+};
+
+// ------------------------------------------------------------------ real boards
+let board = null;
+let reconnect = null;
+studio.board = () => board;
+const setStatus = (text) => { $("board-status").textContent = text; studio.boardStatus = text; };
+
+function attach(transport, again) {
+  board = new RawRepl(transport, {
+    onTerminal: (bytes) => term.write(bytes),
+    onGone: (why) => {
+      board = null;
+      $("board-bar").hidden = true;
+      setStatus(`board lost: ${why}`);
+      say(`[board lost: ${why}; reconnecting when it comes back]`);
+      if (again) reconnect = setTimeout(() => tryAgain(again), 1500);
+    },
+  });
+  $("board-bar").hidden = false;
+  setStatus(`connected: ${transport.label}`);
+}
+
+async function tryAgain(again) {
+  try {
+    attach(await again(), again);
+    say("[board back]");
+  } catch {
+    reconnect = setTimeout(() => tryAgain(again), 1500);
+  }
+}
+
+async function connectWith(open) {
+  clearTimeout(reconnect);
+  if (board) await disconnect();
+  try {
+    attach(await open(), open);
+  } catch (e) {
+    setStatus(`could not connect: ${e.message}`);
+  }
+}
+
+async function disconnect() {
+  clearTimeout(reconnect);
+  const b = board;
+  board = null;
+  if (b) { b.onGone = () => {}; await b.t.close(); }
+  $("board-bar").hidden = true;
+  setStatus("no board");
+}
+
+const wsUrl = (path, query) => {
+  const q = new URLSearchParams({ ...query, ...(token ? { t: token } : {}) });
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/${path}?${q}`;
+};
+
+$("connect-usb").onclick = async () => {
+  if (!SerialTransport.available()) { setStatus("this browser has no Web Serial: use Chrome or a Chromebook"); return; }
+  let port = null;
+  await connectWith(async () => {
+    if (!port) { const t = await SerialTransport.request(); port = t.port; return t; }
+    const t = new SerialTransport(port); await t.open(); return t;
+  });
+};
+$("connect-server").onclick = () => {
+  const choice = $("server-board").value;
+  const query = choice.startsWith("seat:") ? { seat: choice.slice(5) } : { target: choice };
+  return connectWith(() => BridgeTransport.open(wsUrl("ws/bridge", query)));
+};
+$("board-disconnect").onclick = disconnect;
+
+async function boardAction(label, fn) {
+  if (!board) return;
+  setStatus(label + "…");
+  try {
+    const text = await fn(board);
+    setStatus(text || `${label}: done`);
+  } catch (e) {
+    setStatus(`${label} failed: ${e.message}`);
+  }
+}
+$("board-run").onclick = () => boardAction("running on the board", async (b) => {
+  showError(null);
+  const r = await b.run(view.state.doc.toString(), { onOut: (bytes) => term.write(bytes) });
+  if (r.err) showError({ type: "error", message: r.err });
+  return r.err ? `error: ${r.err.trim().split("\n").pop()}` : "program ended";
+});
+$("board-stop").onclick = () => board && board.interrupt();
+$("board-save").onclick = () => boardAction("saving main.py", async (b) => `saved main.py (${await b.saveFile("main.py", view.state.doc.toString())} bytes)`);
+$("board-files").onclick = () => boardAction("listing files", async (b) => {
+  const files = await b.listFiles();
+  $("board-files-list").textContent = files.map((f) => (f.size < 0 ? `${f.name}/` : `${f.name} (${f.size})`)).join("  ");
+  studio.boardFiles = files;
+  return `${files.length} file(s)`;
+});
+$("board-reset").onclick = () => boardAction("resetting", async (b) => { await b.softReset(); return "reset"; });
+
+// ------------------------------------------------------------------ start
+function fillTargets() {
+  const select = $("target");
+  const names = Object.keys(features).filter((n) => n !== "cpython");
+  select.replaceChildren(...names.map((n) => new Option(`${n} — ${features[n].description.split(" (")[0]}`, n)));
+  if (!names.includes(target)) target = names[0];
+  select.value = target;
+  select.onchange = () => { target = select.value; localStorage.setItem(TARGET, target); forceLinting(view); };
+}
+
+async function start() {
+  try { features = await (await fetch("features.json")).json(); } catch { features = {}; }
+  let session = { role: "static" };
+  try {
+    const r = await fetch(`api/session${location.search}`);
+    if (r.ok) session = await r.json();
+  } catch { /* a static copy of the page: no server */ }
+  studio.session = session;
+  if (session.seat && session.seat.board && features[session.seat.check]) target = session.seat.check;
+  fillTargets();
+  forceLinting(view);
+  if (session.role !== "static") {
+    const select = $("server-board");
+    const choices = session.seat ? [[`seat:${session.seat.name}`, `my board (${session.seat.name})`]]
+      : (session.boards || []).map((b) => [b.target, b.label]);
+    select.replaceChildren(...choices.map(([v, l]) => new Option(l, v)));
+    select.hidden = $("connect-server").hidden = choices.length === 0;
+  }
+  if (session.role === "teacher") startTeacher({ session, wsUrl, code: () => view.state.doc.toString(), $ });
+  await runner.spare.ready;
+  studio.ready = true;
+  document.body.dataset.ready = "1";
+}
+start();
