@@ -1,11 +1,11 @@
 // boardkit studio: the page. Editor + terminal, MicroPython in a worker, a check against the
 // chosen board, real boards over Web Serial or the studio server, and the teacher's view.
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
-import { EditorState, EditorSelection } from "@codemirror/state";
+import { EditorState, EditorSelection, StateEffect } from "@codemirror/state";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { syntaxHighlighting, defaultHighlightStyle, syntaxTree, indentOnInput } from "@codemirror/language";
 import { python } from "@codemirror/lang-python";
-import { linter, lintGutter, forceLinting } from "@codemirror/lint";
+import { linter, lintGutter } from "@codemirror/lint";
 import { Terminal } from "@xterm/xterm";
 import { PageRunner, tracebackLine } from "./runner.js";
 import { problemsFor } from "./check.js";
@@ -37,6 +37,7 @@ const say = (text) => term.write(`\x1b[36m${text}\x1b[0m\r\n`);
 // ------------------------------------------------------------------ feature data + check
 let features = {};
 let target = localStorage.getItem(TARGET) || "microbit";
+const retarget = StateEffect.define(); // the board changed: check again
 const checkLinter = linter((view) => {
   const diags = problemsFor(syntaxTree(view.state), view.state.doc.toString(), features, target);
   studio.problems = diags.map((d) => ({ line: view.state.doc.lineAt(d.from).number, message: d.message, feature: d.feature }));
@@ -49,7 +50,7 @@ const checkLinter = linter((view) => {
     return li;
   }));
   return diags;
-}, { delay: 250 });
+}, { delay: 250, needsRefresh: (u) => u.transactions.some((tr) => tr.effects.some((e) => e.is(retarget))) });
 
 // ------------------------------------------------------------------ editor (autosaved)
 let saveTimer = null;
@@ -256,7 +257,7 @@ function fillTargets() {
   select.replaceChildren(...names.map((n) => new Option(`${n} — ${features[n].description.split(" (")[0]}`, n)));
   if (!names.includes(target)) target = names[0];
   select.value = target;
-  select.onchange = () => { target = select.value; localStorage.setItem(TARGET, target); forceLinting(view); };
+  select.onchange = () => { target = select.value; localStorage.setItem(TARGET, target); view.dispatch({ effects: retarget.of(target) }); };
 }
 
 async function start() {
@@ -269,7 +270,7 @@ async function start() {
   studio.session = session;
   if (session.seat && session.seat.board && features[session.seat.check]) target = session.seat.check;
   fillTargets();
-  forceLinting(view);
+  view.dispatch({ effects: retarget.of(target) });
   if (session.role !== "static") {
     const select = $("server-board");
     const choices = session.seat ? [[`seat:${session.seat.name}`, `my board (${session.seat.name})`]]
