@@ -7,6 +7,7 @@ export function startTeacher({ session, wsUrl, code, $ }) {
   const tiles = new Map();
   const studio = window.studio;
   studio.seats = {};
+  studio.teacherOps = []; // every action's end, in order
   let ws = null;
 
   function tile(name) {
@@ -41,6 +42,7 @@ export function startTeacher({ session, wsUrl, code, $ }) {
       else if (msg.event === "done") {
         $("t-status").textContent = `${msg.op}: ${msg.failed.length ? "failed on " + msg.failed.join(", ") : "ok on every seat"}`;
         studio.lastTeacherOp = msg;
+        studio.teacherOps.push(msg);
       } else if (msg.event === "error") $("t-status").textContent = msg.message;
     };
     ws.onclose = () => { $("t-status").textContent = "connection to the server lost; retrying"; setTimeout(connect, 2000); };

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from boardkit.errors import BoardkitError, InvalidInput
-from boardkit.fleet import Roster, Seat, run_fleet
-from boardkit.fleet import ops
+from boardkit import api
+from boardkit.device import Device
+from boardkit.errors import BoardkitError, InvalidInput, RemoteError
+from boardkit.fleet import Roster, Seat, ops, run_fleet
 from boardkit.fleet.runner import FleetReport, Ports, SeatContext
-from boardkit.links import open_link
 
 SeatChange = Callable[[dict[str, Any]], None]
 RUN_MAX_TIME = 600.0  # seconds a program runs on the boards before it is stopped for the teacher
@@ -47,6 +47,7 @@ class Classroom:
             for s in roster.seats
         }
         self._busy = threading.Lock()
+        self._running: dict[str, Device] = {}  # seat -> the session running the teacher's program
 
     def seat(self, name: str) -> Seat:
         return self.roster.select([name])[0]
@@ -90,8 +91,6 @@ class Classroom:
                     kit=_name(result.data.get("kit")),
                     lesson=_name(result.data.get("lesson")),
                 )
-            elif command == "push" and result.ok:
-                changes["lesson"] = _name(result.data.get("lesson")) or self.seats[result.seat].get("lesson", "")
             if command != "status" and result.ok:
                 changes["reachable"] = True
             self._update(result.seat, **changes)
@@ -105,28 +104,65 @@ class Classroom:
         """Make every board hold the lesson folder (boardkit fleet sync)."""
         if not folder.is_dir():
             raise InvalidInput(f"no lesson folder {folder}", hint="give the path of a folder on the teacher's computer")
-        return self._run("push", ops.sync(folder))
+        report = self._run("push", ops.sync(folder))
+        for result in report.results:
+            if result.ok:  # the kit marker on the board now names this lesson
+                self._update(result.seat, lesson=folder.resolve().name)
+        return report
 
     def run(self, code: str) -> FleetReport:
         """Run the program on every board, keeping each one's output (boardkit fleet run)."""
-        return self._run("run", ops.run_code(code, max_time=RUN_MAX_TIME))
+        return self._run("run", self._run_task(code))
+
+    def _run_task(self, code: str) -> Callable[[SeatContext], dict[str, Any]]:
+        """boardkit fleet run's task, keeping each seat's session where stop() can reach it."""
+
+        def task(ctx: SeatContext) -> dict[str, Any]:
+            out = bytearray()
+
+            def collect(data: bytes) -> None:
+                out.extend(data)
+                ctx.update("running: " + _last_line(out)[:40])
+
+            with ctx.connect() as device:
+                self._running[ctx.seat.name] = device
+                ctx.update("running")
+                try:
+                    api.exec_code(device, code, on_output=collect, max_time=RUN_MAX_TIME)
+                except RemoteError as exc:
+                    setattr(exc, "data", {"output": _text(out), "traceback": exc.traceback})  # noqa: B010
+                    raise
+                finally:
+                    self._running.pop(ctx.seat.name, None)
+            return {"summary": _last_line(out)[:60] or "(no output)", "output": _text(out)}
+
+        return task
 
     def collect(self, folder: Path) -> FleetReport:
         """Every board's files into folder/SEAT/ (boardkit fleet collect)."""
         return self._run("collect", ops.collect(folder))
 
     def stop(self) -> FleetReport:
-        """Ctrl-C to every board, through its own link (works while a run holds the boards)."""
+        """Ctrl-C to every board running the teacher's program, through the run's own session
+        (a serial port is held exclusively: nothing else could open it meanwhile)."""
 
         def task(ctx: SeatContext) -> dict[str, Any]:
-            link = open_link(ctx.url)
-            try:
-                link.write(b"\x03\x03")
-            finally:
-                link.close()
+            device = self._running.get(ctx.seat.name)
+            if device is None:
+                return {"summary": "nothing running"}
+            device.link.write(b"\x03")
             return {"summary": "stopped"}
 
-        return run_fleet(self.roster.seats, task, command="stop", on_event=self._event)
+        return run_fleet(self.roster.seats, task, command="stop")
+
+
+def _text(data: bytes | bytearray) -> str:
+    return bytes(data).decode(errors="replace").replace("\r\n", "\n")
+
+
+def _last_line(data: bytes | bytearray) -> str:
+    lines = [line for line in _text(data).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""
 
 
 def _name(entry: object) -> str:
