@@ -61,7 +61,7 @@ def test_stop_ends_a_busy_loop_and_the_next_run_works(page):
 
 
 def test_input_reads_a_line_typed_in_the_terminal(page):
-    page.evaluate("studio.setCode('name = input(\"name? \")\\nprint(\"hello\", name.upper())\\n')")
+    page.evaluate('studio.setCode(\'name = input("name? ")\\nprint("hello", name.upper())\\n\')')
     page.click("#run")
     wait(page, "studio.waitingInput")
     page.keyboard.type("ada")
@@ -73,7 +73,7 @@ def test_input_reads_a_line_typed_in_the_terminal(page):
 
 def test_the_check_marks_what_the_microbit_lacks(page):
     page.select_option("#target", "microbit")
-    page.evaluate("studio.setCode('import json\\nname = \"x\"\\nprint(f\"hi {name}\")\\n')")
+    page.evaluate('studio.setCode(\'import json\\nname = "x"\\nprint(f"hi {name}")\\n\')')
     problems = wait(page, "studio.problems.length >= 2 && studio.problems")
     assert {(p["line"], p["feature"]) for p in problems} == {(1, "module:json"), (3, "fstring")}
     assert page.locator(".cm-lintRange-error").count() >= 2
@@ -105,7 +105,11 @@ def test_responses_carry_the_security_headers(page, server):
 
 
 class _IsolatedHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".mjs": "text/javascript"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+    }
 
     def end_headers(self) -> None:
         self.send_header("Cross-Origin-Opener-Policy", "same-origin")
@@ -120,7 +124,13 @@ def test_studio_build_writes_a_page_that_runs_without_the_server(browser, tmp_pa
     out = tmp_path / "site"
     result = boardkit("studio", "build", str(out))
     assert result.returncode == 0, result.stderr.decode()
-    assert {p.name for p in out.rglob("*")} >= {"index.html", "app.js", "worker.js", "micropython.wasm", "features.json"}
+    assert {p.name for p in out.rglob("*")} >= {
+        "index.html",
+        "app.js",
+        "worker.js",
+        "micropython.wasm",
+        "features.json",
+    }
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_IsolatedHandler, directory=str(out)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.studio
 
 
 def roster_of(tmp_path, seats: dict[str, str]):
-    text = "[class]\nname = \"7C\"\n\n" + "".join(
+    text = '[class]\nname = "7C"\n\n' + "".join(
         f'[seats.{name}]\nboard = "virtual_wasm"\nvirtual = "{board}"\n\n' for name, board in seats.items()
     )
     path = tmp_path / "classroom.toml"

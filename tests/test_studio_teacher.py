@@ -33,7 +33,9 @@ def teacher(boards, tmp_path_factory):
     roster = folder / "classroom.toml"
     roster.write_text(
         '[class]\nname = "5A"\n\n'
-        + "".join(f'[seats.{s}]\nboard = "virtual_wasm"\nvirtual = "{b}"\npupil = "P{s[-1]}"\n\n' for s, b in SEATS.items())
+        + "".join(
+            f'[seats.{s}]\nboard = "virtual_wasm"\nvirtual = "{b}"\npupil = "P{s[-1]}"\n\n' for s, b in SEATS.items()
+        )
     )
     with studio_server(roster) as server, chromium() as browser:
         page = open_page(browser, server.links().teacher)
@@ -101,7 +103,9 @@ def test_a_board_that_goes_away_mid_run_fails_alone(teacher):
     from boardkit import virtual
 
     page = teacher["page"]
-    page.evaluate("studio.setCode('import time\\nfor i in range(30):\\n    print(\"tick\", i)\\n    time.sleep(0.1)\\n')")
+    page.evaluate(
+        "studio.setCode('import time\\nfor i in range(30):\\n    print(\"tick\", i)\\n    time.sleep(0.1)\\n')"
+    )
     page.click("#t-run")
     wait(page, "(studio.seats.seat4.text || '').includes('tick')", timeout=60)
     threading.Thread(target=virtual.stop, args=(SEATS["seat4"],)).start()

@@ -16,6 +16,7 @@ import gzip
 import http
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from boardkit.errors import BoardkitError, InvalidInput
-from boardkit.fleet import Roster, load_roster
+from boardkit.fleet import FleetReport, Roster, load_roster
 from boardkit.studio import assets, auth, bridge
 from boardkit.studio.classroom import Classroom, check_name
 
@@ -159,7 +160,9 @@ class StudioServer:
     def _http(self, connection: ServerConnection, request: Request) -> Response | None:
         assert self.hosts is not None
         if not self.hosts.host_ok(request.headers.get("Host")):
-            return _plain(http.HTTPStatus.MISDIRECTED_REQUEST, "unexpected Host: this server answers only to its own address")
+            return _plain(
+                http.HTTPStatus.MISDIRECTED_REQUEST, "unexpected Host: this server answers only to its own address"
+            )
         path = urlsplit(request.path).path
         role = self._role(request)
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -214,7 +217,9 @@ class StudioServer:
         from boardkit import virtual
         from boardkit.api import devices
 
-        found = [{"target": f"seat:{s.name}", "label": f"seat {s.name}"} for s in (self.roster.seats if self.roster else [])]
+        found = [
+            {"target": f"seat:{s.name}", "label": f"seat {s.name}"} for s in (self.roster.seats if self.roster else [])
+        ]
         try:
             found += [{"target": b.name, "label": f"{b.name} (virtual {b.kind})"} for b in virtual.list_boards()]
         except BoardkitError:
@@ -244,7 +249,9 @@ class StudioServer:
                 seat_name, target = target[5:], ""
             if seat_name:
                 if not role.may_use_seat(seat_name) or not self.classroom:
-                    raise InvalidInput(f"this link may not open seat {seat_name}'s board", hint="use your own seat's link")
+                    raise InvalidInput(
+                        f"this link may not open seat {seat_name}'s board", hint="use your own seat's link"
+                    )
                 seat = self.classroom.seat(seat_name)
                 url = await loop.run_in_executor(None, self.classroom.url_of, seat)
             elif target:
@@ -260,7 +267,6 @@ class StudioServer:
         await bridge.relay(ws, url, self.relays)
 
     async def _teacher(self, ws: ServerConnection) -> None:
-        assert self.classroom is not None or True
         if self.classroom is None:
             await ws.send(json.dumps({"event": "error", "message": "no roster: start the studio with --roster"}))
             await ws.close()
@@ -280,14 +286,20 @@ class StudioServer:
             self._teachers.discard(ws)
 
     def _teacher_op(self, op: dict[str, Any]) -> None:
-        assert self.classroom is not None
+        classroom = self.classroom
+        assert classroom is not None
         name = str(op.get("op", ""))
-        actions = {
-            "status": lambda: self.classroom.status(),  # type: ignore[union-attr]
-            "push": lambda: self.classroom.push(Path(str(op.get("folder") or "")).expanduser()),  # type: ignore[union-attr]
-            "run": lambda: self.classroom.run(str(op.get("code") or "")),  # type: ignore[union-attr]
-            "stop": lambda: self.classroom.stop(),  # type: ignore[union-attr]
-            "collect": lambda: self.classroom.collect(Path(str(op.get("folder") or "")).expanduser()),  # type: ignore[union-attr]
+        folder_text = str(op.get("folder") or "").strip()
+        if name in ("push", "collect") and not folder_text:
+            self._broadcast({"event": "error", "message": f"{name}: name a folder on the teacher's computer"})
+            return
+        folder = Path(folder_text).expanduser()
+        actions: dict[str, Callable[[], FleetReport]] = {
+            "status": classroom.status,
+            "push": lambda: classroom.push(folder),
+            "run": lambda: classroom.run(str(op.get("code") or "")),
+            "stop": classroom.stop,
+            "collect": lambda: classroom.collect(folder),
         }
         if name not in actions:
             self._broadcast({"event": "error", "message": f"unknown action {name!r}"})
