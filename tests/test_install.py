@@ -99,6 +99,9 @@ def test_the_sdist_carries_the_package_data(dists: Dists) -> None:
         "host/boardkit/data/wasm/board.mjs",
         "host/boardkit/data/wasm/package-lock.json",
         "host/boardkit/conformance/feature_data.json",
+        "host/boardkit/studio/assets/index.html",
+        "host/boardkit/studio/assets/app.js",
+        "host/boardkit/studio/assets/worker.js",
         "LICENSE",
     ):
         assert wanted in names, wanted
@@ -206,6 +209,14 @@ def test_a_wasm_board_from_a_fresh_install(installed: Installed) -> None:
     assert again.returncode == 0 and "installing" not in again.stderr, again.stderr
     installed.ok("virtual", "stop", "--all")
     assert "fresh" not in installed.ok("virtual", "list")
+
+
+def test_the_studio_page_ships_in_the_wheel(installed: Installed) -> None:
+    assert "wrote" in installed.ok("studio", "build", "site")
+    site = installed.cwd / "site"
+    for name in ("index.html", "app.js", "app.css", "worker.js", "features.json", "mpy/micropython.wasm"):
+        assert (site / name).is_file(), name
+    assert "boardkit studio" in (site / "index.html").read_text()
 
 
 def test_the_conformance_suite_and_check(installed: Installed) -> None:
