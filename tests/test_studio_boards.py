@@ -88,3 +88,31 @@ def test_web_serial_drives_a_board_with_the_same_client(browser, server, wasm_bo
     wait(page, "studio.boardStatus === 'connected: USB serial'")
     exercise_board(page, wasm_board.name, "web-serial")
     page.context.close()
+
+
+def test_a_board_that_goes_away_is_named_and_found_again(browser, server):
+    from boardkit import virtual
+
+    board = virtual.start("wasm", name="studio-away")
+    try:
+        page = open_page(browser, server.base_url)
+        connect_via_server(page, board.name)
+        page.evaluate(
+            "studio.setCode('import time\\nfor i in range(100):\\n    print(\"tick\", i)\\n    time.sleep(0.05)\\n')"
+        )
+        page.click("#board-run")
+        wait(page, "studio.terminalText().includes('tick 2')", timeout=30)
+        virtual.stop(board.name)
+        status = wait(page, "(studio.boardStatus || '').includes('board lost') && studio.boardStatus", timeout=30)
+        assert "went away" in status or "lost" in status
+        assert page.locator("#board-bar").is_hidden()
+        virtual.start("wasm", name="studio-away")
+        wait(page, "(studio.boardStatus || '').startsWith('connected')", timeout=60)
+        page.evaluate("studio.setCode('print(\"back\", 6 * 7)')")
+        page.click("#board-run")
+        wait(page, "studio.boardStatus === 'program ended'", timeout=30)
+        assert "back 42" in page.evaluate("studio.terminalText()")
+        page.context.close()
+    finally:
+        if virtual.find("studio-away"):
+            virtual.stop("studio-away")

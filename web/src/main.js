@@ -104,7 +104,10 @@ function showError(error) {
 let waitingInput = false;
 let inputLine = "";
 const runner = new PageRunner({
-  onOutput: (text) => term.write(text),
+  onOutput: (text) => {
+    if (studio.firstOutputAt === undefined) studio.firstOutputAt = performance.now(); // since navigation
+    term.write(text);
+  },
   onInput: () => { waitingInput = true; inputLine = ""; studio.waitingInput = true; term.focus(); },
   onDone: (result) => {
     waitingInput = false; studio.waitingInput = false;
@@ -231,7 +234,7 @@ async function boardAction(label, fn) {
     const text = await fn(board);
     setStatus(text || `${label}: done`);
   } catch (e) {
-    setStatus(`${label} failed: ${e.message}`);
+    if (e.name !== "BoardGone") setStatus(`${label} failed: ${e.message}`); // else onGone has said it
   }
 }
 $("board-run").onclick = () => boardAction("running on the board", async (b) => {
@@ -282,5 +285,6 @@ async function start() {
   await runner.spare.ready;
   studio.ready = true;
   document.body.dataset.ready = "1";
+  if (location.hash === "#run") runInPage(); // a link that runs the editor's program at once
 }
 start();

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import http
 import json
 import threading
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+import brotli
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
@@ -46,9 +48,13 @@ class StudioConfig:
 
 @dataclass
 class _Served:
+    """One file as served: plain, gzip and brotli (compressed once, when the server starts)."""
+
     body: bytes
     gzipped: bytes
+    brotli: bytes
     content_type: str
+    etag: str
 
 
 @dataclass
@@ -73,6 +79,7 @@ class StudioServer:
         self.relays = bridge.Relays()
         self._files = assets.asset_table(assets.runtime_dir())
         self._cache: dict[str, _Served] = {}
+        self._cache_lock = threading.Lock()
         self._teachers: set[ServerConnection] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Server | None = None
@@ -116,6 +123,7 @@ class StudioServer:
         self.port = self._server.sockets[0].getsockname()[1]
         self.hosts = auth.HostCheck(self.config.host, self.port)
         self._started.set()
+        self._loop.run_in_executor(None, self._compress_all)
         if self.classroom and self.config.initial_status:
             self._loop.run_in_executor(None, self._safe, self.classroom.status)
         await self._server.wait_closed()
@@ -183,24 +191,39 @@ class StudioServer:
         if asset is None:
             return _plain(http.HTTPStatus.NOT_FOUND, "not found")
         served = self._load(path, asset)
-        gz = "gzip" in (request.headers.get("Accept-Encoding") or "")
+        accepted = request.headers.get("Accept-Encoding") or ""
         headers = Headers(auth.SECURITY_HEADERS)
         headers["Content-Type"] = served.content_type
         headers["Vary"] = "Accept-Encoding"
-        if gz:
+        headers["ETag"] = served.etag
+        if request.headers.get("If-None-Match") == served.etag:  # a reload: the cached copy is current
+            return Response(304, "Not Modified", headers, b"")
+        if "br" in accepted:
+            headers["Content-Encoding"] = "br"
+            body = served.brotli
+        elif "gzip" in accepted:
             headers["Content-Encoding"] = "gzip"
+            body = served.gzipped
+        else:
+            body = served.body
         token = (parse_qs(urlsplit(request.path).query).get("t") or [""])[0]
         if path == "/" and token:  # the page's own requests (app.js, the worker, wasm) carry it on
             headers["Set-Cookie"] = f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
-        body = served.gzipped if gz else served.body
         headers["Content-Length"] = str(len(body))
         return Response(200, "OK", headers, body)
 
     def _load(self, path: str, asset: assets.Asset) -> _Served:
-        if path not in self._cache:
-            body = asset.path.read_bytes()
-            self._cache[path] = _Served(body, gzip.compress(body, 9, mtime=0), asset.content_type)
-        return self._cache[path]
+        with self._cache_lock:
+            if path not in self._cache:
+                body = asset.path.read_bytes()
+                etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+                packed = brotli.compress(body, quality=11)
+                self._cache[path] = _Served(body, gzip.compress(body, 9, mtime=0), packed, asset.content_type, etag)
+            return self._cache[path]
+
+    def _compress_all(self) -> None:
+        for path, asset in self._files.items():
+            self._load(path, asset)
 
     def _session(self, role: auth.Role) -> dict[str, Any]:
         out: dict[str, Any] = {"role": role.kind, "seat": None, "boards": []}
