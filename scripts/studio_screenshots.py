@@ -13,9 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from studio_helpers import chromium, open_page, run_in_page, studio_server, wait  # noqa: E402
-
 from boardkit import virtual  # noqa: E402
+from studio_helpers import chromium, open_page, run_in_page, studio_server, wait  # noqa: E402
 
 IMG = ROOT / "docs" / "img"
 PROGRAM = 'import json\nname = input("Your name? ")\nprint(f"Hello, {name}!")\nprint(10 / 0)\n'

@@ -135,7 +135,8 @@ def studio_stop_to_run(context, url: str) -> float:
             studio.stop();
             studio.setCode('print("hi")');
             studio.run();
-            const poll = () => studio.firstOutputAt !== undefined ? resolve(studio.firstOutputAt - t) : setTimeout(poll, 1);
+            const poll = () =>
+                studio.firstOutputAt !== undefined ? resolve(studio.firstOutputAt - t) : setTimeout(poll, 1);
             poll();
         })"""
     )
