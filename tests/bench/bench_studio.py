@@ -126,7 +126,7 @@ def studio_stop_to_run(context, url: str) -> float:
     page = context.new_page()
     page.goto(url)
     wait(page, "window.studio && window.studio.ready")
-    page.evaluate("studio.setCode('while True:\\n    pass\\n'); studio.run()")
+    page.evaluate("() => { studio.setCode('while True:\\n    pass\\n'); studio.run(); }")  # not awaited
     page.wait_for_timeout(300)
     took = page.evaluate(
         """() => new Promise((resolve) => {
@@ -166,6 +166,7 @@ def main() -> None:
             warmup.add_init_script(script=init)
             load(warmup, url, ready, first)
             warmup.close()
+            print(f"{name}: served once (compressed)", file=sys.stderr)
             for _ in range(args.runs):
                 context = browser.new_context()
                 context.add_init_script(script=init)
@@ -173,6 +174,7 @@ def main() -> None:
                 warm, _ = load(context, url, ready, first)
                 colds.append(cold)
                 warms.append(warm)
+                print(f"{name}: cold {cold:.0f} ms, warm {warm:.0f} ms, {wire} bytes", file=sys.stderr)
                 context.close()
             out[name] = {
                 "bytes": wire,

@@ -22,6 +22,26 @@ const studio = (window.studio = { ready: false, lastError: null, problems: [] })
 
 const SAMPLE = 'name = input("What is your name? ")\nprint("Hello,", name)\n';
 
+// The interpreter's worker starts first: it loads while the editor and terminal are built.
+let waitingInput = false;
+let inputLine = "";
+const runner = new PageRunner({
+  onOutput: (text) => {
+    if (studio.firstOutputAt === undefined) studio.firstOutputAt = performance.now(); // since navigation
+    term.write(text);
+  },
+  onInput: () => { waitingInput = true; inputLine = ""; studio.waitingInput = true; term.focus(); },
+  onDone: (result) => {
+    waitingInput = false; studio.waitingInput = false;
+    $("run").disabled = false; $("stop").disabled = true;
+    if (result.stopped) say("[stopped]");
+    else if (result.error) { term.write(`\x1b[31m${result.error.message.trim()}\x1b[0m\r\n`); showError(result.error); }
+    studio.running = false;
+    studio.runs = (studio.runs || 0) + 1;
+  },
+});
+studio.runner = runner;
+
 // ------------------------------------------------------------------ terminal
 const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
 term.open($("terminal"));
@@ -101,24 +121,7 @@ function showError(error) {
 }
 
 // ------------------------------------------------------------------ run in the page
-let waitingInput = false;
-let inputLine = "";
-const runner = new PageRunner({
-  onOutput: (text) => {
-    if (studio.firstOutputAt === undefined) studio.firstOutputAt = performance.now(); // since navigation
-    term.write(text);
-  },
-  onInput: () => { waitingInput = true; inputLine = ""; studio.waitingInput = true; term.focus(); },
-  onDone: (result) => {
-    waitingInput = false; studio.waitingInput = false;
-    $("run").disabled = false; $("stop").disabled = true;
-    if (result.stopped) say("[stopped]");
-    else if (result.error) { term.write(`\x1b[31m${result.error.message.trim()}\x1b[0m\r\n`); showError(result.error); }
-    studio.running = false;
-    studio.runs = (studio.runs || 0) + 1;
-  },
-});
-studio.runner = runner;
+
 
 function runInPage() {
   showError(null);
@@ -264,12 +267,13 @@ function fillTargets() {
 }
 
 async function start() {
-  try { features = await (await fetch("features.json")).json(); } catch { features = {}; }
-  let session = { role: "static" };
-  try {
-    const r = await fetch(`api/session${location.search}`);
-    if (r.ok) session = await r.json();
-  } catch { /* a static copy of the page: no server */ }
+  const featuresLoaded = fetch("features.json").then((r) => r.json()).catch(() => ({}));
+  const sessionLoaded = fetch(`api/session${location.search}`)
+    .then((r) => (r.ok ? r.json() : { role: "static" }))
+    .catch(() => ({ role: "static" })); // a static copy of the page: no server
+  if (location.hash === "#run") runner.spare.ready.then(() => runInPage()); // a link that runs at once
+  features = await featuresLoaded;
+  const session = await sessionLoaded;
   studio.session = session;
   if (session.seat && session.seat.board && features[session.seat.check]) target = session.seat.check;
   fillTargets();
@@ -285,6 +289,5 @@ async function start() {
   await runner.spare.ready;
   studio.ready = true;
   document.body.dataset.ready = "1";
-  if (location.hash === "#run") runInPage(); // a link that runs the editor's program at once
 }
 start();

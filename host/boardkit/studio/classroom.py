@@ -22,9 +22,13 @@ SeatChange = Callable[[dict[str, Any]], None]
 RUN_MAX_TIME = 600.0  # seconds a program runs on the boards before it is stopped for the teacher
 
 
+# roster board id -> the feature data's target name, where they differ
+_CHECK_NAMES = {"microbit_v1": "microbit", "virtual_microbit": "microbit", "virtual_wasm": "wasm"}
+
+
 def check_name(board: str) -> str:
     """The feature data's name for a roster board id (micro:bit v1 -> "microbit")."""
-    return "microbit" if board.startswith("microbit") else board
+    return _CHECK_NAMES.get(board, board)
 
 
 class Classroom:
