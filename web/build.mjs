@@ -21,6 +21,7 @@ const common = {
 };
 await esbuild.build({ ...common, entryPoints: [path.join(here, "src/main.js")], outfile: path.join(out, "app.js") });
 await esbuild.build({ ...common, entryPoints: [path.join(here, "src/worker.js")], outfile: path.join(out, "worker.js") });
+await esbuild.build({ ...common, entryPoints: [path.join(here, "src/boot.js")], outfile: path.join(out, "boot.js") });
 await esbuild.build({
   ...common,
   entryPoints: [path.join(here, "src/style.css")],

@@ -18,7 +18,7 @@ const STORE = "boardkit-studio:code";
 const TARGET = "boardkit-studio:target";
 const params = new URLSearchParams(location.search);
 const token = params.get("t") || "";
-const studio = (window.studio = { ready: false, lastError: null, problems: [] });
+const studio = (window.studio = { ready: false, lastError: null, problems: [], marks: { script: performance.now() } });
 
 const SAMPLE = 'name = input("What is your name? ")\nprint("Hello,", name)\n';
 
@@ -41,6 +41,7 @@ const runner = new PageRunner({
   },
 });
 studio.runner = runner;
+runner.spare.ready.then(() => { studio.marks.worker = performance.now(); });
 
 // ------------------------------------------------------------------ terminal
 const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
@@ -52,6 +53,7 @@ studio.terminalText = () => {
   for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
   return lines.join("\n").replace(/\n+$/, "");
 };
+studio.marks.terminal = performance.now();
 const say = (text) => term.write(`\x1b[36m${text}\x1b[0m\r\n`);
 
 // ------------------------------------------------------------------ feature data + check
@@ -90,6 +92,7 @@ const view = new EditorView({
   }),
 });
 addEventListener("pagehide", autosave);
+studio.marks.editor = performance.now();
 studio.view = view;
 studio.code = () => view.state.doc.toString();
 studio.setCode = (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });

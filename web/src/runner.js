@@ -10,13 +10,21 @@ export class PageRunner {
     this.onDone = onDone;
     this.current = null;
     this.inputBuffer = self.crossOriginIsolated ? new SharedArrayBuffer(8 + INPUT_BYTES) : null;
-    this.spare = this._spawn();
+    const boot = self.__bkBoot; // started by boot.js before this script
+    this.spare = boot ? { worker: boot.worker, ready: boot.ready.then((m) => this._loaded(m, boot.worker)) } : this._spawn();
+    self.__bkBoot = null;
+  }
+
+  _loaded(message, worker) {
+    const at = (t) => t - performance.timeOrigin; // the page's clock
+    this.lastLoad = { started: at(message.startedAt), imported: at(message.importedAt), loaded: at(message.loadedAt) };
+    return worker;
   }
 
   _spawn() {
     const worker = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
     const ready = new Promise((resolve, reject) => {
-      worker.onmessage = (e) => { if (e.data.type === "ready") resolve(worker); };
+      worker.onmessage = (e) => { if (e.data.type === "ready") resolve(this._loaded(e.data, worker)); };
       worker.onerror = (e) => reject(new Error(e.message || "the MicroPython worker did not start"));
     });
     return { worker, ready };

@@ -43,10 +43,12 @@ function readLine(prompt) {
   return line;
 }
 
+const startedAt = performance.timeOrigin + performance.now();
 const base = new URL("./", self.location.href).href;
 const { loadMicroPython } = await import(base + "mpy/micropython.mjs");
 const mp = await loadMicroPython({ stdout: onByte, stderr: onByte, linebuffer: false, heapsize: 8 * 1024 * 1024 });
 mp.registerJsModule("_studio", { input: readLine });
+const importedAt = performance.timeOrigin + performance.now();
 mp.runPython("import builtins, _studio\nbuiltins.input = _studio.input\ndel builtins, _studio\n");
 
 self.onmessage = (event) => {
@@ -62,4 +64,4 @@ self.onmessage = (event) => {
   flush();
   self.postMessage({ type: "done", error });
 };
-self.postMessage({ type: "ready" });
+self.postMessage({ type: "ready", startedAt, importedAt, loadedAt: performance.timeOrigin + performance.now() });

@@ -15,7 +15,7 @@ from pathlib import Path
 from boardkit import paths, wasm_runtime
 from boardkit.errors import BoardkitError, InvalidInput
 
-PAGE_FILES = ("index.html", "app.js", "app.css", "worker.js")
+PAGE_FILES = ("index.html", "boot.js", "app.js", "app.css", "worker.js")
 RUNTIME_FILES = ("micropython.mjs", "micropython.wasm")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
