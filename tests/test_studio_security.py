@@ -97,3 +97,31 @@ def test_away_from_loopback_every_request_needs_a_token():
     check = HostCheck("192.168.1.20", 8000)
     assert check.host_ok("192.168.1.20:8000") and not check.host_ok("127.0.0.1:8000")
     assert not check.origin_ok("http://192.168.1.20.evil.example:8000")
+
+
+def test_the_cli_prints_the_links_and_refuses_listening_everywhere(tmp_path):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from cli_helpers import boardkit, one_line_error
+
+    assert "listens everywhere" in one_line_error(boardkit("studio", "--host", "0.0.0.0"))
+    roster = roster_of(tmp_path, {"ann": "no-such-board"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "boardkit", "studio", "--port", "0", "--roster", str(roster)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [proc.stdout.readline() for _ in range(4)]
+        teacher = re.search(r"teacher \(keep it to yourself\): (\S+)", "".join(lines)).group(1)
+        ann = re.search(r"seat ann: (\S+)", "".join(lines)).group(1)
+        base, token = teacher.split("?t=")
+        assert json.loads(get(f"{base}api/session?t={token}")[1])["role"] == "teacher"
+        assert json.loads(get(ann.replace("?t=", "api/session?t="))[1])["seat"]["name"] == "ann"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
