@@ -48,6 +48,12 @@ def test_a_traceback_links_to_its_line_in_the_editor(page):
     assert page.evaluate("studio.cursorLine()") == 1
     link.click()
     assert page.evaluate("studio.cursorLine()") == 2
+    # the traceback's lines in the terminal are links as well
+    row = page.locator(".xterm-rows > div", has_text='File "<stdin>", line 5, in <module>')
+    box = row.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+    wait(page, "studio.cursorLine() === 5")
 
 
 def test_stop_ends_a_busy_loop_and_the_next_run_works(page):

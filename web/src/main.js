@@ -104,6 +104,21 @@ function goToLine(n) {
   view.focus();
 }
 
+// Traceback lines in the terminal are links too: `File "<stdin>", line 3` jumps to line 3.
+term.registerLinkProvider({
+  provideLinks(y, callback) {
+    const line = term.buffer.active.getLine(y - 1);
+    const text = line ? line.translateToString(true) : "";
+    const m = /File "(?:<stdin>|main\.py)", line (\d+)/.exec(text);
+    if (!m) { callback(undefined); return; }
+    callback([{
+      text: m[0],
+      range: { start: { x: m.index + 1, y }, end: { x: m.index + m[0].length, y } },
+      activate: () => goToLine(Number(m[1])),
+    }]);
+  },
+});
+
 function showError(error) {
   const box = $("error");
   studio.lastError = error;
