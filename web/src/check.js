@@ -44,6 +44,25 @@ export function usesIn(tree, text) {
           break;
         }
         case "ArithOp": if (src(node) === "/") add(node, "float", "true division / (gives a float)"); break;
+        case "RaiseStatement": if (node.getChild("from")) add(node, "exc_chaining", "raise ... from ..."); break;
+        case "DictionaryExpression": if (node.getChild("**")) add(node, "dict_unpack", "{**mapping} in a dict display"); break;
+        case "AssignStatement": if (node.getChild("TypeDef")) add(node, "var_annotations", "variable annotation"); break;
+        case "Decorator": if (src(node).trim() === "@property") add(node, "property", "@property"); break;
+        case "MemberExpression": if (node.getChildren(":").length === 2) add(node, "seq_slice_step", "slice with a step (on str, bytes or tuple)", false); break;
+        case "ParamList": {
+          const kids = [];
+          for (let c = node.firstChild; c; c = c.nextSibling) kids.push(c);
+          const star = kids.findIndex((c) => c.name === "*");
+          if (star >= 0) {
+            const after = kids.slice(star + 1);
+            const end = after.findIndex((c) => c.name === "**"); // **kwargs is not keyword-only
+            const named = (end >= 0 ? after.slice(0, end) : after).filter((c) => c.name === "VariableName" && !(c.prevSibling && c.prevSibling.name === "AssignOp")).length;
+            const bare = kids[star + 1] && kids[star + 1].name !== "VariableName";
+            if (named > (bare ? 0 : 1)) add(node, "kwonly_args", "keyword-only parameters");
+          }
+          if (/[(,]\s*\/\s*[,)]/.test("(" + src(node).replace(/^\(|\)$/g, "") + ")")) add(node, "posonly_args", "positional-only parameters");
+          break;
+        }
         case "ImportStatement": {
           const names = [];
           let sawFrom = false, sawImport = false, cur = node.firstChild, relative = false;
@@ -69,6 +88,11 @@ export function usesIn(tree, text) {
             if (CALLS[name]) add(node, ...CALLS[name]);
             else if (name === "next" && count === 2) add(node, "next_default", "next() with a default");
             else if (name === "pow" && count === 3) add(node, "pow3", "pow() with a modulus");
+            else if (name === "open" && args) {
+              const mode = args.getChildren("String")[0];
+              const first = args.firstChild.nextSibling;
+              if (mode && first !== mode && /a/.test(src(mode).replace(/^[rbuRBU]*['"]|['"]$/g, ""))) add(node, "file_append", "open() for appending");
+            }
           } else if (f && f.name === "MemberExpression") {
             const prop = f.getChild("PropertyName");
             if (prop && METHODS[src(prop)]) add(node, ...METHODS[src(prop)], false);
