@@ -116,3 +116,19 @@ def test_a_board_that_goes_away_is_named_and_found_again(browser, server):
     finally:
         if virtual.find("studio-away"):
             virtual.stop("studio-away")
+
+
+def test_the_terminal_is_the_boards_repl_and_reset_restarts_it(browser, server, wasm_board):
+    page = open_page(browser, server.base_url)
+    connect_via_server(page, wasm_board.name)
+    page.click("#terminal")
+    page.keyboard.type("\r")
+    page.keyboard.type("x = 6 * 7\r")
+    page.keyboard.type("print('answer', x)\r")
+    wait(page, "studio.terminalText().includes('answer 42')", timeout=30)
+    page.click("#board-reset")
+    wait(page, "studio.boardStatus === 'reset'", timeout=30)
+    page.click("#terminal")
+    page.keyboard.type("print('x' in globals())\r")
+    wait(page, "studio.terminalText().trimEnd().split('\\n').slice(-3).join('\\n').includes('False')", timeout=30)
+    page.context.close()

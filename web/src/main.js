@@ -47,6 +47,7 @@ runner.spare.ready.then(() => { studio.marks.worker = performance.now(); });
 const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
 term.open($("terminal"));
 studio.term = term;
+$("terminal").addEventListener("click", () => term.focus()); // also below the last row
 studio.terminalText = () => {
   const buf = term.buffer.active;
   const lines = [];
@@ -198,6 +199,7 @@ function attach(transport, again) {
   });
   $("board-bar").hidden = false;
   setStatus(`connected: ${transport.label}`);
+  term.focus(); // the terminal is now the board's REPL
 }
 
 async function tryAgain(again) {
