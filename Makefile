@@ -88,6 +88,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_conformance.py
 	$(BIN)/python tests/bench/bench_fleet.py
 	$(BIN)/python tests/bench/bench_firmware.py
+	$(BIN)/python tests/bench/bench_studio.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules web/node_modules .pytest_cache dist build host/boardkit.egg-info

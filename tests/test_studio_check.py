@@ -39,3 +39,13 @@ def test_the_page_and_boardkit_check_find_the_same_features():
         # lines agree too (an implicitly joined f-string is one use for ast, one per part here)
         assert {f"{u.feature}@{u.line}" for u in uses} <= set(page[name]), name
     assert compared > 100
+
+
+def test_the_committed_page_is_built_from_web_src(tmp_path):
+    # The wheel ships host/boardkit/studio/assets/: it must be what web/src builds to today.
+    subprocess.run(["node", str(ROOT / "web" / "build.mjs"), str(tmp_path)], check=True, timeout=120)
+    shipped = ROOT / "host" / "boardkit" / "studio" / "assets"
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert built == sorted(p.name for p in shipped.iterdir() if p.is_file())
+    stale = [name for name in built if (tmp_path / name).read_bytes() != (shipped / name).read_bytes()]
+    assert stale == [], f"rebuild with `make studio-page` and commit: {stale}"
