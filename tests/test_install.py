@@ -137,10 +137,16 @@ def _install(python: Path, dist: Path) -> None:
     offline = ["install", "--no-index", "--find-links", str(house), str(dist)]
     if _pip(python, *offline).returncode == 0:
         return
+    # An earlier boardkit wheel in the wheelhouse (same name and version) would stand in for
+    # dist while pip resolves, hiding a dependency dist added since: it goes.
+    for stale in house.glob("boardkit-*"):
+        stale.unlink()
     fill = _pip(
         python, "wheel", "--wheel-dir", str(house), "--find-links", str(house), str(dist), "setuptools>=77", "wheel"
     )
     assert fill.returncode == 0, fill.stderr[-3000:]
+    for copied in house.glob("boardkit-*"):
+        copied.unlink()
     proc = _pip(python, *offline)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
