@@ -28,7 +28,7 @@ export function startTeacher({ session, wsUrl, code, $ }) {
     const s = studio.seats[seat.name];
     const el = tile(s.name);
     el.className = `tile ${s.state || ""}`;
-    el.querySelector(".info").textContent = [s.pupil, s.board, s.reachable === false ? "unreachable" : s.reachable ? "reachable" : "", s.label && `label ${s.label}`, s.lesson && `lesson ${s.lesson}`].filter(Boolean).join(" · ");
+    el.querySelector(".info").textContent = [s.pupil, s.board, s.reachable === false ? "unreachable" : s.reachable ? "reachable" : "", s.label && `label ${s.label}`, s.kit && `kit ${s.kit}`, s.lesson && `lesson ${s.lesson}`].filter(Boolean).join(" · ");
     el.querySelector(".state").textContent = s.text || "";
     el.querySelector(".result").textContent = s.result || "";
   }
