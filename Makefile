@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 WASM := firmware/wasm
 APT_PACKAGES := qemu-system-arm firmware-microbit-micropython chromium ser2net
 
-.PHONY: setup firmware-toolchain demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
+.PHONY: studio-page setup firmware-toolchain demo lint test test-quick test-slow test-fast test-wasm test-microbit test-install build bench clean system-packages
 
-setup: $(VENV)/.installed $(WASM)/node_modules/.installed system-packages
+setup: $(VENV)/.installed $(WASM)/node_modules/.installed studio-page system-packages
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "boardkit needs Python 3.11 or newer")'
@@ -20,6 +20,17 @@ $(VENV)/.installed: pyproject.toml
 $(WASM)/node_modules/.installed: $(WASM)/package.json $(WASM)/package-lock.json
 	@command -v node >/dev/null || { echo "boardkit needs Node.js 20 (https://nodejs.org or: apt-get install nodejs)"; exit 1; }
 	cd $(WASM) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The studio's page: web/ (pinned npm packages) bundled into host/boardkit/studio/assets/.
+# The bundle is committed (a wheel built anywhere carries it); this rebuilds it from web/src,
+# byte-for-byte the same when nothing changed.
+studio-page: web/node_modules/.installed
+	cd web && node build.mjs
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	@command -v node >/dev/null || { echo "boardkit needs Node.js 20 (https://nodejs.org or: apt-get install nodejs)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # Debian packages for the virtual micro:bit: installed with apt-get when run as root,
@@ -77,6 +88,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_conformance.py
 	$(BIN)/python tests/bench/bench_fleet.py
 	$(BIN)/python tests/bench/bench_firmware.py
+	$(BIN)/python tests/bench/bench_studio.py
 
 clean:
-	rm -rf $(VENV) $(WASM)/node_modules .pytest_cache dist build host/boardkit.egg-info
+	rm -rf $(VENV) $(WASM)/node_modules web/node_modules .pytest_cache dist build host/boardkit.egg-info

@@ -99,6 +99,9 @@ def test_the_sdist_carries_the_package_data(dists: Dists) -> None:
         "host/boardkit/data/wasm/board.mjs",
         "host/boardkit/data/wasm/package-lock.json",
         "host/boardkit/conformance/feature_data.json",
+        "host/boardkit/studio/assets/index.html",
+        "host/boardkit/studio/assets/app.js",
+        "host/boardkit/studio/assets/worker.js",
         "LICENSE",
     ):
         assert wanted in names, wanted
@@ -134,10 +137,16 @@ def _install(python: Path, dist: Path) -> None:
     offline = ["install", "--no-index", "--find-links", str(house), str(dist)]
     if _pip(python, *offline).returncode == 0:
         return
+    # An earlier boardkit wheel in the wheelhouse (same name and version) would stand in for
+    # dist while pip resolves, hiding a dependency dist added since: it goes.
+    for stale in house.glob("boardkit-*"):
+        stale.unlink()
     fill = _pip(
         python, "wheel", "--wheel-dir", str(house), "--find-links", str(house), str(dist), "setuptools>=77", "wheel"
     )
     assert fill.returncode == 0, fill.stderr[-3000:]
+    for copied in house.glob("boardkit-*"):
+        copied.unlink()
     proc = _pip(python, *offline)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -206,6 +215,14 @@ def test_a_wasm_board_from_a_fresh_install(installed: Installed) -> None:
     assert again.returncode == 0 and "installing" not in again.stderr, again.stderr
     installed.ok("virtual", "stop", "--all")
     assert "fresh" not in installed.ok("virtual", "list")
+
+
+def test_the_studio_page_ships_in_the_wheel(installed: Installed) -> None:
+    assert "wrote" in installed.ok("studio", "build", "site")
+    site = installed.cwd / "site"
+    for name in ("index.html", "app.js", "app.css", "worker.js", "features.json", "mpy/micropython.wasm"):
+        assert (site / name).is_file(), name
+    assert "boardkit studio" in (site / "index.html").read_text()
 
 
 def test_the_conformance_suite_and_check(installed: Installed) -> None:

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "kit": ("kit_cmds", "kit", "Build classroom kit images: firmware + libraries + lesson files in one flash."),
     "fleet": ("fleet_cmds", "fleet", "Drive a classroom of boards at once: flash, sync, run, collect, status."),
     "virtual": ("virtual_cmds", "virtual", "Start, list and stop virtual boards (real MicroPython, no hardware)."),
+    "studio": ("studio_cmd", "studio", "The browser classroom: Python in the page, real boards, the teacher's view."),
     "doctor": ("doctor_cmd", "doctor", "Show what boardkit needs on this computer, what is missing, how to fix it."),
 }
 

@@ -1,0 +1,1 @@
+var r=new Worker(new URL("worker.js",document.baseURI),{type:"module"});window.__bkBoot={worker:r,ready:new Promise((o,t)=>{r.onmessage=e=>{e.data.type==="ready"&&o(e.data)},r.onerror=e=>t(new Error(e.message||"the MicroPython worker did not start"))})};
