@@ -87,7 +87,14 @@ def build(
         click.echo(f"  {module.name}: {module.py_bytes} B of source, {module.mpy_bytes} B of bytecode in flash, {heap}")
 
 
-@click.command("toolchain")
+@click.command(
+    "toolchain",
+    epilog="""\b
+Examples:
+  boardkit firmware toolchain            # what is missing, and the commands
+  sudo boardkit firmware toolchain --install
+""",
+)
 @click.option("--install", is_flag=True, help="Install what is missing (as root: deb-src entry + apt-get).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 def toolchain(install: bool, as_json: bool) -> None:

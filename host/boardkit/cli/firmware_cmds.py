@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from boardkit.firmware.cache import CachedImage
 
 
-@click.group()
+@click.group(
+    epilog="""\b
+Examples:
+  boardkit firmware list
+  boardkit firmware fetch --board esp32_generic
+  boardkit firmware add my-build.hex --board microbit_v1   # works offline after
+  boardkit firmware build --board microbit_v1 --freeze lesson/
+"""
+)
 def firmware() -> None:
     """Firmware images: list the cache, fetch a board's release, add a local file, build one.
 

@@ -145,7 +145,14 @@ def _load(roster: Path) -> Roster:
 # -- commands -----------------------------------------------------------------------------------
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet scan                      # classroom.toml from the boards attached
+  boardkit fleet scan --board microbit_v1 --prefix pupil
+  boardkit --coordinator lab-pc fleet scan --labgrid --match 'room4-*'
+"""
+)
 @_roster_option
 @click.option("--prefix", default="seat", show_default=True, help="New seats are PREFIX-01, PREFIX-02, ...")
 @click.option("--board", "board_id", metavar="ID", help="The board type of USB boards found (default: from USB ids).")
@@ -255,7 +262,13 @@ def scan(
         ctx.exit(1)  # the roster needs the teacher's hand before the fleet commands will take it
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet status
+  boardkit fleet status --only alice,bob --json
+"""
+)
 @seat_options
 @click.pass_context
 def status(
@@ -269,7 +282,13 @@ def status(
     _run(ctx, "status", lambda _chosen: ops.status(), seats)
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet label                     # each board shows its seat name
+  boardkit fleet label --only alice
+"""
+)
 @seat_options
 @click.pass_context
 def label(
@@ -282,7 +301,14 @@ def label(
     _run(ctx, "label", lambda _chosen: ops.label(), seats)
 
 
-@fleet.command("sync")
+@fleet.command(
+    "sync",
+    epilog="""\b
+Examples:
+  boardkit fleet sync lesson1/             # the lesson onto every board
+  boardkit fleet sync lesson1/ --retry-failed
+""",
+)
 @click.argument("lesson", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("remote_dir", default="/")
 @click.option("--delete", is_flag=True, help="Remove files the lesson folder does not have (labels are kept).")
@@ -304,7 +330,13 @@ def sync_(
     _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude)), seats)
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet push helpers.py           # one file onto every board
+  boardkit fleet push a.py b.py /lib --only alice
+"""
+)
 @click.argument("paths", nargs=-1, required=True)
 @seat_options
 @click.pass_context
@@ -337,7 +369,13 @@ MAX_TIME = click.option(
 )
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet run hello.py
+  boardkit fleet run game.py --max-time 30 --only alice,bob
+"""
+)
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @MAX_TIME
 @seat_options
@@ -356,7 +394,14 @@ def run(
     _run(ctx, "run", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
-@fleet.command("exec")
+@fleet.command(
+    "exec",
+    epilog="""\b
+Examples:
+  boardkit fleet exec "import gc; print(gc.mem_free())"
+  boardkit fleet exec "import os; print(os.listdir())" --json
+""",
+)
 @click.argument("code")
 @MAX_TIME
 @seat_options
@@ -373,7 +418,13 @@ def exec_(
     _run(ctx, "exec", lambda _chosen: ops.run_code(code, max_time), seats, show_output=True)
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet collect --out work/        # work/SEAT/ for each pupil
+  boardkit fleet collect /lesson --out work/ --only alice
+"""
+)
 @click.argument("remote_dir", default="/")
 @click.option(
     "--out",
@@ -419,7 +470,13 @@ def collect(
     _run(ctx, "collect", task, seats)
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet reset                     # soft reset: a fresh heap everywhere
+  boardkit fleet reset --hard --retry-failed
+"""
+)
 @click.option("--hard", is_flag=True, help="Reset the whole chip (virtual boards: restart the emulator).")
 @seat_options
 @click.pass_context
@@ -434,7 +491,13 @@ def reset(
     _run(ctx, "reset", lambda _chosen: ops.reset(hard), seats)
 
 
-@fleet.command()
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet flash --kit kits/lesson3/  # firmware + kit on every board
+  boardkit fleet flash --kit kits/lesson3/ --freeze   # lib/ frozen into the micro:bit firmware
+"""
+)
 @click.option(
     "--kit",
     "kit_dir",

@@ -9,7 +9,13 @@ import click
 from boardkit.cli.common import InstallNotes, Progress, emit_json, human_size
 
 
-@click.group()
+@click.group(
+    epilog="""\b
+Examples:
+  boardkit kit build lesson3/ --board microbit_v1 -o lesson3.hex
+  boardkit flash --kit lesson3/           # build and flash in one go
+"""
+)
 def kit() -> None:
     """Classroom kit images: firmware + lib/ modules (.mpy where possible) + lesson files."""
 

@@ -14,7 +14,17 @@ class _StudioGroup(click.Group):
     """`boardkit studio [OPTIONS]` serves; `boardkit studio build OUTDIR` writes the static page."""
 
 
-@click.group(cls=_StudioGroup, invoke_without_command=True)
+@click.group(
+    cls=_StudioGroup,
+    invoke_without_command=True,
+    epilog="""\b
+Examples:
+  boardkit studio --open                      # this computer only
+  boardkit studio --roster classroom.toml      # with the teacher's view
+  boardkit studio --roster classroom.toml --host 192.168.1.20   # pupils join by link
+  boardkit studio build site/                  # the page alone, for static hosting
+""",
+)
 @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="classroom.toml: the teacher's view")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on (others need tokens)")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -51,7 +61,14 @@ def studio(ctx: click.Context, roster: Path | None, host: str, port: int, open_b
         server.stop()
 
 
-@studio.command("build")
+@studio.command(
+    "build",
+    epilog="""\b
+Examples:
+  boardkit studio build site/
+  python -m http.server -d site/   # try it (input() needs COOP/COEP headers)
+""",
+)
 @click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
 def build(outdir: Path) -> None:
     """Write the page alone into OUTDIR, for static hosting (in-page Python and Web Serial)."""
