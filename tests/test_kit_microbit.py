@@ -82,11 +82,22 @@ def test_region_of_the_debian_firmware():
 
     region = fs_region(IntelHex(io.StringIO(FIRMWARE)))
     # UICR says 239 pages of firmware: the filesystem starts at the next page, 0x3bc00, and
-    # ends below the persistent-data page at 0x3fc00 (the last page of the 256 KB flash).
-    assert (region.start, region.end, region.page_size) == (0x3BC00, 0x3FC00, 1024)
-    assert region.chunks == 128
+    # ends at the persistent-data page, 0x3f800: the last page of the 256 KB flash (0x3fc00)
+    # is the compass calibration page (the firmware's memory.h).
+    assert (region.start, region.end, region.page_size) == (0x3BC00, 0x3F800, 1024)
+    assert region.chunks == 120
     assert "MicroPython v1.9.2" in region.version
-    assert filesystem_capacity(FIRMWARE) == 128 * DATA_PER_CHUNK
+    assert filesystem_capacity(FIRMWARE) == 120 * DATA_PER_CHUNK
+
+
+@needs_firmware
+def test_an_appended_script_moves_the_region_down_two_pages():
+    from intelhex import IntelHex
+
+    ih = IntelHex(io.StringIO(FIRMWARE))
+    ih[0x3E000] = ord("M")  # the firmware looks at this one byte (memory.h)
+    region = fs_region(ih)
+    assert (region.start, region.end) == (0x3BC00, 0x3D800)  # calibration page at 0x3dc00
 
 
 @needs_firmware
@@ -100,7 +111,9 @@ def test_round_trip_and_layout():
     assert ih[0x3BC00] == 0xFE  # first file's first chunk
     assert ih[0x3BC00 + 2] == len("main.py")  # its name length, then its name
     assert ih.tobinarray(start=0x3BC00 + 3, size=7).tobytes() == b"main.py"
-    assert ih[0x3FC00] == 0xFD  # the persistent-data page marker
+    assert ih[0x3F800] == 0xFD  # the persistent-data page marker
+    assert ih.tobinarray(start=0x3F800 + 1, size=1023).tobytes() == b"\xff" * 1023
+    assert not any(lo < 0x40000 and hi > 0x3FC00 for lo, hi in ih.segments())  # calibration page untouched
     assert ih[0x3BC00 + 3 * CHUNK_SIZE] == 0xFF  # unused chunks are written as erased
     original = IntelHex(io.StringIO(FIRMWARE))
     code_end = original.segments()[0][1]

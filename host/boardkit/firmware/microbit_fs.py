@@ -5,12 +5,16 @@ files in the flash pages between the end of the firmware and the end of flash. F
 .hex that already holds those pages leaves the board with the files in place, so a kit is
 one .hex. The layout (source/microbit/filesystem.c and inc/microbit/filesystem.h):
 
-- flash pages are 1024 bytes; the filesystem ends one page below the end of flash (0x40000),
-  or below an appended script at 0x3e000 (old format, first byte 'M'); that last page is the
-  persistent-data page, whose first byte is 0xFD;
-- it starts at the first page boundary that is at least 240 chunks (30 KB) below that end
-  and past the end of the firmware's code; the space between is 128-byte chunks numbered
-  from 1 (about 128 chunks, 16 KB, for the 1.0.1 firmware);
+- flash pages are 1024 bytes; the last page of flash (0x3fc00 of 0x40000), or the page
+  below an appended script at 0x3e000 (old format: the firmware only looks at its first
+  byte, 'M'), holds the compass calibration; the page below that is the persistent-data
+  page (first byte 0xFD), and the filesystem's chunks end where it begins (memory.h:
+  microbit_compass_calibration_page; filesystem.c: init_limits);
+- the chunks start at the first page boundary that is at least 240 chunks (30 KB) below that
+  end and not below the end of the firmware's code (its text plus the initial data copy:
+  __etext + __data_end__ - __data_start__); the space between is 128-byte chunks numbered
+  from 1. Debian's 1.0.1 image: 0x3bc00-0x3f800, 120 chunks (15,120 bytes); a smaller image
+  built with `boardkit firmware build` has more (0x39800-0x3f800, 192 chunks, for one);
 - a chunk is: marker (1 byte), 126 bytes of data, the next chunk's number (1 byte; 0xFF:
   none). The marker is 0xFE for a file's first chunk, 0xFF unused, 0x00 deleted, 0xFD the
   persistent page, else the number of the file's previous chunk;
@@ -23,7 +27,7 @@ address; docs/devguide/hexformat.rst), or from the firmware's own data when a he
 
     hex_text = add_files_to_hex(firmware_hex, {"main.py": b"print('hi')\\n"})
     read_files_from_hex(hex_text)      # {'main.py': b"print('hi')\\n"}
-    filesystem_capacity(firmware_hex)  # 16128 for the 1.0.1 firmware
+    filesystem_capacity(firmware_hex)  # 15120 for Debian's 1.0.1 firmware
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ MARK_FILE_START = 0xFE
 MARK_UNUSED = 0xFF
 
 FLASH_END = 0x40000  # 256 KB nRF51822
-APPENDED_SCRIPT = 0x3E000  # old "MP" appended-script area; its first byte 'M' moves the fs end
+APPENDED_SCRIPT = 0x3E000  # old "MP" appended-script area; its first byte 'M' moves the fs end down
 UICR_INFO = 0x100010C0  # MicroPython's information in the UICR customer registers
 UICR_MAGIC_V1 = 0x17EEB07C
 UICR_MAGIC_V2 = 0x47EEB07C
@@ -61,7 +65,8 @@ _HINT_FIRMWARE = "use a micro:bit V1 MicroPython .hex (e.g. Debian's firmware-mi
 
 @dataclass(frozen=True)
 class FsRegion:
-    """Where the filesystem lives in flash: chunks in [start, end), the persistent page at end."""
+    """Where the filesystem lives in flash: chunks in [start, end), the persistent page at end
+    (one page long); the compass calibration page follows it and is not the filesystem's."""
 
     start: int
     end: int
@@ -168,8 +173,10 @@ def fs_region(ih: IntelHex) -> FsRegion:
             raise FirmwareError("this hex does not look like micro:bit MicroPython", hint=_HINT_FIRMWARE)
         marker = code.find(b"MicroPython v")
         version = code[marker : marker + 60].split(b"\x00", 1)[0].decode("ascii", "replace")
-    top = APPENDED_SCRIPT if ih[APPENDED_SCRIPT] == ord("M") and _appended_script(ih) else FLASH_END
-    end = (top // page_size) * page_size - page_size
+    # As the firmware does at boot: the calibration page is the last one below `top`, the
+    # persistent page the one below it, and the chunks end there.
+    top = APPENDED_SCRIPT if _appended_script(ih) else FLASH_END
+    end = (top // page_size) * page_size - 2 * page_size
     start = -(-(end - CHUNK_SIZE * MAX_CHUNKS) // page_size) * page_size
     while start < end_of_code:
         start += page_size
@@ -179,7 +186,8 @@ def fs_region(ih: IntelHex) -> FsRegion:
 
 
 def _appended_script(ih: IntelHex) -> bool:
-    return bytes(ih.tobinarray(start=APPENDED_SCRIPT, size=2)) == b"MP"
+    """True when the firmware would take 0x3e000 for an appended script (it tests one byte)."""
+    return bool(ih[APPENDED_SCRIPT] == ord("M"))
 
 
 # ---------------------------------------------------------------- the chunks

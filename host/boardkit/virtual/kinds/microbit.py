@@ -101,7 +101,7 @@ def erase_filesystem(port: str) -> bool:
     (and the last page of flash, unused by MicroPython) are erased here, not in the hex:
     QEMU loads the hex again at every reset, which would wipe the files a real board keeps.
     """
-    from boardkit.firmware.microbit_fs import fs_region, load_hex
+    from boardkit.firmware.microbit_fs import FLASH_END, fs_region, load_hex
     from boardkit.links import open_link
     from boardkit.repl import RawRepl
 
@@ -109,7 +109,7 @@ def erase_filesystem(port: str) -> bool:
     link = open_link(port)
     try:
         repl = RawRepl(link)
-        code = ERASE_PAGES % (region.start, region.end + region.page_size, region.page_size)
+        code = ERASE_PAGES % (region.start, FLASH_END, region.page_size)  # up to the calibration page's end
         result = repl.exec(code, timeout=20)
         repl.exit()
     finally:
