@@ -46,9 +46,9 @@ function readLine(prompt) {
 const startedAt = performance.timeOrigin + performance.now();
 const base = new URL("./", self.location.href).href;
 const { loadMicroPython } = await import(base + "mpy/micropython.mjs");
+const importedAt = performance.timeOrigin + performance.now();
 const mp = await loadMicroPython({ stdout: onByte, stderr: onByte, linebuffer: false, heapsize: 8 * 1024 * 1024 });
 mp.registerJsModule("_studio", { input: readLine });
-const importedAt = performance.timeOrigin + performance.now();
 mp.runPython("import builtins, _studio\nbuiltins.input = _studio.input\ndel builtins, _studio\n");
 
 self.onmessage = (event) => {
