@@ -84,7 +84,8 @@ def _saved(code: str) -> str:
 
 def test_a_run_link_runs_the_saved_program_before_the_editor_and_hands_it_over(browser, server):
     # boot.js runs it into a plain <pre>; app.js then moves it into the terminal, input() and all
-    page = open_page(browser, server.base_url + "#run", _saved('print("early")\nname = input("name? ")\nprint("hi", name)\n'))
+    code = 'print("early")\nname = input("name? ")\nprint("hi", name)\n'
+    page = open_page(browser, server.base_url + "#run", _saved(code))
     wait(page, "studio.waitingInput")
     marks = page.evaluate("({...studio.marks, first: studio.firstOutputAt})")
     assert "adopted" in marks and "first" in marks, marks

@@ -45,7 +45,11 @@ function runEarly() {
       if (msg.type === "out") {
         run.output += msg.text;
         pre.textContent = run.output;
-        if (boot.firstOutputAt === undefined) { boot.firstOutputAt = performance.now(); afterPaint(loadApp); }
+        if (boot.firstOutputAt === undefined) {
+          boot.firstOutputAt = performance.now();
+          // the frame that paints it begins: what a pupil sees, for bench_studio.py
+          requestAnimationFrame(() => { boot.marks.firstShown = performance.now(); setTimeout(loadApp, 0); });
+        }
       } else if (msg.type === "input") {
         run.waitingInput = true;
         afterPaint(loadApp); // the terminal is where the line is typed
