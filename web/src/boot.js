@@ -8,7 +8,7 @@ import { savedCode } from "./saved.js";
 
 const INPUT_BYTES = 4096; // the input() line buffer shared with the worker (runner.js)
 const $ = (id) => document.getElementById(id);
-const worker = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
+const worker = new Worker(new URL(__WORKER_JS__, document.baseURI), { type: "module" });
 const boot = (window.__bkBoot = {
   worker,
   marks: { boot: performance.now() },
@@ -27,7 +27,7 @@ function workerMarks(m) {
 }
 
 let app = null;
-const loadApp = () => { app = app || import(new URL("app.js", document.baseURI).href); };
+const loadApp = () => { app = app || import(new URL(__APP_JS__, document.baseURI).href); };
 // after the next frame is painted: what was just written is on the screen first
 const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
 

@@ -41,7 +41,7 @@ export class PageRunner {
   }
 
   _spawn() {
-    const worker = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
+    const worker = new Worker(new URL(__WORKER_JS__, document.baseURI), { type: "module" });
     const ready = new Promise((resolve, reject) => {
       worker.onmessage = (e) => { if (e.data.type === "ready") resolve(this._loaded(e.data, worker)); };
       worker.onerror = (e) => reject(new Error(e.message || "the MicroPython worker did not start"));
