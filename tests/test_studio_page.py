@@ -61,8 +61,8 @@ def test_stop_ends_a_busy_loop_and_the_next_run_works(page):
     page.click("#run")
     wait(page, "studio.terminalText().includes('looping')")
     page.click("#stop")
-    wait(page, "studio.runs >= 1")
-    assert "[stopped]" in page.evaluate("studio.terminalText()")
+    # xterm parses a write on a later tick: runs counts up before "[stopped]" is in its buffer
+    wait(page, "studio.runs >= 1 && studio.terminalText().includes('[stopped]')")
     assert "after the stop" in run_in_page(page, 'print("after the stop")')
 
 
@@ -75,6 +75,36 @@ def test_input_reads_a_line_typed_in_the_terminal(page):
     wait(page, "studio.runs >= 1")
     text = page.evaluate("studio.terminalText()")
     assert "name? ada\nhello ADA" in text
+
+
+def _saved(code: str) -> str:
+    """An init script that puts code in the editor's autosave slot before the page starts."""
+    return f"localStorage.setItem('boardkit-studio:code', {code!r})"
+
+
+def test_a_run_link_runs_the_saved_program_before_the_editor_and_hands_it_over(browser, server):
+    # boot.js runs it into a plain <pre>; app.js then moves it into the terminal, input() and all
+    code = 'print("early")\nname = input("name? ")\nprint("hi", name)\n'
+    page = open_page(browser, server.base_url + "#run", _saved(code))
+    wait(page, "studio.waitingInput")
+    marks = page.evaluate("({...studio.marks, first: studio.firstOutputAt})")
+    assert "adopted" in marks and "first" in marks, marks
+    assert page.locator("#early-output").count() == 0
+    page.keyboard.type("ada")
+    page.keyboard.press("Enter")
+    wait(page, "studio.runs >= 1")
+    assert "early\nname? ada\nhi ada" in page.evaluate("studio.terminalText()")
+    assert "again" in run_in_page(page, 'print("again")')
+    page.context.close()
+
+
+def test_stop_ends_a_busy_loop_started_by_a_run_link(browser, server):
+    page = open_page(browser, server.base_url + "#run", _saved('print("looping")\nwhile True:\n    pass\n'))
+    wait(page, "studio.terminalText().includes('looping')")
+    page.click("#stop")
+    wait(page, "studio.runs >= 1 && studio.terminalText().includes('[stopped]')")
+    assert "after the stop" in run_in_page(page, 'print("after the stop")')
+    page.context.close()
 
 
 def test_the_check_marks_what_the_microbit_lacks(page):

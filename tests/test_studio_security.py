@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -12,6 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from boardkit.errors import InvalidInput
+from boardkit.studio import assets
 from boardkit.studio.auth import HostCheck, Tokens
 from studio_helpers import studio_server
 
@@ -125,3 +127,20 @@ def test_the_cli_prints_the_links_and_refuses_listening_everywhere(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
+
+
+def test_only_the_page_files_own_version_is_cached_unasked():
+    # web/build.mjs names each file NAME?v=HASH; that exact content may be kept, nothing else
+    body = (assets.assets_dir() / "worker.js").read_bytes()
+    version = hashlib.sha256(body).hexdigest()[:12]
+    assert f"worker.js?v={version}" in (assets.assets_dir() / "boot.js").read_text()
+    with studio_server() as server:
+
+        def cache_control(path: str) -> str:
+            with urllib.request.urlopen(server.base_url.rstrip("/") + path) as r:
+                return r.headers.get_all("Cache-Control")
+
+        assert cache_control(f"/worker.js?v={version}") == ["max-age=31536000, immutable"]
+        assert cache_control("/worker.js?v=000000000000") == ["no-cache"]
+        assert cache_control("/worker.js") == ["no-cache"]
+        assert cache_control("/") == ["no-cache"]

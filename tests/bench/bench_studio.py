@@ -6,6 +6,7 @@ asks for it; Pyodide's files over 1 MB at quality 9, not 11) and measured the sa
               page: editor, terminal and interpreter for the studio; a minimal page for Pyodide
   cold_ms   - navigation to the first line printed by print("hi"), empty browser cache
   warm_ms   - the same with the browser's cache filled by a first visit (a reload)
+  warm_painted_ms - studio: warm, to the start of the frame that paints that line
   stop_to_run_ms - studio: Stop during `while True: pass` to the next program's first output
               (the worker is ended, the spare one runs); Pyodide runs on the page's thread and
               cannot be stopped: a fresh loadPyodide() is what a restart would cost (shown)
@@ -101,8 +102,9 @@ class _Compressing(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def load(context, url: str, ready: str, first: str) -> tuple[float, int]:
-    """Navigate; (ms from navigation to the first output, bytes on the wire)."""
+def load(context, url: str, ready: str, first: str) -> tuple[float, int, float | None]:
+    """Navigate; (ms from navigation to the first output, bytes on the wire, ms to the frame
+    that paints it where the page marks that)."""
     page = context.new_page()
     sizes: list[int] = []
 
@@ -117,9 +119,10 @@ def load(context, url: str, ready: str, first: str) -> tuple[float, int]:
     page.goto(url)
     wait(page, ready, timeout=120)
     value = float(wait(page, f"{first} !== undefined && {first}", timeout=120))
+    shown = page.evaluate("window.studio && studio.marks && studio.marks.firstShown")
     page.wait_for_timeout(300)  # late requests (the spare worker) count too
     page.close()
-    return value, sum(sizes)
+    return value, sum(sizes), float(shown) if shown else None
 
 
 def studio_stop_to_run(context, url: str) -> float:
@@ -161,7 +164,7 @@ def main() -> None:
             ("studio", studio_url, "window.studio && window.studio.ready", "studio.firstOutputAt"),
             ("pyodide", pyodide_url, "window.bench && window.bench.ready", "bench.firstOutputAt"),
         ):
-            colds, warms, wire = [], [], 0
+            colds, warms, wire, shown = [], [], 0, []
             warmup = browser.new_context()  # the servers compress each file once, on first request
             warmup.add_init_script(script=init)
             load(warmup, url, ready, first)
@@ -170,8 +173,10 @@ def main() -> None:
             for _ in range(args.runs):
                 context = browser.new_context()
                 context.add_init_script(script=init)
-                cold, wire = load(context, url, ready, first)
-                warm, _ = load(context, url, ready, first)
+                cold, wire, _ = load(context, url, ready, first)
+                warm, _, warm_shown = load(context, url, ready, first)
+                if warm_shown is not None:
+                    shown.append(warm_shown)
                 colds.append(cold)
                 warms.append(warm)
                 print(f"{name}: cold {cold:.0f} ms, warm {warm:.0f} ms, {wire} bytes", file=sys.stderr)
@@ -181,6 +186,8 @@ def main() -> None:
                 "cold_ms": round(statistics.median(colds), 1),
                 "warm_ms": round(statistics.median(warms), 1),
             }
+            if shown:  # the studio's first output reaching the screen (the frame that paints it)
+                out[name]["warm_painted_ms"] = round(statistics.median(shown), 1)
         context = browser.new_context()
         context.add_init_script(script=init)
         out["studio"]["stop_to_run_ms"] = round(

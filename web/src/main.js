@@ -12,17 +12,31 @@ import { problemsFor } from "./check.js";
 import { RawRepl } from "./rawrepl.js";
 import { SerialTransport, BridgeTransport } from "./transports.js";
 import { startTeacher } from "./teacher.js";
+import { STORE, savedCode } from "./saved.js";
 
 const $ = (id) => document.getElementById(id);
-const STORE = "boardkit-studio:code";
 const TARGET = "boardkit-studio:target";
 const params = new URLSearchParams(location.search);
 const token = params.get("t") || "";
-const studio = (window.studio = { ready: false, lastError: null, problems: [], marks: { script: performance.now() } });
+const boot = window.__bkBoot; // boot.js: the worker, and maybe a program already running
+const studio = (window.studio = { ready: false, lastError: null, problems: [], marks: { ...(boot && boot.marks), script: performance.now() } });
+if (boot && boot.firstOutputAt !== undefined) studio.firstOutputAt = boot.firstOutputAt; // shown by boot.js
 
-const SAMPLE = 'name = input("What is your name? ")\nprint("Hello,", name)\n';
+// ------------------------------------------------------------------ terminal
+const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
+term.open($("terminal"));
+studio.term = term;
+$("terminal").addEventListener("click", () => term.focus()); // also below the last row
+studio.terminalText = () => {
+  const buf = term.buffer.active;
+  const lines = [];
+  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
+  return lines.join("\n").replace(/\n+$/, "");
+};
+studio.marks.terminal = performance.now();
+const say = (text) => term.write(`\x1b[36m${text}\x1b[0m\r\n`);
 
-// The interpreter's worker starts first: it loads while the editor and terminal are built.
+// ------------------------------------------------------------------ the interpreter
 let waitingInput = false;
 let inputLine = "";
 const runner = new PageRunner({
@@ -41,21 +55,7 @@ const runner = new PageRunner({
   },
 });
 studio.runner = runner;
-runner.spare.ready.then(() => { studio.marks.worker = performance.now(); });
-
-// ------------------------------------------------------------------ terminal
-const term = new Terminal({ convertEol: true, fontSize: 13, rows: 20, theme: { background: "#111111" } });
-term.open($("terminal"));
-studio.term = term;
-$("terminal").addEventListener("click", () => term.focus()); // also below the last row
-studio.terminalText = () => {
-  const buf = term.buffer.active;
-  const lines = [];
-  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i).translateToString(true));
-  return lines.join("\n").replace(/\n+$/, "");
-};
-studio.marks.terminal = performance.now();
-const say = (text) => term.write(`\x1b[36m${text}\x1b[0m\r\n`);
+runner.spare.ready.then(() => { studio.marks.spare = performance.now(); });
 
 // ------------------------------------------------------------------ feature data + check
 let features = {};
@@ -81,7 +81,7 @@ const autosave = () => { try { localStorage.setItem(STORE, view.state.doc.toStri
 const view = new EditorView({
   parent: $("editor"),
   state: EditorState.create({
-    doc: localStorage.getItem(STORE) ?? SAMPLE,
+    doc: savedCode(),
     extensions: [
       lineNumbers(), history(), drawSelection(), highlightActiveLine(), indentOnInput(),
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(), checkLinter, lintGutter(),
@@ -152,6 +152,15 @@ studio.run = runInPage;
 studio.stop = () => runner.stop();
 $("run").onclick = runInPage;
 $("stop").onclick = () => runner.stop();
+if (boot && boot.run) {
+  // boot.js started the program (a #run link, or Run pressed early): its output moves from
+  // the plain <pre> into the terminal, and the runner carries on with it
+  studio.running = true;
+  const early = $("early-output");
+  runner.adopt();
+  studio.marks.adopted = performance.now();
+  if (early) early.remove();
+}
 
 term.onData((data) => {
   if (waitingInput) {
@@ -291,7 +300,7 @@ async function start() {
   const sessionLoaded = fetch(`api/session${location.search}`)
     .then((r) => (r.ok ? r.json() : { role: "static" }))
     .catch(() => ({ role: "static" })); // a static copy of the page: no server
-  if (location.hash === "#run") runner.spare.ready.then(() => runInPage()); // a link that runs at once
+  if (location.hash === "#run" && !boot) runner.spare.ready.then(() => runInPage()); // a link that runs at once
   features = await featuresLoaded;
   const session = await sessionLoaded;
   studio.session = session;

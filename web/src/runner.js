@@ -9,10 +9,29 @@ export class PageRunner {
     this.onInput = onInput;
     this.onDone = onDone;
     this.current = null;
-    this.inputBuffer = self.crossOriginIsolated ? new SharedArrayBuffer(8 + INPUT_BYTES) : null;
     const boot = self.__bkBoot; // started by boot.js before this script
-    this.spare = boot ? { worker: boot.worker, ready: boot.ready.then((m) => this._loaded(m, boot.worker)) } : this._spawn();
     self.__bkBoot = null;
+    this.boot = boot;
+    this.inputBuffer = boot ? boot.inputBuffer : self.crossOriginIsolated ? new SharedArrayBuffer(8 + INPUT_BYTES) : null;
+    // boot.js's worker is the spare, unless boot.js already runs a program in it (adopt())
+    this.spare = boot && !boot.run ? { worker: boot.worker, ready: boot.ready.then((m) => this._loaded(m, boot.worker)) } : this._spawn();
+  }
+
+  /** Take over the program boot.js started before this code loaded: its output so far, a
+   *  pending input(), its end. Resolves like run(); null when boot.js started none. */
+  async adopt() {
+    const early = this.boot && this.boot.run;
+    if (!early) return null;
+    const { worker } = this.boot;
+    const result = this._track(worker); // Stop works from now on
+    const failed = await early.posted.then(() => null, (e) => e); // boot.js's handler until then
+    if (!this.current || this.current.worker !== worker) return result; // stopped meanwhile
+    if (failed) { this._finish(worker, { stopped: false, error: { type: "Error", message: failed.message } }); return result; }
+    worker.onmessage = this._handler(worker);
+    if (early.output) this.onOutput(early.output);
+    if (early.done) this._finish(worker, early.done);
+    else if (early.waitingInput) this.onInput();
+    return result;
   }
 
   _loaded(message, worker) {
@@ -22,7 +41,7 @@ export class PageRunner {
   }
 
   _spawn() {
-    const worker = new Worker(new URL("worker.js", document.baseURI), { type: "module" });
+    const worker = new Worker(new URL(__WORKER_JS__, document.baseURI), { type: "module" });
     const ready = new Promise((resolve, reject) => {
       worker.onmessage = (e) => { if (e.data.type === "ready") resolve(this._loaded(e.data, worker)); };
       worker.onerror = (e) => reject(new Error(e.message || "the MicroPython worker did not start"));
@@ -39,16 +58,23 @@ export class PageRunner {
     this.spare = null;
     await ready;
     this.spare = this._spawn();
-    return new Promise((resolve) => {
-      this.current = { worker, resolve };
-      worker.onmessage = (e) => {
-        const msg = e.data;
-        if (msg.type === "out") this.onOutput(msg.text);
-        else if (msg.type === "input") this.onInput();
-        else if (msg.type === "done") this._finish(worker, { stopped: false, error: msg.error });
-      };
-      worker.postMessage({ type: "run", code, input: this.inputBuffer });
-    });
+    const result = this._track(worker);
+    worker.onmessage = this._handler(worker);
+    worker.postMessage({ type: "run", code, input: this.inputBuffer });
+    return result;
+  }
+
+  _track(worker) {
+    return new Promise((resolve) => { this.current = { worker, resolve }; });
+  }
+
+  _handler(worker) {
+    return (e) => {
+      const msg = e.data;
+      if (msg.type === "out") this.onOutput(msg.text);
+      else if (msg.type === "input") this.onInput();
+      else if (msg.type === "done") this._finish(worker, { stopped: false, error: msg.error });
+    };
   }
 
   _finish(worker, result) {

@@ -45,10 +45,20 @@ function readLine(prompt) {
 
 const startedAt = performance.timeOrigin + performance.now();
 const base = new URL("./", self.location.href).href;
+// The runtime asks for its .wasm only once its script has loaded: ask now, in parallel, and
+// hand that response to its fetch (the same URL, once; any other fetch goes through).
+const wasmUrl = new URL("mpy/micropython.wasm", base).href;
+const wasmEarly = fetch(wasmUrl, { credentials: "same-origin" });
+const realFetch = self.fetch;
+self.fetch = (url, init) => {
+  if (String(url) !== wasmUrl) return realFetch(url, init);
+  self.fetch = realFetch;
+  return wasmEarly;
+};
 const { loadMicroPython } = await import(base + "mpy/micropython.mjs");
+const importedAt = performance.timeOrigin + performance.now();
 const mp = await loadMicroPython({ stdout: onByte, stderr: onByte, linebuffer: false, heapsize: 8 * 1024 * 1024 });
 mp.registerJsModule("_studio", { input: readLine });
-const importedAt = performance.timeOrigin + performance.now();
 mp.runPython("import builtins, _studio\nbuiltins.input = _studio.input\ndel builtins, _studio\n");
 
 self.onmessage = (event) => {

@@ -35,6 +35,7 @@ from boardkit.studio import assets, auth, bridge
 from boardkit.studio.classroom import Classroom, check_name
 
 COOKIE = "bk_studio"
+VERSION_CHARS = 12  # the ?v= of the page's own files: their sha256's first hex digits (web/build.mjs)
 
 
 @dataclass
@@ -196,6 +197,11 @@ class StudioServer:
         headers["Content-Type"] = served.content_type
         headers["Vary"] = "Accept-Encoding"
         headers["ETag"] = served.etag
+        version = (parse_qs(urlsplit(request.path).query).get("v") or [""])[0]
+        if len(version) == VERSION_CHARS and served.etag.strip('"').startswith(version):
+            # NAME?v=HASH of exactly this content (web/build.mjs): the browser may keep it, unasked
+            del headers["Cache-Control"]
+            headers["Cache-Control"] = "max-age=31536000, immutable"
         if request.headers.get("If-None-Match") == served.etag:  # a reload: the cached copy is current
             return Response(304, "Not Modified", headers, b"")
         if "br" in accepted:
