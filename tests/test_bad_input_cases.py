@@ -156,8 +156,9 @@ def test_fleet_run_bounds_a_stuck_seat_and_summarises(wasm_board, microbit_board
 # -- input() at a terminal ---------------------------------------------------------------------
 
 
-def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path) -> bytes:
-    """Run boardkit with a pty as its terminal; type answer after the prompt; all it showed."""
+def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path, expect: bytes = b"hello ") -> bytes:
+    """Run boardkit with a pty as its terminal; type answer after the prompt; all it showed
+    until `expect` (or a bound) and the line it ends."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: boardkit, its stdin/stdout/stderr the pty
         os.chdir(cwd)
@@ -179,8 +180,8 @@ def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path) -> bytes:
     try:
         assert wait_for(b"name? ", 60), seen
         os.write(fd, answer)
-        wait_for(b"hello ", 30)
-        wait_for(b"\n", 5)
+        wait_for(expect, 30)
+        wait_for(expect + b"\r\n", 5)  # the rest of its line may come in a later read
     finally:
         for _ in range(50):
             done, _status = os.waitpid(pid, os.WNOHANG)
@@ -196,9 +197,9 @@ def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path) -> bytes:
 
 def _typed_answer_reaches_input(port: str, tmp_path: Path) -> None:
     (tmp_path / "ask.py").write_text("name = input('name? ')\nprint('hello', name)\n")
-    seen = _run_at_a_terminal(["-p", port, "run", "ask.py"], b"ada\r", tmp_path)
+    seen = _run_at_a_terminal(["-p", port, "run", "ask.py"], b"ada\r", tmp_path, b"hello ada")
     assert b"hello ada" in seen, seen
-    seen = _run_at_a_terminal(["-p", port, "exec", "print('hello', input('name? '))"], b"bob\r", tmp_path)
+    seen = _run_at_a_terminal(["-p", port, "exec", "print('hello', input('name? '))"], b"bob\r", tmp_path, b"hello bob")
     assert b"hello bob" in seen, seen
 
 
