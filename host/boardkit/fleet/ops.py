@@ -184,8 +184,11 @@ def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) ->
 # -- run and exec -----------------------------------------------------------------------------------
 
 
-def run_code(code: bytes | str, max_time: float | None = None) -> Task:
-    """Run code on every board; keep each board's output."""
+def run_code(code: bytes | str, max_time: float | None = None, sessions: dict[str, Device] | None = None) -> Task:
+    """Run code on every board; keep each board's output.
+
+    sessions: while a seat's program runs, its session is kept there under the seat's name
+    (the studio's "stop all" sends Ctrl-C through it: a serial port has one owner)."""
 
     def task(ctx: SeatContext) -> dict[str, Any]:
         out = bytearray()
@@ -195,6 +198,8 @@ def run_code(code: bytes | str, max_time: float | None = None) -> Task:
             ctx.update("running: " + _last_line(out)[:40])
 
         with ctx.connect() as device:
+            if sessions is not None:
+                sessions[ctx.seat.name] = device
             ctx.update("running")
             try:
                 api.exec_code(device, code, on_output=collect, max_time=max_time)
@@ -203,6 +208,9 @@ def run_code(code: bytes | str, max_time: float | None = None) -> Task:
                 # exc.data); BoardkitError declares no such attribute, hence setattr.
                 setattr(exc, "data", {"output": _text(out), "traceback": exc.traceback.replace("\r\n", "\n")})  # noqa: B010
                 raise
+            finally:
+                if sessions is not None:
+                    sessions.pop(ctx.seat.name, None)
         return {"summary": _last_line(out)[:60] or "(no output)", "output": _text(out)}
 
     return task

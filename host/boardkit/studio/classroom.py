@@ -12,9 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from boardkit import api
 from boardkit.device import Device
-from boardkit.errors import BoardkitError, InvalidInput, RemoteError
+from boardkit.errors import BoardkitError, InvalidInput
 from boardkit.fleet import Roster, Seat, ops, run_fleet
 from boardkit.fleet.runner import FleetReport, Ports, SeatContext
 
@@ -116,31 +115,7 @@ class Classroom:
 
     def run(self, code: str) -> FleetReport:
         """Run the program on every board, keeping each one's output (boardkit fleet run)."""
-        return self._run("run", self._run_task(code))
-
-    def _run_task(self, code: str) -> Callable[[SeatContext], dict[str, Any]]:
-        """boardkit fleet run's task, keeping each seat's session where stop() can reach it."""
-
-        def task(ctx: SeatContext) -> dict[str, Any]:
-            out = bytearray()
-
-            def collect(data: bytes) -> None:
-                out.extend(data)
-                ctx.update("running: " + _last_line(out)[:40])
-
-            with ctx.connect() as device:
-                self._running[ctx.seat.name] = device
-                ctx.update("running")
-                try:
-                    api.exec_code(device, code, on_output=collect, max_time=RUN_MAX_TIME)
-                except RemoteError as exc:
-                    setattr(exc, "data", {"output": _text(out), "traceback": exc.traceback})  # noqa: B010
-                    raise
-                finally:
-                    self._running.pop(ctx.seat.name, None)
-            return {"summary": _last_line(out)[:60] or "(no output)", "output": _text(out)}
-
-        return task
+        return self._run("run", ops.run_code(code, RUN_MAX_TIME, sessions=self._running))
 
     def collect(self, folder: Path) -> FleetReport:
         """Every board's files into folder/SEAT/ (boardkit fleet collect)."""
@@ -158,15 +133,6 @@ class Classroom:
             return {"summary": "stopped"}
 
         return run_fleet(self.roster.seats, task, command="stop")
-
-
-def _text(data: bytes | bytearray) -> str:
-    return bytes(data).decode(errors="replace").replace("\r\n", "\n")
-
-
-def _last_line(data: bytes | bytearray) -> str:
-    lines = [line for line in _text(data).splitlines() if line.strip()]
-    return lines[-1].strip() if lines else ""
 
 
 def _name(entry: object) -> str:
