@@ -17,6 +17,7 @@ Every wait has a deadline; nothing here blocks forever.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ class RawRepl:
         self.raw_paste: bool | None = None  # unknown until first tried
         self.interrupted_program = False  # set when entering raw had to stop a program
         self.running = False  # a program of ours is running (input may go to it)
+        self._running_lock = threading.Lock()  # interrupt_program() never races the end of a run
         self._buf = bytearray()
 
     # -- reading -------------------------------------------------------------------
@@ -288,7 +290,8 @@ class RawRepl:
             self.stop_program()
             raise
         finally:
-            self.running = False
+            with self._running_lock:
+                self.running = False
         remaining = max(limit - (time.monotonic() - started), self.answer_timeout)
         stderr = self.read_until(CTRL_D, remaining, what="the program's error output")
         self.read_until(b">", self.timeout, what="the raw REPL prompt")
@@ -319,6 +322,16 @@ class RawRepl:
         them (Enter as \\r). Dropped when no program runs, so they never become code."""
         if self.running and data:
             self.link.write(data.replace(b"\r\n", b"\r").replace(b"\n", b"\r"))
+
+    def interrupt_program(self) -> bool:
+        """Ctrl-C to the program of ours that is running, from another thread (its exec then
+        ends with KeyboardInterrupt); False, sending nothing, when none runs: a Ctrl-C that
+        arrived while the next code was on its way would cut that code short."""
+        with self._running_lock:
+            if not self.running:
+                return False
+            self.link.write(CTRL_C)
+            return True
 
     def interrupt(self) -> None:
         """Send Ctrl-C (friendly or raw REPL)."""

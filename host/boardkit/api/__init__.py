@@ -11,6 +11,7 @@ transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
              check_local_*: what put/get/cp/push/sync/pull need of this computer, checked before connecting
 flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
 firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
+watch.py     watch (sync on every save, re-run, stream the output), Watcher, WatchEvent
 testing.py   run_suite (the conformance suite), run_tests (a user's own tests; junit_xml,
              github_annotations), check (what a program uses that a target lacks)
 """
@@ -90,6 +91,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         push,
         sync,
     )
+    from boardkit.api.watch import Watcher, WatchEvent, WatchSummary, check_local_watch, watch
 
 # name -> the submodule defining it. `boardkit exec` needs session.py alone: importing the
 # flashing and conformance code for it doubled the command's start-up time.
@@ -151,6 +153,11 @@ _HOME: dict[str, str] = {
     "junit_xml": "boardkit.api.testing",
     "github_annotations": "boardkit.api.testing",
     "sync": "boardkit.api.transfer",
+    "Watcher": "boardkit.api.watch",
+    "WatchEvent": "boardkit.api.watch",
+    "WatchSummary": "boardkit.api.watch",
+    "check_local_watch": "boardkit.api.watch",
+    "watch": "boardkit.api.watch",
 }
 
 __all__ = [
@@ -211,6 +218,11 @@ __all__ = [
     "junit_xml",
     "github_annotations",
     "sync",
+    "Watcher",
+    "WatchEvent",
+    "WatchSummary",
+    "check_local_watch",
+    "watch",
 ]
 
 

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "mkdir": ("fs_cmds", "mkdir", "Make a folder on the board."),
     "push": ("sync_cmds", "push", "Copy files to the board (only what changed; atomic, verified)."),
     "sync": ("sync_cmds", "sync_", "Make a board folder match a local folder (or --pull the other way)."),
+    "watch": ("watch_cmd", "watch", "Sync a folder on every save and re-run its program, streaming the output."),
     "test": ("test_cmd", "test", "Run the conformance suite on CPython, the WebAssembly build, the browser, boards."),
     "check": ("check_cmd", "check", "List what a program uses that a target lacks (f-strings on a micro:bit, ...)."),
     "boards": ("boards_cmd", "boards", "List the boards boardkit knows (boards/*.toml)."),
