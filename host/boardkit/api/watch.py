@@ -60,7 +60,7 @@ from boardkit.repl import OutputCallback
 from boardkit.sync import LocalFile, SyncPlan, apply_push, plan_push
 from boardkit.watched_folder import Changes, WatchedFolder, resolve_program
 
-DEBOUNCE = 0.05  # seconds without a new event that end a burst of saves
+DEBOUNCE = 0.03  # seconds without a new event that end a burst of saves (editors take a few ms)
 BOARD_WAIT = 60.0  # seconds to wait for a board that went away
 RETRY_EVERY = 1.0  # seconds between attempts to reach it again
 WAITING_NOTE_EVERY = 10.0  # seconds between "still waiting" events
