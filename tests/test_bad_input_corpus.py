@@ -81,6 +81,7 @@ LEAF_COMMANDS: list[tuple[str, ...]] = [
     ("mkdir", "d"),
     ("push", "main.py"),
     ("sync", "src"),
+    ("watch", "src"),
     ("test",),
     ("check", "main.py"),
     ("boards",),
@@ -180,6 +181,10 @@ CASES += [
     case("fleet", "run", "--max-time", "-1", "main.py", says="--max-time"),
     case("fleet", "run", "--max-time", "0", "main.py", says="--max-time"),
     case("fleet", "exec", "--max-time", "abc", "1", says="is not a valid float"),
+    case("watch", "--board-wait", "-1", "src", says="--board-wait"),
+    case("watch", "--debounce", "abc", "src", says="is not a valid float"),
+    case("watch", "src", "--run", "nope.py", says="no such program: nope.py"),
+    case("watch", "src", "--run", "main.py", "--no-run", says="--run and --no-run exclude each other"),
     case("fleet", "status", "--workers", "0", says="--workers"),
     case("fleet", "status", "--workers", "abc", says="--workers"),
     case("fleet", "status", "--workers", "999", says="--workers"),
@@ -245,6 +250,7 @@ BOARD_COMMANDS: list[tuple[str, ...]] = [
     ("sync", "src"),
     ("push", "main.py"),
     ("cp", "main.py", ":"),
+    ("watch", "src"),
 ]
 CASES += [
     case("-p", port, *command, code=code, says=says, name=f"port {port} {' '.join(command)}")

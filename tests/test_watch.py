@@ -207,3 +207,45 @@ def test_watch_on_the_microbit(microbit_board, tmp_path):
     finally:
         boardkit("-p", microbit_board.name, "rm", "main.py", "wlib.py", timeout=120)
     shutil.rmtree(folder)
+
+
+def test_without_json_the_output_is_plain_and_the_watch_speaks_in_lines(wasm_board, tmp_path):
+    """What a user sees: the program's output on stdout as it prints it, `boardkit:` lines on stderr."""
+    import signal
+    import subprocess
+    import sys
+    import threading
+
+    folder = project(tmp_path / "p")
+    (folder / "main.py").write_text("print('first')\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "boardkit", "-p", wasm_board.name, "watch", str(folder), "/w_plain"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    lines: list[bytes] = []
+    seen = {b"first\n": threading.Event(), b"second\n": threading.Event()}
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if line in seen:
+                seen[line].set()
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert seen[b"first\n"].wait(60), lines
+        save(folder / "main.py", "print('second')\n")
+        assert seen[b"second\n"].wait(60), lines
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert lines == [b"first\n", b"second\n"]
+    said = err.decode().splitlines()
+    assert said[0].startswith("boardkit: watching ") and "then run main.py" in said[0]
+    assert "boardkit: synced main.py (16 bytes" in said[-3]
+    assert said[-2].startswith("boardkit: main.py finished (")
+    assert said[-1] == "boardkit: interrupted" and proc.returncode == 130

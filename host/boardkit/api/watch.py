@@ -175,6 +175,9 @@ class Watcher:
         for thread in threads:
             thread.start()
         try:
+            # A board that does not answer now fails the watch at once, as any command would;
+            # only one that went away during the watch is waited for.
+            self.device.caps  # noqa: B018 -- the probe, or its LinkError / ReplError
             if not self._ready.wait(READY_WAIT):
                 raise BoardkitError("the file watcher did not start", hint="check the folder can be read")
             self._take_failure()
