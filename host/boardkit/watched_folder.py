@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from boardkit import sync as sync_plan
 from boardkit.errors import InvalidInput
+from boardkit.local_files import unreadable
 from boardkit.sync import IGNORE_FILE, LocalFile
 
 # Files editors write while saving, never part of a project (gitignore syntax).
@@ -38,6 +39,8 @@ EDITOR_TEMP_FILES = (
     ".goutputstream-*",  # gedit
     "*.kate-swp",
 )
+
+SNAPSHOT_TRIES = 5  # looks at the folder when files vanish while it is read
 
 # Default programs, in the order a board looks for them at boot (CircuitPython: code.py).
 DEFAULT_PROGRAMS = ("main.py", "code.py")
@@ -73,7 +76,6 @@ class WatchedFolder:
         self._ignored = sync_plan.ignore_matcher(self.root, self.excludes)
         self._resolved_root = self.root.resolve()
         self.on_board: dict[str, str] = {}  # rel -> hash of the content the board holds
-        self._seen: dict[str, tuple[int, int, str]] = {}  # rel -> (size, mtime_ns, hash)
 
     # -- which events matter ---------------------------------------------------------------
 
@@ -110,19 +112,24 @@ class WatchedFolder:
         """The files a sync sends now (sync's rules; editor temporaries left out)."""
         return sync_plan.scan_local(self.root, self.excludes)
 
-    def _hash(self, f: LocalFile) -> str:
-        info = f.path.stat()
-        seen = self._seen.get(f.rel)
-        if seen is not None and seen[:2] == (info.st_size, info.st_mtime_ns):
-            return seen[2]
-        digest = file_hash(f.path)
-        self._seen[f.rel] = (info.st_size, info.st_mtime_ns, digest)
-        return digest
-
     def snapshot(self) -> dict[str, tuple[LocalFile, str]]:
         """Every file a sync sends now, with its content hash (taken before anything is sent,
         so a save during the sync is seen as a change by the next one)."""
-        return {f.rel: (f, self._hash(f)) for f in self.scan()}
+        # Every file is hashed again: a size-and-mtime cache would miss a same-size save within
+        # one tick of the file system's clock, and hashing a project takes milliseconds.
+        for _ in range(SNAPSHOT_TRIES):
+            try:
+                return {f.rel: (f, file_hash(f.path)) for f in self.scan()}
+            except FileNotFoundError as exc:
+                # A file went between the listing and the reading (an editor's temporary file
+                # of a kind not ignored): look again.
+                vanished = exc
+            except OSError as exc:
+                raise unreadable(Path(exc.filename or self.root), exc) from None
+        raise InvalidInput(
+            f"files in {self.root} keep vanishing while they are read ({vanished.filename})",
+            hint="add the program that writes them to .boardkitignore's patterns",
+        )
 
     def changes(self, now: dict[str, tuple[LocalFile, str]]) -> Changes:
         """Files whose content differs from what the board got, and files deleted since."""
@@ -140,7 +147,6 @@ class WatchedFolder:
             self.on_board[f.rel] = now[f.rel][1]
         for rel in changes.removed:
             self.on_board.pop(rel, None)
-            self._seen.pop(rel, None)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         """Whether sync leaves this path (relative) alone: a --delete never removes it."""

@@ -55,6 +55,7 @@ from boardkit.errors import (
     ReplError,
     UnsupportedOnBoard,
 )
+from boardkit.local_files import unreadable
 from boardkit.program import ProgramExit
 from boardkit.repl import OutputCallback
 from boardkit.sync import LocalFile, SyncPlan, apply_push, plan_push
@@ -257,6 +258,10 @@ class Watcher:
             self._list_board = True  # what the board holds is not known now
             self._error("sync", exc)
             return False
+        except OSError as exc:  # a file went, or became unreadable, between the look and the send
+            self._list_board = True
+            self._error("sync", unreadable(Path(exc.filename or self.folder), exc))
+            return False
         self.summary.syncs += 1
         self._emit(
             "synced",
@@ -427,12 +432,13 @@ class Watcher:
         """Ctrl-C to the running program while a change waits or the watch is stopping
         (again after INTERRUPT_AGAIN: a program may catch KeyboardInterrupt once)."""
         while not self._done.is_set():
-            if (self._pending.is_set() or self.stop.is_set()) and self._program_running:
-                if self.device.repl.interrupt_program():
-                    self._interrupted = True
-                    self._done.wait(INTERRUPT_AGAIN)
-                    continue
-            self._done.wait(0.01)
+            if not (self._pending.is_set() or self.stop.is_set()):
+                self._pending.wait(0.1)  # (stop is the caller's Event: looked at 10 times a second)
+            elif self._program_running and self.device.repl.interrupt_program():
+                self._interrupted = True
+                self._done.wait(INTERRUPT_AGAIN)
+            else:
+                self._done.wait(0.01)  # a sync is under way; its program will start soon
 
     def _take_failure(self) -> None:
         if not self._batches.empty():
