@@ -249,3 +249,77 @@ def test_without_json_the_output_is_plain_and_the_watch_speaks_in_lines(wasm_boa
     assert "boardkit: synced main.py (16 bytes" in said[-3]
     assert said[-2].startswith("boardkit: main.py finished (")
     assert said[-1] == "boardkit: interrupted" and proc.returncode == 130
+
+
+def test_at_a_terminal_keys_reach_input_and_ctrl_c_stops(wasm_board, tmp_path):
+    """With a terminal, what is typed goes to the program's input(); the Ctrl-C key (the
+    terminal turns it into SIGINT) stops the watch, and the terminal is given back as it was."""
+    import pty
+    import select
+    import sys
+    import termios
+    import time
+
+    folder = project(tmp_path / "p")
+    (folder / "main.py").write_text("name = input('name? ')\nprint('hello', name)\n")
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: boardkit, its stdin/stdout/stderr the pty
+        os.execv(
+            sys.executable, [sys.executable, "-m", "boardkit", "-p", wasm_board.name, "watch", str(folder), "/w_tty"]
+        )
+    seen = b""
+
+    def wait_for(marker: bytes, timeout: float = 60) -> bool:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    seen += os.read(fd, 1024)
+                except OSError:
+                    break
+        return marker in seen
+
+    status = None
+    try:
+        assert wait_for(b"name? "), seen
+        os.write(fd, b"ada\r")
+        assert wait_for(b"hello ada"), seen
+        assert wait_for(b"main.py finished"), seen
+        os.write(fd, b"\x03")
+        assert wait_for(b"boardkit: interrupted"), seen
+        for _ in range(300):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        lflag = termios.tcgetattr(fd)[3]  # echo and line mode are back
+        assert lflag & (termios.ECHO | termios.ICANON) == termios.ECHO | termios.ICANON
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    assert status is not None and os.waitstatus_to_exitcode(status) == 130, seen
+
+
+def test_watch_over_webrepl(boardkit_home, tmp_path):
+    """A board reached over Wi-Fi (WebREPL, an ESP32's way): the same cycle, through its link."""
+    from boardkit import virtual
+
+    board = virtual.start("wasm", name="watch-web", webrepl_port=0, webrepl_password="watch-pw")
+    folder = project(tmp_path / "p")
+    (folder / "main.py").write_text("import conf\nprint('over wifi', conf.N)\n")
+    (folder / "conf.py").write_text("N = 1\n")
+    try:
+        url = f"ws://127.0.0.1:{board.webrepl_port}"
+        with WatchProcess(url, folder, options=("--password-env", "WATCH_PW"), env={"WATCH_PW": "watch-pw"}) as watch:
+            assert watch.event("watching")["board"] == url
+            watch.output("over wifi 1")
+            save(folder / "conf.py", "N = 2\n")
+            assert watch.event("synced")["files"] == ["conf.py"]
+            watch.output("over wifi 2")
+            assert watch.interrupt().returncode == 130
+    finally:
+        virtual.stop(board.name)

@@ -20,24 +20,22 @@ Event = dict[str, Any]
 class WatchProcess:
     """A running `boardkit -p PORT watch FOLDER ... --json`; events() so far, wait_for(...) more."""
 
-    def __init__(self, port: str, folder: Path, *args: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        port: str,
+        folder: Path,
+        *args: str,
+        timeout: float = 10.0,
+        options: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+    ) -> None:
+        """options: boardkit's own, before the command (e.g. --password-env VAR)."""
+        command = [sys.executable, "-m", "boardkit", "-p", port, "--timeout", str(timeout), *options]
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "boardkit",
-                "-p",
-                port,
-                "--timeout",
-                str(timeout),
-                "watch",
-                str(folder),
-                *args,
-                "--json",
-            ],
+            [*command, "watch", str(folder), *args, "--json"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=os.environ.copy(),
+            env={**os.environ, **(env or {})},
         )
         self.seen: list[Event] = []
         self._lines: queue.Queue[Event | None] = queue.Queue()
