@@ -323,3 +323,50 @@ def test_watch_over_webrepl(boardkit_home, tmp_path):
             assert watch.interrupt().returncode == 130
     finally:
         virtual.stop(board.name)
+
+
+def test_the_library_reports_through_callbacks_and_stops_on_the_event(wasm_board, tmp_path, capfd):
+    """api.watch in this process: events and output come to the callbacks (nothing is printed),
+    setting `stop` ends it with the program interrupted, and the session is usable after."""
+    import threading
+
+    from boardkit import api
+
+    folder = project(tmp_path / "p")
+    (folder / "main.py").write_text("import time\nprint('lib')\nwhile True:\n    time.sleep(0.05)\n")
+    events: list[api.WatchEvent] = []
+    output = bytearray()
+    stop = threading.Event()
+    printed = threading.Event()
+
+    def on_output(data: bytes) -> None:
+        output.extend(data)
+        if b"lib\r\n" in output:
+            printed.set()
+
+    with api.connect(wasm_board.name) as device:
+        result: list[api.WatchSummary] = []
+        thread = threading.Thread(
+            target=lambda: result.append(
+                api.watch(
+                    device,
+                    folder,
+                    "/w_lib",
+                    run=folder / "main.py",
+                    on_event=events.append,
+                    on_output=on_output,
+                    stop=stop,
+                )
+            ),
+            daemon=True,
+        )
+        thread.start()
+        assert printed.wait(60), (events, bytes(output))
+        stop.set()
+        thread.join(timeout=30)
+        assert not thread.is_alive() and result, events
+        assert result[0].runs == 1 and result[0].syncs == 1 and result[0].errors == 0
+        assert [e.kind for e in events] == ["watching", "synced", "started", "stopped"]
+        assert events[-1].data["reason"] == "stop"
+        assert api.exec_code(device, "print(6 * 7)").text == "42\n"
+    assert capfd.readouterr() == ("", "")
