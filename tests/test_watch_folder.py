@@ -81,6 +81,15 @@ def test_changes_are_what_differs_from_the_last_sync(tmp_path):
     assert third.removed == ["b.py"] and not third.send and third.names == ["b.py"]
     folder.synced(now, third)
     assert not folder.changes(folder.snapshot())
+    (tmp_path / ".boardkitignore").write_text("a.py\n")  # ignored from now on: kept on the board
+    folder.reload_rules()
+    now = folder.snapshot()
+    fourth = folder.changes(now)
+    assert fourth.left == ["a.py"] and not fourth.removed and not fourth
+    folder.synced(now, fourth)
+    (tmp_path / ".boardkitignore").unlink()
+    folder.reload_rules()
+    assert [f.rel for f in folder.changes(folder.snapshot()).send] == ["a.py"]  # synced again
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -51,7 +51,8 @@ class Changes:
     """What a sync must do after some saves."""
 
     send: list[LocalFile] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)  # paths relative to the folder
+    removed: list[str] = field(default_factory=list)  # deleted here (paths relative to the folder)
+    left: list[str] = field(default_factory=list)  # ignored now: no longer synced, kept on the board
 
     def __bool__(self) -> bool:
         return bool(self.send or self.removed)
@@ -134,7 +135,10 @@ class WatchedFolder:
     def changes(self, now: dict[str, tuple[LocalFile, str]]) -> Changes:
         """Files whose content differs from what the board got, and files deleted since."""
         found = Changes(send=[f for rel, (f, digest) in now.items() if self.on_board.get(rel) != digest])
-        found.removed = sorted(rel for rel in self.on_board if rel not in now)
+        for rel in sorted(rel for rel in self.on_board if rel not in now):
+            # Deleted here: deleted on the board. Still here but ignored now (.boardkitignore
+            # was edited): left alone on the board, as a sync leaves ignored files.
+            (found.left if (self.root / rel).exists() else found.removed).append(rel)
         return found
 
     def synced(self, now: dict[str, tuple[LocalFile, str]], changes: Changes | None = None) -> None:
@@ -145,7 +149,7 @@ class WatchedFolder:
             return
         for f in changes.send:
             self.on_board[f.rel] = now[f.rel][1]
-        for rel in changes.removed:
+        for rel in changes.removed + changes.left:
             self.on_board.pop(rel, None)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:

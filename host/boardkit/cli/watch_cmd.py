@@ -103,36 +103,38 @@ def watch(
     stop = threading.Event()
     device = connect()
     note_if_unencrypted(device.url)
-    watcher = Watcher(
-        device,
-        folder,
-        target or "/",
-        run=run,
-        excludes=list(exclude),
-        delete=delete,
-        reset=not no_reset,
-        on_event=report.event,
-        on_output=report.output,
-        stop=stop,
-        reconnect=connect,
-        board_wait=board_wait,
-        debounce=debounce,
-    )
+    watcher: Watcher | None = None
+    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
 
     def first_ctrl_c(_signum: int, _frame: FrameType | None) -> None:
         stop.set()  # the watch stops the program and closes the session
         signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
 
-    previous = signal.signal(signal.SIGINT, first_ctrl_c)
     try:
+        watcher = Watcher(
+            device,
+            folder,
+            target or "/",
+            run=run,
+            excludes=list(exclude),
+            delete=delete,
+            reset=not no_reset,
+            on_event=report.event,
+            on_output=report.output,
+            stop=stop,
+            reconnect=connect,
+            board_wait=board_wait,
+            debounce=debounce,
+        )
         from boardkit.cli.keyboard import keys_to
 
+        signal.signal(signal.SIGINT, first_ctrl_c)
         with keys_to(watcher.send_input):
             watcher.run()
     finally:
         signal.signal(signal.SIGINT, previous)
         report.close()
-        watcher.device.close()
+        (watcher.device if watcher is not None else device).close()
     if stop.is_set():
         click.echo("boardkit: interrupted", err=True)
         ctx.exit(130)
