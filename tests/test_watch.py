@@ -159,23 +159,30 @@ def test_bad_command_lines_are_one_line_before_any_board(tmp_path):
         assert result.returncode == 2
 
 
-def test_the_board_going_away_is_waited_for(boardkit_home, tmp_path):
-    """A board that goes away (stopped here, like an unplugged cable) is reported and waited for;
-    once it is back the watch syncs it and runs again. Given up on after --board-wait."""
+def test_a_full_board_and_a_board_going_away(boardkit_home, tmp_path):
+    """A file the board has no room for is one error event and the watch goes on; a board that
+    goes away (stopped here, like an unplugged cable) is reported and waited for; once it is
+    back the watch syncs it and runs again. Given up on after --board-wait."""
     from boardkit import virtual
 
-    board = virtual.start("wasm", name="watch-lost")
+    board = virtual.start("wasm", name="watch-lost", flash_size="64K")
     folder = project(tmp_path / "p")
     (folder / "main.py").write_text("print('up')\n")
     try:
         with WatchProcess(board.name, folder, "/w", "--board-wait", "30") as watch:
             watch.output("up")
             watch.event("finished")
+            (folder / "big.txt").write_bytes(b"x" * 100_000)
+            error = watch.event("error", stage="sync")
+            assert "big.txt" in error["error"] and "free" in error["error"], error
+            (folder / "big.txt").unlink()
+            watch.output("up")  # the next save syncs (nothing left to send) and runs again
+            watch.event("finished")
             virtual.stop(board.name)
             save(folder / "main.py", "print('up again')\n")
             lost = watch.event("board-lost")
             assert lost["wait"] == 30
-            virtual.start("wasm", name="watch-lost")
+            virtual.start("wasm", name="watch-lost", flash_size="64K")
             watch.event("board-back")
             watch.output("up again")
             assert watch.interrupt().returncode == 130
