@@ -135,7 +135,9 @@ def test_an_unwritable_cache_costs_only_a_compile(tmp_path, monkeypatch):
     ("mpy_version", "text", "options"),
     [
         (774, "6.3", []),
-        (6 | 1 << 8 | 9 << 10, "6.1", []),
+        (6 | 1 << 8 | 9 << 10, "6.1", ["-march=xtensa"]),
+        (5 | 2 << 8 | 4 << 10, "5", ["-march=armv6m"]),
+        (774 | 63 << 10, "6.3", []),  # an architecture after those known: bytecode only
         (5 | 3 << 8, "5", ["-mcache-lookup-bc"]),
         (5, "5", ["-mno-unicode"]),
         (4 | 2 << 8, "4", []),
@@ -144,3 +146,36 @@ def test_an_unwritable_cache_costs_only_a_compile(tmp_path, monkeypatch):
 def test_sys_implementation_mpy_decoded(mpy_version, text, options):
     fmt = mpy_compile.parse_mpy_version(mpy_version)
     assert fmt.text == text and fmt.options() == options
+
+
+NATIVE = b"import micropython\n\n@micropython.native\ndef inc(x):\n    return x + 1\n"
+
+
+@pytest.mark.parametrize(
+    ("mpy_version", "flags_byte"),
+    [
+        (774 | 10 << 10, 10 << 2 | 3),  # ESP32 (xtensawin), MicroPython 1.23+
+        (774 | 4 << 10, 4 << 2 | 3),  # RP2040 (armv6m)
+        (774 | 11 << 10, 11 << 2 | 3),  # ESP32-C3 (rv32imc)
+        (6 | 1 << 8 | 10 << 10, 10 << 2 | 1),  # ESP32 on 1.20
+    ],
+)
+def test_native_code_compiles_for_the_boards_architecture(mpy_version, flags_byte):
+    assert mpy_compile.compile_source(NATIVE, "n.py", mpy_version)[2] == flags_byte
+    # bytecode alone carries no architecture: it loads on any build of that version
+    assert mpy_compile.compile_source(SOURCE, "m.py", mpy_version)[2] == 0
+
+
+def test_native_code_for_a_board_without_an_emitter_names_the_decorator():
+    with pytest.raises(InvalidInput) as caught:
+        mpy_compile.compile_source(NATIVE, "n.py", 774)  # the wasm board: no native architecture
+    assert caught.value.message.startswith("n.py:3:") and "@micropython.native" in caught.value.hint
+
+
+def test_an_architecture_an_old_mpy_cross_cannot_name_still_compiles_bytecode():
+    # RP2040 boards ran .mpy v5 (MicroPython 1.14-1.18); mpy-cross 1.12 has no -march=armv6m
+    rp2040_v5 = 5 | 2 << 8 | 4 << 10
+    assert mpy_compile.compile_source(SOURCE, "m.py", rp2040_v5)[:3] == b"M\x05\x02"
+    # native code would come out for the computer's architecture: refused, not sent
+    with pytest.raises(InvalidInput, match=r"^n\.py: has native code.*armv6m"):
+        mpy_compile.compile_source(NATIVE, "n.py", rp2040_v5)

