@@ -311,10 +311,11 @@ def importable_source(rng: random.Random, size: int) -> bytes:
 
 
 def bench_compile(args: argparse.Namespace) -> dict:
-    """boardkit sync --compile beside plain boardkit sync and mpremote (copying .py, and copying
-    .mpy files compiled beforehand, untimed), on wasm boards; then import time and heap on the
-    board of one module as .py and as .mpy."""
-    from boardkit import mpy_compile, virtual
+    """boardkit sync --compile beside plain boardkit sync and mpremote (copying the .py files, and
+    copying .mpy files compiled beforehand, compiling untimed), on wasm boards; then import time
+    and heap on the board of one module as .py and as .mpy. The one-file edit changes code (a
+    comment alone would leave the .mpy the same, and --compile would send nothing)."""
+    from boardkit import virtual
 
     home = tempfile.mkdtemp(prefix="bk-bench-")
     work = Path(tempfile.mkdtemp(prefix="bk-bench-compile-"))
@@ -325,36 +326,31 @@ def bench_compile(args: argparse.Namespace) -> dict:
     try:
         for which in boards:
             board = virtual.start("wasm", name=f"bench-c-{which}", baud=115200 if which == "wasm115200" else None)
-            mpy_version = 774  # the wasm board's sys.implementation._mpy (MicroPython 1.27)
-            project = _compilable_project(work / which / "proj", args.files, args.kb * 1000)
-            compiled = work / which / "compiled"
-            for source in project.rglob("*.py"):
-                out = compiled / source.relative_to(project).with_suffix(".mpy")
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(mpy_compile.compile_source(source.read_bytes(), source.name, mpy_version))
-            size = {"py": _tree_size(project), "mpy": _tree_size(compiled)}
-            plain = boardkit_tool(board.port, [])
-            compiling = Tool(
-                "boardkit_compile",
-                sync=lambda local, remote, base=plain.sync: [*base(local, remote), "--compile"],
-                push=plain.push,
-                wipe=plain.wipe,
-            )
-            entry: dict = {"baud": 115200 if which == "wasm115200" else None, "bytes": size}
-            entry["boardkit"] = bench_tool(plain, project, "/proj", None, args.runs, env)
-            entry["boardkit_compile"] = bench_tool(compiling, project, "/proj", None, args.runs, env)
-            entry["mpremote"] = bench_tool(mpremote_tool(board.port), project, "/proj", None, args.runs, env)
-            entry["mpremote_mpy"] = _bench_mpremote_mpy(board.port, compiled, mpy_version, args.runs, env)
-            bk_compile = entry["boardkit_compile"]
+            original = _compilable_project(work / which / "original", args.files, args.kb * 1000)
+            bk = [str(BIN / "boardkit"), "-p", board.port]
+            mp = mpremote_tool(board.port)
+            wipe_bk, wipe_mp = [*bk, "exec", RMTREE % "/proj"], mp.wipe("/proj")
+            entry: dict = {"baud": 115200 if which == "wasm115200" else None}
+            for name, sync, wipe, compiled in (
+                ("boardkit", lambda d, bk=bk: [*bk, "sync", str(d), "/proj"], wipe_bk, False),
+                ("boardkit_compile", lambda d, bk=bk: [*bk, "sync", str(d), "/proj", "--compile"], wipe_bk, False),
+                ("mpremote", lambda d, mp=mp: mp.sync(d, "/proj"), wipe_mp, False),
+                ("mpremote_mpy", lambda d, mp=mp: mp.sync(d, "/proj"), wipe_mp, True),
+            ):
+                project = work / which / name
+                shutil.copytree(original, project)
+                entry[name] = _bench_cases(name, project, sync, wipe, compiled, args.runs, env)
+            entry["bytes"] = {"py": _tree_size(original), "mpy": entry["mpremote_mpy"].pop("mpy_bytes", None)}
+            ours = entry["boardkit_compile"]
             entry["speedup_of_boardkit_compile"] = {
                 f"over_{other}": {
-                    case: round(entry[other][case]["median_s"] / bk_compile[case]["median_s"], 2)
+                    case: round(entry[other][case]["median_s"] / ours[case]["median_s"], 2)
                     for case in ("first", "noop", "one")
-                    if case in entry[other] and case in bk_compile
+                    if case in entry[other] and case in ours
                 }
                 for other in ("boardkit", "mpremote", "mpremote_mpy")
             }
-            entry["import"] = _bench_import(board.port, mpy_version, env)
+            entry["import"] = _bench_import(board.port, MPY_VERSION, env)
             report["boards"][which] = entry
             virtual.stop(board.name)
             print(json.dumps({which: entry}), file=sys.stderr)
@@ -362,6 +358,9 @@ def bench_compile(args: argparse.Namespace) -> dict:
         virtual.stop_all()
         shutil.rmtree(work, ignore_errors=True)
     return report
+
+
+MPY_VERSION = 774  # the wasm board's sys.implementation._mpy (MicroPython 1.27: .mpy v6.3)
 
 
 def _compilable_project(root: Path, files: int, total: int) -> Path:
@@ -378,23 +377,41 @@ def _tree_size(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
-def _bench_mpremote_mpy(port: str, compiled: Path, mpy_version: int, runs: int, env: dict) -> dict:
-    """`mpremote cp -r` of .mpy files compiled beforehand (compiling is not timed)."""
+def _compile_tree(project: Path, out: Path) -> int:
+    """Every module of project compiled into out (what a user of mpremote would do); its size."""
     from boardkit import mpy_compile
 
-    tool = mpremote_tool(port)
+    for source in project.rglob("*.py"):
+        target = out / source.relative_to(project).with_suffix(".mpy")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(mpy_compile.compile_source(source.read_bytes(), source.name, MPY_VERSION))
+    return _tree_size(out)
+
+
+def _bench_cases(name: str, project: Path, sync, wipe: list[str], compiled: bool, runs: int, env: dict) -> dict:
+    """first / noop / one for one tool; compiled: copy .mpy files made from project (untimed)."""
+    local = project.with_name(name + "_mpy") if compiled else project
+    result: dict = {}
     first, noop, one = [], [], []
     try:
         for i in range(runs):
-            run(tool.wipe("/proj"), env)
-            first.append(run(tool.sync(compiled, "/proj"), env)[0])
-            noop.append(run(tool.sync(compiled, "/proj"), env)[0])
-            source = f"VALUE = {i}\n# edit {i}\n".encode()
-            (compiled / "mod00.mpy").write_bytes(mpy_compile.compile_source(source, "mod00.py", mpy_version))
-            one.append(run(tool.sync(compiled, "/proj"), env)[0])
+            if compiled:
+                result["mpy_bytes"] = _compile_tree(project, local)
+            run(wipe, env)
+            first.append(run(sync(local), env)[0])
+            noop.append(run(sync(local), env)[0])
+            edited = project / "mod00.py"
+            edited.write_bytes(edited.read_bytes() + f"EDITED_{i} = {i}\n".encode())
+            if compiled:
+                _compile_tree(project, local)
+            one.append(run(sync(local), env)[0])
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
-        return {"error": str(exc).strip().splitlines()[-1][:300]}
-    return {"first": summary(first), "noop": summary(noop), "one": summary(one), "bytes": _tree_size(compiled)}
+        result["error"] = str(exc).strip().splitlines()[-1][:300]
+        return result
+    size = _tree_size(project)
+    result.update(first={**summary(first), "bytes_per_s": round(size / statistics.median(first))})
+    result.update(noop=summary(noop), one=summary(one))
+    return result
 
 
 # Imports bigmod (as .py or .mpy) fresh from `folder` on the board, `n` times in a row (the
