@@ -241,3 +241,25 @@ def test_the_microbit_cannot_import_mpy_so_compile_is_refused(microbit_board, tm
     line = one_line_error(boardkit("-p", microbit_board.name, "sync", str(project), "--compile"))
     assert "cannot import .mpy files" in line and "drop --compile" in line
     assert json.loads(boardkit("-p", microbit_board.name, "ls", "--json").stdout) == before
+
+
+@pytest.mark.microbit
+@pytest.mark.fleet
+def test_fleet_sync_compile_serves_each_board_or_says_why(wasm_board, microbit_board, folder, tmp_path):
+    roster = tmp_path / "classroom.toml"
+    roster.write_text(
+        f'[seats.ada]\nboard = "virtual_wasm"\nvirtual = "{wasm_board.name}"\n\n'
+        f'[seats.bob]\nboard = "microbit_v1"\nvirtual = "{microbit_board.name}"\n'
+    )
+    project = make_project(tmp_path / "p")
+    before = json.loads(boardkit("-p", microbit_board.name, "ls", "--json").stdout)
+    try:
+        result = boardkit("fleet", "sync", str(project), folder, "--compile", "--roster", str(roster), "--json")
+        seats = {s["seat"]: s for s in json.loads(result.stdout)["seats"]}
+        assert result.returncode != 0  # one seat failed
+        assert seats["ada"]["ok"] and seats["ada"]["sent"] == 6
+        assert not seats["bob"]["ok"] and "cannot import .mpy" in seats["bob"]["error"]
+        assert "helper.mpy" in tree(wasm_board, folder)
+        assert json.loads(boardkit("-p", microbit_board.name, "ls", "--json").stdout) == before
+    finally:
+        exec_on(wasm_board, "import os\ntry:\n os.remove('/boardkit_kit.json')\nexcept OSError:\n pass")

@@ -307,12 +307,14 @@ def label(
 Examples:
   boardkit fleet sync lesson1/             # the lesson onto every board
   boardkit fleet sync lesson1/ --retry-failed
+  boardkit fleet sync lesson1/ --compile   # modules as .mpy for each board
 """,
 )
 @click.argument("lesson", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("remote_dir", default="/")
 @click.option("--delete", is_flag=True, help="Remove files the lesson folder does not have (labels are kept).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
+@click.option("--compile", "compile_", is_flag=True, help="Send modules as .mpy compiled for each board (see sync).")
 @seat_options
 @click.pass_context
 def sync_(
@@ -321,13 +323,14 @@ def sync_(
     remote_dir: str,
     delete: bool,
     exclude: tuple[str, ...],
+    compile_: bool,
     seats: SeatChoice,
 ) -> None:
     """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
     is sent, atomically and verified; the lesson's name and version are recorded on the board."""
     from boardkit.fleet import ops
 
-    _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude)), seats)
+    _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude), compile_), seats)
 
 
 @fleet.command(

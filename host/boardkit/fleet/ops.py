@@ -104,9 +104,12 @@ def _is_marker(rel: str, is_dir: bool = False) -> bool:
     return rel.lstrip("/") in labels.MARKER_FILES
 
 
-def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: Sequence[str] = ()) -> Task:
+def sync(
+    lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: Sequence[str] = (), compile: bool = False
+) -> Task:
     """Make each board's folder match lesson_dir (boardkit.api.sync, so a CircuitPython board
-    with its drive mounted is written through the drive); record the lesson in the kit marker."""
+    with its drive mounted is written through the drive); record the lesson in the kit marker.
+    compile: modules go as .mpy for each board's version (compiled once, cached)."""
     from boardkit.sync import scan_local
 
     files = [f for f in scan_local(lesson_dir, list(excludes)) if not _is_marker(f.rel)]
@@ -122,6 +125,7 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
                 delete=delete,
                 excludes=list(excludes),
                 leave_alone=_is_marker,
+                compile=compile,
                 progress=_file_progress(ctx, "sending"),
                 on_note=ctx.update,
             )
