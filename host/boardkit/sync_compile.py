@@ -36,8 +36,11 @@ def check_can_compile(caps: Capabilities) -> None:
             hint="drop --compile (CircuitPython's .mpy files come from its own mpy-cross)",
         )
     if not caps.mpy_version:
+        # MicroPython says since 1.12 (sys.implementation.mpy, _mpy from 1.19); the micro:bit
+        # v1's 1.9 cannot load .mpy files at all
         raise UnsupportedOnBoard(
-            f"this board's MicroPython {caps.version_text} cannot import .mpy files",
+            f"this board's MicroPython {caps.version_text} does not say which .mpy files it imports "
+            "(no sys.implementation._mpy), so boardkit cannot compile for it",
             hint="drop --compile: it runs the .py files",
         )
     if not mpy_compile.can_compile(caps.mpy_version):
