@@ -191,6 +191,12 @@ def test_push_compile_into_a_folder(wasm_board, folder, tmp_path):
     assert pushed["sent"] == 1 and pushed["deleted"] == 1
     assert tree(wasm_board, folder) == ["util.mpy"]
     assert run_fresh(wasm_board, folder, "import util\nprint(util.NAME)") == "util\n"
+    # main.py keeps its name (the board runs it as main.py); other files go as they are
+    (tmp_path / "main.py").write_text("import util\n")
+    (tmp_path / "data.json").write_text("{}")
+    args = ["push", "--compile", str(tmp_path / "main.py"), str(tmp_path / "data.json"), folder, "--json"]
+    assert json_of(boardkit("-p", wasm_board.name, *args))["sent"] == 2
+    assert tree(wasm_board, folder) == ["data.json", "main.py", "util.mpy"]
 
 
 def test_a_syntax_error_changes_nothing_on_the_board(wasm_board, folder, tmp_path):
