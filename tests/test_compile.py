@@ -215,7 +215,7 @@ def test_a_syntax_error_changes_nothing_on_the_board(wasm_board, folder, tmp_pat
     ("args", "setup", "words"),
     [
         (["--pull"], None, "--compile is for sending"),
-        (["--drive", "{tmp}/drive"], "drive", "CIRCUITPY"),
+        (["--drive", "{tmp}/drive"], "drive", "--drive is CircuitPython"),
         ([], "both", "lib/deep.py would become lib/deep.mpy"),
         ([], "indent", "helper.py:3: IndentationError"),
         ([], "main", "main.py:2: SyntaxError"),
@@ -233,8 +233,9 @@ def test_bad_compile_requests_are_one_line(wasm_board, folder, tmp_path, args, s
         (project / "main.py").write_text("print('unclosed'\n")
     args = [a.format(tmp=tmp_path) for a in args]
     source, target = (folder, str(tmp_path / "back")) if "--pull" in args else (str(project), folder)
-    line = one_line_error(boardkit("-p", wasm_board.name, "sync", source, target, "--compile", *args))
-    assert words in line
+    result = boardkit("-p", wasm_board.name, "sync", source, target, "--compile", *args)
+    line = one_line_error(result)
+    assert words in line and result.returncode == 2  # a command-line or source mistake
     assert tree(wasm_board, folder) == []
 
 

@@ -130,6 +130,8 @@ def sync_(
                 "fetched",
             )
         return
+    if compile_ and drive is not None:
+        raise UsageError("--compile makes MicroPython .mpy files; --drive is CircuitPython's", hint="drop --compile")
     remote_dir = target or "/"
     api.check_local_sync(Path(source), list(exclude))  # local problems are said before connecting
 
