@@ -193,7 +193,7 @@ def prepare_install(
         if book is None or not book.requested:
             raise InvalidInput(
                 "give a package to install",
-                hint=f"e.g. `boardkit install aioble`; with a {LOCK_FILE} here, `boardkit install` installs what it lists",
+                hint=f"e.g. `boardkit install aioble` (with a {LOCK_FILE} here: what it lists)",
             )
         requirements = [parse_requirement(text) for text in book.requested.values()]
         strict = not upgrade  # a bare `boardkit install` is the lock, exactly

@@ -93,7 +93,7 @@ def plan_from_options(packages: tuple[str, ...], opts: dict[str, Any]) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def install(
-    ctx: click.Context, packages: tuple[str, ...], kit_dir: Path | None, show_list: bool, as_json: bool, **opts: Any
+    ctx: click.Context, /, packages: tuple[str, ...], kit_dir: Path | None, show_list: bool, as_json: bool, **opts: Any
 ) -> None:
     """Install library packages (and what they need) onto the board, into /lib.
 

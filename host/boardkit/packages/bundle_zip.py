@@ -55,9 +55,7 @@ class LibraryBundle:
             if isinstance(meta.get("version"), str):
                 module.version = meta["version"]
             deps = meta.get("dependencies")
-            module.deps = (
-                [str(d) for d in deps] if isinstance(deps, list) else self._requirements(archive, names, name)
-            )
+            module.deps = [str(d) for d in deps] if isinstance(deps, list) else self._requirements(archive, names, name)
 
     def member_location(self, member: str) -> str:
         return f"{self.location}{ZIP_MEMBER}{member}"
@@ -70,7 +68,9 @@ class LibraryBundle:
         close = difflib.get_close_matches(wanted.lower(), list(self.modules), n=3, cutoff=0.6)
         raise PackageNotFound(
             f"no library {wanted} in the bundle {self.location}",
-            hint=f"did you mean {' or '.join(close)}?" if close else "check the name (the bundle's lib/ folder lists them)",
+            hint=f"did you mean {' or '.join(close)}?"
+            if close
+            else "check the name (the bundle's lib/ folder lists them)",
         )
 
     def canonical(self, name: str) -> str:

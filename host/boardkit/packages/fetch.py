@@ -123,7 +123,7 @@ class Fetcher:
             raise PackageError(
                 f"cannot reach {host}: {words}", hint="check the network and the address (--index URL)"
             ) from None
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise _no_answer(host, self.timeout) from None
         except (ConnectionError, OSError) as exc:
             raise PackageError(f"the download from {host} broke off: {exc}", hint="try again") from None

@@ -1,8 +1,8 @@
 """A mip package index in micropython-lib's layout (https://micropython.org/pi/v2 and mirrors).
 
-    {index}/index.json                                   every package: name, version, description
-    {index}/package/{mpy}/{name}/{version}.json          mpy: "py" or a .mpy version ("6"); version "latest" or "0.2.1"
-    {index}/file/{hash[:2]}/{hash}                       a file by its SHA-256 prefix
+{index}/index.json                                   every package: name, version, description
+{index}/package/{mpy}/{name}/{version}.json          mpy: "py" or a .mpy version ("6"); version "latest" or "0.2.1"
+{index}/file/{hash[:2]}/{hash}                       a file by its SHA-256 prefix
 """
 
 from __future__ import annotations

@@ -73,7 +73,11 @@ def match_files(
     claimed: set[str] = set()
     found: list[InstalledPackage] = []
     for key, package in sorted(lock.packages.items()) if lock is not None else []:
-        locked = package.variants.get(variant) or package.variants.get("bundle") or next(iter(package.variants.values()), None)
+        locked = (
+            package.variants.get(variant)
+            or package.variants.get("bundle")
+            or next(iter(package.variants.values()), None)
+        )
         if locked is None:
             continue
         present = [f for f in locked.files if f.board_path in files]

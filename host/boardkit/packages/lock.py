@@ -92,7 +92,9 @@ class Lock:
             doc = json.loads(path.read_text(encoding="utf-8"))
             return cls(path, dict(doc["requested"]), _packages(doc["packages"]), exists=True)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            what = exc.strerror if isinstance(exc, OSError) else f"not a boardkit lock file ({type(exc).__name__}: {exc})"
+            what = (
+                exc.strerror if isinstance(exc, OSError) else f"not a boardkit lock file ({type(exc).__name__}: {exc})"
+            )
             raise InvalidInput(f"{path}: {what}", hint="fix it, or delete it to lock afresh") from None
 
     def record(self, resolved: list[ResolvedPackage], requested: dict[str, str]) -> None:
@@ -148,7 +150,9 @@ class Lock:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise InvalidInput(f"cannot write {self.path}: {exc.strerror or exc}", hint="--lock FILE elsewhere") from None
+            raise InvalidInput(
+                f"cannot write {self.path}: {exc.strerror or exc}", hint="--lock FILE elsewhere"
+            ) from None
         self.exists = True
 
 

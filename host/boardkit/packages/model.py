@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 from boardkit.errors import InvalidInput, PackageError
@@ -36,7 +35,7 @@ class Requirement:
 
 
 def parse_requirement(text: str, wanted_by: str | None = None) -> Requirement:
-    """"name@1.2" -> Requirement("name", "1.2"); InvalidInput for an empty spec or version."""
+    """ "name@1.2" -> Requirement("name", "1.2"); InvalidInput for an empty spec or version."""
     text = text.strip()
     spec, at, version = text.rpartition("@")
     if not at or "/" in version or ":" in version:  # no version given (an @ inside a URL is not one)

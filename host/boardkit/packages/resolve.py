@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from boardkit.errors import PackageError, PackageNotFound
 from boardkit.packages.lock import Lock, LockedPackage
@@ -123,7 +124,7 @@ class Resolver:
         with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
             fetched = list(pool.map(lambda job: self._fetch(*job), jobs))
         by_key: dict[str, list[PackageFile]] = {key: [] for key in self.loaded}
-        for (loaded, _), file in zip(jobs, fetched):
+        for (loaded, _), file in zip(jobs, fetched, strict=True):
             by_key[loaded.key].append(file)
         owner: dict[str, tuple[str, str]] = {}
         resolved = []
@@ -192,21 +193,13 @@ class Resolver:
         return compiled
 
 
-def _compiler() -> _Compiler | None:
-    """boardkit.mpy_compile, where this boardkit has it."""
+def _compiler() -> Any:
+    """boardkit.mpy_compile (compile_source, can_compile), where this boardkit has it; else None."""
     try:
         from boardkit import mpy_compile
     except ImportError:
         return None
-    return mpy_compile  # type: ignore[return-value]
-
-
-class _Compiler:  # the part of boardkit.mpy_compile used here
-    @staticmethod
-    def can_compile(mpy_version: int) -> bool: ...
-
-    @staticmethod
-    def compile_source(source: bytes, source_name: str, mpy_version: int) -> bytes: ...
+    return mpy_compile
 
 
 def _lock_name(use: LockUse) -> str:

@@ -52,4 +52,6 @@ def load_package_json(
 
 def single_file(key: str, location: str, version: str, source: str) -> Loaded:
     """A package that is one .py or .mpy file (mip installs those as they are)."""
-    return Loaded(key=key, version=version, source=source, files=[FileRef(location.rsplit("/", 1)[-1], location)], deps=[])
+    return Loaded(
+        key=key, version=version, source=source, files=[FileRef(location.rsplit("/", 1)[-1], location)], deps=[]
+    )
