@@ -54,9 +54,11 @@ def short_hash(data: bytes) -> str:
 
 
 def write_index(root: Path, packages: list[Package]) -> Path:
-    """The index for these packages under root (created); returns root."""
+    """These packages added to the index under root (created if need be); returns root."""
     (root / "file").mkdir(parents=True, exist_ok=True)
-    listing: dict[str, dict] = {}
+    listed = root / "index.json"  # packages written earlier stay listed
+    old = json.loads(listed.read_text())["packages"] if listed.exists() else []
+    listing: dict[str, dict] = {p["name"]: p for p in old}
     for package in packages:
         for variant in package.variants:
             hashes = []
