@@ -23,6 +23,8 @@ from boardkit import api, virtual
 from cli_helpers import boardkit, json_of, one_line_error
 from package_index import Package, serve, write_index
 
+pytestmark = pytest.mark.wasm
+
 UTIL_11 = "def double(x):\n    return 2 * x\nVERSION = '1.1'\n"
 PACKAGES = [
     Package("bk_util", "1.0", {"bk_util.py": "def double(x):\n    return x + x\nVERSION = '1.0'\n"}, latest=False),

@@ -39,7 +39,7 @@ def parse_requirement(text: str, wanted_by: str | None = None) -> Requirement:
     text = text.strip()
     spec, at, version = text.rpartition("@")
     if not at or "/" in version or ":" in version:  # no version given (an @ inside a URL is not one)
-        spec, version = text, ""
+        spec, at, version = text, "", ""
     if not spec:
         raise InvalidInput(f"{text!r} names no package", hint="e.g. `boardkit install aioble` or `aioble@0.2.1`")
     if at and not version:
