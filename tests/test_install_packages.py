@@ -459,3 +459,17 @@ def test_fleet_install_on_three_boards_one_failing_alone(wasm_board, index, tmp_
     finally:
         for board in others:
             virtual.stop(board.name)
+
+
+def test_an_mpy_install_removes_the_py_an_earlier_install_left(wasm_board, index, tmp_path):
+    """x.py on the board would be imported before x.mpy: the lock says boardkit put it there, so
+    installing the .mpy removes it; a user's own file beside it stays."""
+    json_of(install(wasm_board, index, tmp_path, "--target", "/t_shadow", "--no-mpy", "bk_util", "--json"))
+    with api.connect(wasm_board.port) as device:
+        device.write_file("/t_shadow/mine.py", b"M = 1\n")
+    report = json_of(install(wasm_board, index, tmp_path, "--target", "/t_shadow", "bk_util", "--json"))
+    assert report["removed"] == ["/t_shadow/bk_util.py"]
+    assert set(board_files(wasm_board, "/t_shadow")) == {"/t_shadow/bk_util.mpy", "/t_shadow/mine.py"}
+    assert run_from(wasm_board, "/t_shadow", "import bk_util\nprint(bk_util.__file__)") == "/t_shadow/bk_util.mpy"
+    lock = json.loads((tmp_path / "boardkit.lock").read_text())
+    assert sorted(lock["packages"]["bk_util"]["variants"]) == ["6", "py"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from boardkit.api.transfer import sync
 from boardkit.device import Device
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, RemoteFileError
 from boardkit.packages.bundle_zip import LibraryBundle
 from boardkit.packages.fetch import Fetcher, is_url, timeout_from_environment
 from boardkit.packages.index import DEFAULT_INDEX, MipIndex
@@ -70,6 +70,7 @@ class InstallResult:
     seconds: float = 0.0
     lock: str | None = None  # the lock file written, if any
     notes: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # files an earlier install of a package left
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class InstallResult:
             "seconds": round(self.seconds, 3),
             "lock": self.lock,
             "notes": self.notes,
+            "removed": self.removed,
         }
 
 
@@ -109,6 +111,11 @@ class InstallPlan:
         self.mpy = mpy
         self.github_base = github_base
         self._bundle: LibraryBundle | None = None
+        # what the lock said each package put on boards before this install (any kind of board)
+        self.installed_before: dict[str, dict[str, set[str]]] = {
+            key: {name: {f.board_path for f in v.files} for name, v in p.variants.items()}
+            for key, p in (lock.packages.items() if lock is not None else [])
+        }
         self._resolved: dict[str, tuple[list[ResolvedPackage], list[str]]] = {}
         self._lock = threading.Lock()
 
@@ -253,7 +260,8 @@ def install(
     with tempfile.TemporaryDirectory(prefix="bk-install-") as staging:
         _stage(Path(staging), resolved)
         written = sync(device, Path(staging), folder, progress=progress, on_note=on_note)
-    result = InstallResult(folder, resolved, written.sent, written.bytes, written.skipped)
+    removed = _remove_outdated(device, folder, resolved, plan.installed_before)
+    result = InstallResult(folder, resolved, written.sent, written.bytes, written.skipped, removed=removed)
     result.lock = plan.record(resolved)
     result.seconds = time.monotonic() - started
     return result
@@ -310,6 +318,28 @@ def installed(
     variant = "bundle" if device.caps.implementation == "circuitpython" else board_variant(device)
     mip_index = MipIndex(index, Fetcher(timeout or timeout_from_environment(5.0))) if index else None
     return match_files(entries, folder, book, variant, mip_index, on_note)
+
+
+def _remove_outdated(
+    device: Device, folder: str, packages: list[ResolvedPackage], before: dict[str, dict[str, set[str]]]
+) -> list[str]:
+    """Remove the files the lock says an earlier install of these packages put there and this
+    one does not: an old version's modules, and x.py where x.mpy now replaces it (MicroPython
+    would import the .py first). Only files the lock names: a user's own are never touched."""
+    removed = []
+    for package in packages:
+        now = {f.path for f in package.files}
+        variants = before.get(package.key, {})
+        stale = variants.get(package.variant, set()) - now
+        stale |= {p for paths in variants.values() for p in paths if p.endswith(".py") and p[:-3] + ".mpy" in now}
+        for rel in sorted(stale):
+            path = folder.rstrip("/") + "/" + rel
+            try:
+                device.remove(path)
+            except RemoteFileError:
+                continue  # not on this board (installed on another kind of board, or removed)
+            removed.append(path)
+    return removed
 
 
 def _stage(folder: Path, packages: list[ResolvedPackage]) -> None:
