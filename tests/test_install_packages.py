@@ -176,6 +176,13 @@ def test_list_matches_lock_and_index(wasm_board, index, tmp_path):
         )
     )
     assert {p["name"]: p["status"] for p in listed} == {"bk_greet": "index", "bk_util": "unknown", "notmine": "unknown"}
+    # an index that cannot be reached is asked once; the listing still comes
+    offline = boardkit(
+        "-p", wasm_board.port, "install", "--list", "--no-lock", "--target", "/t_list",
+        "--index", "http://127.0.0.1:9", "--json",
+    )  # fmt: skip
+    assert {p["status"] for p in json_of(offline)} == {"unknown"}
+    assert offline.stderr.decode().count("cannot reach 127.0.0.1:9") == 1
 
 
 def test_lock_gives_a_second_board_the_same_files(wasm_board, index, index_root, tmp_path):

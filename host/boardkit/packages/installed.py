@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from boardkit.device import FileEntry
-from boardkit.errors import PackageError
+from boardkit.errors import PackageError, PackageNotFound
 from boardkit.packages.index import MipIndex
 from boardkit.packages.lock import Lock
 
@@ -101,11 +101,12 @@ def match_files(
         top = rel.split("/", 1)[0]
         groups.setdefault(top if "/" in rel else top.rsplit(".", 1)[0], []).append(rel)
     lookups = 0
+    asking = index is not None and variant != "bundle"
     for name, rels in sorted(groups.items()):
         item = InstalledPackage(name, "?", UNKNOWN, rels, sum(files[r].size for r in rels))
-        if index is not None and lookups < MAX_INDEX_LOOKUPS and variant != "bundle":
+        if asking and index is not None and lookups < MAX_INDEX_LOOKUPS:
             lookups += 1
-            _match_index(item, files, index, variant, on_note)
+            asking = _match_index(item, files, index, variant, on_note)
         found.append(item)
     return found
 
@@ -116,15 +117,18 @@ def _match_index(
     index: MipIndex,
     variant: str,
     on_note: Callable[[str], None] | None,
-) -> None:
-    """Set item's version and status from the index's newest release when its files match."""
+) -> bool:
+    """Set item's version and status from the index's newest release when its files match;
+    False when the index cannot be reached (then it is not asked about the rest)."""
     for kind in dict.fromkeys([variant, "py"]):
         try:
             manifest = index.manifest(item.name, kind, None)
-        except PackageError as exc:
-            if type(exc) is PackageError and on_note:  # unreachable, not merely absent
-                on_note(f"could not ask the index about {item.name}: {exc}")
+        except PackageNotFound:
             continue
+        except PackageError as exc:  # unreachable, not merely absent
+            if on_note:
+                on_note(f"the index was not asked about the other files: {exc}")
+            return False
         wanted = dict(manifest.hashes)
         if wanted and all(
             rel in files and files[rel].hash is not None and _prefix_match(files[rel].hash or "", short)
@@ -133,7 +137,8 @@ def _match_index(
             item.version = manifest.version or "latest"
             item.status = INDEX
             item.source = f"index {index.url}"
-            return
+            return True
+    return True
 
 
 def _prefix_match(board_hash: str, short: str) -> bool:
