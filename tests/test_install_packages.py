@@ -78,6 +78,21 @@ def index(index_root: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="module", autouse=True)
+def leave_the_shared_board_clean(wasm_board: virtual.VirtualBoard) -> Iterator[None]:
+    """The session's wasm board is shared: the folders these tests make go when they are done."""
+    yield
+    with api.connect(wasm_board.port) as device:
+        for entry in device.listdir("/"):
+            if entry.is_dir and entry.name.startswith("t_"):
+                device.remove(entry.path, recursive=True)
+        for name in ("/lib/bk_greet", "/lib/bk_util.mpy"):
+            if device.stat(name) is not None:
+                device.remove(name, recursive=True)
+        if device.stat("/lib") is not None and not device.listdir("/lib"):
+            device.remove("/lib")
+
+
 def on_board(board: virtual.VirtualBoard, code: str) -> str:
     """What code prints on the board, after a soft reset (no module left imported)."""
     out = bytearray()
