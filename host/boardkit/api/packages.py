@@ -26,7 +26,7 @@ from typing import Any
 
 from boardkit.api.transfer import sync
 from boardkit.device import Device
-from boardkit.errors import InvalidInput, RemoteFileError
+from boardkit.errors import InvalidInput, RemoteFileError, UnsupportedOnBoard
 from boardkit.packages.bundle_zip import LibraryBundle
 from boardkit.packages.fetch import Fetcher, is_url, timeout_from_environment
 from boardkit.packages.index import DEFAULT_INDEX, MipIndex
@@ -257,6 +257,13 @@ def install(
     resolved = plan.resolve(
         board_variant(device, plan.mpy), caps.mpy_version, circuitpython=circuitpython, on_note=on_note
     )
+    if not caps.has_folders:
+        nested = next((f"{p.key} ({f.path})" for p in resolved for f in p.files if "/" in f.path), None)
+        if nested is not None:
+            raise UnsupportedOnBoard(
+                f"{caps.machine} has a flat filesystem (no folders): cannot hold {nested}",
+                hint="only packages that are single modules can go onto this board",
+            )
     with tempfile.TemporaryDirectory(prefix="bk-install-") as staging:
         _stage(Path(staging), resolved)
         written = sync(device, Path(staging), folder, progress=progress, on_note=on_note)
