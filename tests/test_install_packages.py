@@ -495,3 +495,21 @@ def test_an_mpy_install_removes_the_py_an_earlier_install_left(wasm_board, index
     assert run_from(wasm_board, "/t_shadow", "import bk_util\nprint(bk_util.__file__)") == "/t_shadow/bk_util.mpy"
     lock = json.loads((tmp_path / "boardkit.lock").read_text())
     assert sorted(lock["packages"]["bk_util"]["variants"]) == ["6", "py"]
+
+
+@pytest.mark.microbit
+def test_the_microbit_gets_source_at_its_top_level(microbit_board, index, tmp_path):
+    """MicroPython 1.9 on the micro:bit imports no .mpy and has no folders: the source goes to /,
+    and a package made of a folder is refused before anything is written."""
+    try:
+        report = json_of(install(microbit_board, index, tmp_path, "--no-lock", "bk_util", "--json"))
+        assert (report["target"], report["packages"][0]["files"]) == ("/", ["bk_util.py"])
+        assert on_board(microbit_board, "import bk_util\nprint(bk_util.double(21))") == "42"
+        before = board_files(microbit_board, "/")
+        line = one_line_error(install(microbit_board, index, tmp_path, "--no-lock", "bk_greet"))
+        assert "flat filesystem (no folders): cannot hold bk_greet (bk_greet/__init__.py)" in line
+        assert board_files(microbit_board, "/") == before
+    finally:
+        with api.connect(microbit_board.port) as device:
+            if device.stat("/bk_util.py") is not None:
+                device.remove("/bk_util.py")
