@@ -513,3 +513,28 @@ def test_the_microbit_gets_source_at_its_top_level(microbit_board, index, tmp_pa
         with api.connect(microbit_board.port) as device:
             if device.stat("/bk_util.py") is not None:
                 device.remove("/bk_util.py")
+
+
+def test_a_circuitpython_board_takes_names_from_the_bundle(wasm_board, index, tmp_path):
+    """No CircuitPython emulator exists here: the wasm board stands in for one, with only its
+    probe's answer changed to "circuitpython" (a labelled stand-in; the writes are real)."""
+    from dataclasses import replace
+
+    from boardkit.errors import InvalidInput
+
+    bundle = make_bundle(tmp_path)
+    with api.connect(wasm_board.port) as device:
+        device._caps = replace(device.caps, implementation="circuitpython")
+        with pytest.raises(InvalidInput) as caught:
+            api.install(device, ["bk_cp_led"], index=index, lock=None, target="/t_cpy")
+        assert "circuitpython.org/libraries" in (caught.value.hint or "")
+        result = api.install(
+            device, ["bk_cp_led"], index=index, bundle=bundle, lock=tmp_path / "cp.lock", target="/t_cpy"
+        )
+        assert [(p.key, p.variant) for p in result.packages] == [("bk_cp_led", "bundle"), ("bk_cp_bus", "bundle")]
+        listed = api.installed(device, target="/t_cpy", lock=tmp_path / "cp.lock", index=None)
+    assert {(p.name, p.version, p.status) for p in listed} == {
+        ("bk_cp_led", "3.1.4", "ok"),
+        ("bk_cp_bus", "5.2.0", "ok"),
+    }
+    assert run_from(wasm_board, "/t_cpy", "import bk_cp_led\nprint(bk_cp_led.on())") == "led on i2c"
