@@ -190,3 +190,29 @@ def test_a_server_that_never_answers_is_given_up(tmp_path):
         for s in held:
             s.close()
     assert time.monotonic() - started < 30  # bounded (generously: no timing assert on the figure)
+
+
+def test_a_source_kind_added_from_outside(folder_index, tmp_path):
+    """SOURCES is a registry: a kind registered at run time takes its specs, and its packages'
+    deps still resolve through the built-in kinds."""
+    from boardkit.packages.model import FileRef, Loaded
+    from boardkit.packages.sources import SOURCES, SourceKind
+
+    (tmp_path / "thing.py").write_text("T = 1\n")
+
+    class Shelf(SourceKind):
+        name = "shelf"
+        order = 5
+
+        def claims(self, spec, ctx):
+            return spec.startswith("shelf:")
+
+        def load(self, requirement, ctx):
+            path = str(tmp_path / "thing.py")
+            return Loaded(requirement.spec, "7", "the shelf", [FileRef("thing.py", path)], [("left", None)])
+
+    SOURCES.register("shelf", Shelf())
+    try:
+        assert resolve(folder_index, "shelf:thing") == {"shelf:thing": "7", "left": "1.0", "base": "2.0"}
+    finally:
+        SOURCES.unregister("shelf")
