@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from boardkit.errors import PackageError, PackageNotFound
@@ -25,6 +26,7 @@ DEFAULT_TIMEOUT = 20.0
 # Nothing a board's library needs comes near this; a server sending more is refused.
 MAX_DOWNLOAD_BYTES = 32 * 1024 * 1024
 ZIP_MEMBER = "!/"
+PREFETCH_WORKERS = 6
 USER_AGENT = "boardkit (package installer)"
 
 
@@ -52,10 +54,28 @@ class Fetcher:
         self.timeout = timeout
         self._zips: dict[str, zipfile.ZipFile] = {}
         self._lock = threading.Lock()
+        self._early: dict[str, Future[bytes]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+
+    def prefetch(self, location: str) -> None:
+        """Start fetching a URL now, in the background, that get() will probably ask for soon
+        (the manifests of a package's deps while the resolver is still busy with the package)."""
+        if not is_url(location):
+            return
+        with self._lock:
+            if location in self._early:
+                return
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=PREFETCH_WORKERS, thread_name_prefix="bk-fetch")
+            self._early[location] = self._pool.submit(self._download, location)
 
     def get(self, location: str) -> bytes:
         """The bytes at location. PackageNotFound when it is not there; PackageError (unreachable,
         too slow, too big) or InvalidInput (a local file that cannot be read) otherwise."""
+        with self._lock:
+            early = self._early.pop(location, None)
+        if early is not None:
+            return early.result()  # its download is bounded as any other; its error is raised here
         if ZIP_MEMBER in location:
             archive, _, member = location.rpartition(ZIP_MEMBER)
             return self.zip_member(archive, member)

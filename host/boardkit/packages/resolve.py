@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from boardkit.errors import PackageError, PackageNotFound
+from boardkit.errors import BoardkitError, PackageError, PackageNotFound
 from boardkit.packages.lock import Lock, LockedPackage
 from boardkit.packages.model import FileRef, Loaded, PackageFile, Requirement, ResolvedPackage
 from boardkit.packages.sources import ResolveContext, SourceKind, source_for
@@ -73,9 +73,23 @@ class Resolver:
             # the newest was taken for an earlier want; a pinned version wins over "newest"
         self.loaded[key] = self._load(kind, key, requirement)
         self.pinned[key] = (requirement.version, requirement.wanted_by or "you")
-        for spec, version in self.loaded[key].deps:
-            self._visit(Requirement(spec, version, wanted_by=key), [*stack, key])
+        wants = [Requirement(spec, version, wanted_by=key) for spec, version in self.loaded[key].deps]
+        for want in wants:  # the deps' manifests come in while the first of them is looked at
+            self._prefetch(want)
+        for want in wants:
+            self._visit(want, [*stack, key])
         return key
+
+    def _prefetch(self, requirement: Requirement) -> None:
+        try:
+            kind = source_for(requirement.spec, self.ctx)
+            key = kind.key(requirement, self.ctx)
+        except BoardkitError:
+            return  # said properly when it is visited
+        use = self.lock_use
+        if use.lock is not None and not use.upgrade and key in use.lock.packages:
+            return  # it will come from the lock
+        kind.prefetch(requirement, self.ctx)
 
     def _load(self, kind: SourceKind, key: str, requirement: Requirement) -> Loaded:
         use = self.lock_use

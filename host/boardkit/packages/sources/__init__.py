@@ -59,6 +59,9 @@ class SourceKind:
     def check_local(self, requirement: Requirement) -> None:
         """InvalidInput now for what can be seen wrong without a board or a network (a missing file)."""
 
+    def prefetch(self, requirement: Requirement, ctx: ResolveContext) -> None:
+        """Start fetching what load() will need (a hint; the default does nothing)."""
+
     def load(self, requirement: Requirement, ctx: ResolveContext) -> Loaded:
         """Find the package: its version, files (not yet fetched) and deps."""
         raise NotImplementedError

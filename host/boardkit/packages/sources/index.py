@@ -22,6 +22,9 @@ class IndexSource(SourceKind):
     def claims(self, spec: str, ctx: ResolveContext) -> bool:
         return bool(NAME.match(spec)) and not spec.endswith(".json")
 
+    def prefetch(self, requirement: Requirement, ctx: ResolveContext) -> None:
+        ctx.fetcher.prefetch(ctx.index.manifest_url(requirement.spec, ctx.variant, requirement.version))
+
     def load(self, requirement: Requirement, ctx: ResolveContext) -> Loaded:
         index = ctx.index
         name, version = requirement.spec, requirement.version
