@@ -185,6 +185,30 @@ def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) ->
             labels.write_kit_marker(device, {**marker, key: item})
 
 
+# -- install ----------------------------------------------------------------------------------------
+
+
+def install(plan: api.InstallPlan, target: str | None = None) -> Task:
+    """Install the plan's packages onto every board (boardkit.api.install). The plan resolves and
+    fetches once per kind of board; each seat writes only what its board lacks."""
+
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def work(device: Device) -> api.InstallResult:
+            ctx.update("resolving")
+            return api.install(
+                device, plan, target=target, progress=_file_progress(ctx, "installing"), on_note=ctx.update
+            )
+
+        result = ctx.session(work)
+        names = ", ".join(f"{p.key} {p.version}" for p in result.packages if p.requested)
+        return {
+            "summary": f"{names}: {result.sent} file(s) written, {result.skipped} unchanged",
+            **result.to_dict(),
+        }
+
+    return task
+
+
 # -- run and exec -----------------------------------------------------------------------------------
 
 
