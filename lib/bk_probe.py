@@ -53,7 +53,8 @@ def _bk_probe():
         )
         if hasattr(os, n)
     ]
-    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0), h)))
+    v = getattr(i, "_mpy", getattr(i, "mpy", 0))  # the .mpy it imports: "mpy" in 1.12-1.18
+    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, v, h)))
 
 
 _bk_probe()

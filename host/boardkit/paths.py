@@ -13,6 +13,7 @@ The user's folders come from platformdirs, each with an environment override:
 
     state_dir()  running virtual boards, their files, logs    BOARDKIT_HOME
     data_dir()   runtimes installed on first use (npm wasm)   BOARDKIT_DATA
+    cache_dir()  what can be made again (compiled .mpy files)  BOARDKIT_CACHE
 
 Only developer actions that write into a checkout (``boardkit test --matrix`` regenerating
 docs/conformance.md) ask for checkout_root(), which says plainly when there is none.
@@ -138,6 +139,14 @@ def data_dir(create: bool = True) -> Path:
     BOARDKIT_DATA overrides it (tests, a shared classroom machine, a read-only home).
     """
     return _user_dir("BOARDKIT_DATA", "data", create)
+
+
+def cache_dir(create: bool = True) -> Path:
+    """Per-user cache: files boardkit can make again (compiled .mpy), safe to delete.
+
+    BOARDKIT_CACHE overrides it (tests, a read-only home).
+    """
+    return _user_dir("BOARDKIT_CACHE", "cache", create)
 
 
 # ---------------------------------------------------------------- developer actions

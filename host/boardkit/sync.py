@@ -41,6 +41,7 @@ class LocalFile:
     rel: str  # POSIX-style path relative to the synced folder
     path: Path
     size: int
+    source: str | None = None  # --compile: the .py (rel) this .mpy was compiled from
 
 
 @dataclass
@@ -50,6 +51,8 @@ class SyncPlan:
     make_dirs: list[str] = field(default_factory=list)
     delete: list[tuple[str, bool]] = field(default_factory=list)  # (board path, is folder)
     stale: list[str] = field(default_factory=list)  # temporaries of a cut transfer
+    # board x.py -> the x.mpy that replaces it (or the other way): also listed in delete
+    replaced: dict[str, str] = field(default_factory=dict)
 
     @property
     def bytes_to_send(self) -> int:
@@ -57,11 +60,19 @@ class SyncPlan:
 
     def describe(self) -> list[dict[str, str | int]]:
         rows: list[dict[str, str | int]] = [{"action": "mkdir", "path": d} for d in self.make_dirs]
-        rows += [{"action": "send", "path": r, "bytes": f.size} for f, r in self.send]
-        rows += [{"action": "delete", "path": p} for p, _ in self.delete]
+        rows += [{"action": "send", "path": r, "bytes": f.size, **_compiled_from(f)} for f, r in self.send]
+        rows += [{"action": "delete", "path": p, **_replaced_by(self.replaced, p)} for p, _ in self.delete]
         rows += [{"action": "delete", "path": p} for p in self.stale]
         rows += [{"action": "same", "path": p} for p in self.skip]
         return rows
+
+
+def _compiled_from(f: LocalFile) -> dict[str, str]:
+    return {"from": f.source} if f.source else {}
+
+
+def _replaced_by(replaced: dict[str, str], path: str) -> dict[str, str]:
+    return {"replaced_by": replaced[path]} if path in replaced else {}
 
 
 @dataclass
@@ -228,12 +239,15 @@ def plan_push(
     plan = SyncPlan()
     wanted_dirs: set[str] = set()
     wanted_files: set[str] = set()
+    modules: list[str] = []
     # Leftovers of a transfer that was cut: never part of the project, removed first.
     plan.stale = [path for path in remote if path.endswith(TMP_SUFFIX)]
     for f in files:
         target = device.board_path(_board_join(remote_dir, f.rel))
         device.check_name(target)
         wanted_files.add(target)
+        if target.endswith(".py") or f.source is not None:
+            modules.append(target)  # a module that goes up as .py, or as .mpy compiled from one
         for parent in PurePosixPath(target).parents:
             p = str(parent)
             if p not in ("/", ".", ""):
@@ -251,6 +265,7 @@ def plan_push(
         # a new target folder: which of the folders above it are there?
         existing |= {p for p in above if device.stat(p) is not None}
     plan.make_dirs = sorted(d for d in wanted_dirs if d not in existing)
+    _replace_twins(plan, remote, modules, wanted_files, remote_dir, protected)
     if delete:
         base = remote_dir.rstrip("/")
         for path, entry in sorted(remote.items(), key=lambda kv: kv[0].count("/"), reverse=True):
@@ -259,6 +274,8 @@ def plan_push(
                 continue  # already planned above
             if (is_dir and path in wanted_dirs) or (not is_dir and path in wanted_files):
                 continue
+            if path in plan.replaced:
+                continue  # already planned: its other form goes up
             rel = path[len(base) + 1 :] if base and path.startswith(base + "/") else path.lstrip("/")
             if protected and protected(rel, is_dir):
                 continue  # ignored locally: leave the board's copy alone
@@ -267,6 +284,42 @@ def plan_push(
             plan.delete.append((path, is_dir))
     _check_space(device, plan, remote)
     return plan
+
+
+def module_twin(board_path: str) -> str | None:
+    """The other form of a module: "/lib/x.py" <-> "/lib/x.mpy"; None for any other file."""
+    path = PurePosixPath(board_path)
+    other = {".py": ".mpy", ".mpy": ".py"}.get(path.suffix)
+    return str(path.with_suffix(other)) if other and path.stem else None
+
+
+def _replace_twins(
+    plan: SyncPlan,
+    remote: dict[str, FileEntry],
+    modules: list[str],
+    wanted_files: set[str],
+    remote_dir: str,
+    protected: Callable[[str, bool], bool] | None,
+) -> None:
+    """Plan to remove the board's other form of each module that goes up (delete or not).
+
+    A .mpy on the board stands for the local .py of the same name (--compile put it there),
+    and the other way round: MicroPython imports x.py before x.mpy, so a stale x.py would
+    hide a new x.mpy, and a stale x.mpy is dead weight that would come back to life if x.py
+    went. Only a module the folder holds in one form counts: a board x.mpy with no local
+    x.py (or x.py, x.mpy both local) is the user's, and ignored paths are never touched.
+    """
+    base = remote_dir.rstrip("/")
+    for target in sorted(modules):
+        other = module_twin(target)
+        have = remote.get(other) if other else None
+        if other is None or have is None or have.is_dir or other in wanted_files:
+            continue
+        rel = other[len(base) + 1 :] if base and other.startswith(base + "/") else other.lstrip("/")
+        if protected and protected(rel, False):
+            continue
+        plan.replaced[other] = target
+        plan.delete.append((other, False))
 
 
 def _check_space(device: Device, plan: SyncPlan, remote: dict[str, FileEntry]) -> None:

@@ -15,6 +15,7 @@ mpremote 1.29 runs unpatched: the wasm board reports MicroPython's errno numbers
 mpremote's `cp -r` is compared as users use it for syncing: it skips files whose hash matches.
 
     .venv/bin/python tests/bench/bench_sync.py [--runs 3] [--boards wasm,wasm115200,webrepl,microbit]
+    .venv/bin/python tests/bench/bench_sync.py --compile [--boards wasm115200,wasm]   # bench_compile
 
 Over WebREPL (webrepl, and webreplfast: the same unthrottled, not in the default list)
 boardkit runs twice: with WebREPL's file transfer (PUT/GET, its default) and with
@@ -213,7 +214,11 @@ def main() -> None:
     parser.add_argument("--boards", default="wasm,wasm115200,webrepl,microbit")
     parser.add_argument("--files", type=int, default=40)
     parser.add_argument("--kb", type=int, default=200, help="project size in KB")
+    parser.add_argument("--compile", action="store_true", help="only the --compile variant (bench_compile)")
     args = parser.parse_args()
+    if args.compile:
+        print(json.dumps(bench_compile(args), indent=2))
+        return
 
     home = tempfile.mkdtemp(prefix="bk-bench-")
     work = Path(tempfile.mkdtemp(prefix="bk-bench-proj-"))
@@ -286,6 +291,175 @@ def main() -> None:
         virtual.stop_all()
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, indent=2))
+
+
+# -- the --compile variant ---------------------------------------------------------------
+
+COMPILE_BOARDS = ("wasm", "wasm115200")
+
+
+def importable_source(rng: random.Random, size: int) -> bytes:
+    """A module of about `size` bytes that imports cleanly (functions, constants, comments)."""
+    parts, total = [], 0
+    while total < size:
+        a, b = rng.choice(WORDS), rng.choice(WORDS)
+        n = rng.randrange(1000)
+        part = f"# {a} then {b}\n{a.upper()}_{n} = {n}\n\ndef {a}_{b}_{n}(x, y={n}):\n    return x * y + {n}  # {b}\n\n"
+        parts.append(part)
+        total += len(part)
+    return "".join(parts).encode()
+
+
+def bench_compile(args: argparse.Namespace) -> dict:
+    """boardkit sync --compile beside plain boardkit sync and mpremote (copying the .py files, and
+    copying .mpy files compiled beforehand, compiling untimed), on wasm boards; then import time
+    and heap on the board of one module as .py and as .mpy. The one-file edit changes code (a
+    comment alone would leave the .mpy the same, and --compile would send nothing)."""
+    from boardkit import virtual
+
+    home = tempfile.mkdtemp(prefix="bk-bench-")
+    work = Path(tempfile.mkdtemp(prefix="bk-bench-compile-"))
+    env = {**os.environ, "BOARDKIT_HOME": home, "BOARDKIT_CACHE": str(work / "cache")}
+    os.environ.update(BOARDKIT_HOME=home, BOARDKIT_CACHE=str(work / "cache"))
+    boards = [b for b in args.boards.split(",") if b in COMPILE_BOARDS] or ["wasm115200"]
+    report: dict = {"benchmark": "sync --compile", "runs": args.runs, "mpremote": "1.29, unpatched", "boards": {}}
+    try:
+        for which in boards:
+            board = virtual.start("wasm", name=f"bench-c-{which}", baud=115200 if which == "wasm115200" else None)
+            original = _compilable_project(work / which / "original", args.files, args.kb * 1000)
+            bk = [str(BIN / "boardkit"), "-p", board.port]
+            mp = mpremote_tool(board.port)
+            wipe_bk, wipe_mp = [*bk, "exec", RMTREE % "/proj"], mp.wipe("/proj")
+            entry: dict = {"baud": 115200 if which == "wasm115200" else None}
+            for name, sync, wipe, compiled in (
+                ("boardkit", lambda d, bk=bk: [*bk, "sync", str(d), "/proj"], wipe_bk, False),
+                ("boardkit_compile", lambda d, bk=bk: [*bk, "sync", str(d), "/proj", "--compile"], wipe_bk, False),
+                ("mpremote", lambda d, mp=mp: mp.sync(d, "/proj"), wipe_mp, False),
+                ("mpremote_mpy", lambda d, mp=mp: mp.sync(d, "/proj"), wipe_mp, True),
+            ):
+                project = work / which / name
+                shutil.copytree(original, project)
+                entry[name] = _bench_cases(name, project, sync, wipe, compiled, args.runs, env)
+            entry["bytes"] = {"py": _tree_size(original), "mpy": entry["mpremote_mpy"].pop("mpy_bytes", None)}
+            ours = entry["boardkit_compile"]
+            entry["speedup_of_boardkit_compile"] = {
+                f"over_{other}": {
+                    case: round(entry[other][case]["median_s"] / ours[case]["median_s"], 2)
+                    for case in ("first", "noop", "one")
+                    if case in entry[other] and case in ours
+                }
+                for other in ("boardkit", "mpremote", "mpremote_mpy")
+            }
+            entry["import"] = _bench_import(board.port, MPY_VERSION, env)
+            report["boards"][which] = entry
+            virtual.stop(board.name)
+            print(json.dumps({which: entry}), file=sys.stderr)
+    finally:
+        virtual.stop_all()
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+MPY_VERSION = 774  # the wasm board's sys.implementation._mpy (MicroPython 1.27: .mpy v6.3)
+
+
+def _compilable_project(root: Path, files: int, total: int) -> Path:
+    """make_project's layout (half the files in pkgN/ folders), every module valid Python."""
+    rng = random.Random(11)
+    for i in range(files):
+        folder = root / ("" if i < files // 2 else f"pkg{i % 3}")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"mod{i:02d}.py").write_bytes(importable_source(rng, total // files))
+    return root
+
+
+def _tree_size(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+def _compile_tree(project: Path, out: Path) -> int:
+    """Every module of project compiled into out (what a user of mpremote would do); its size."""
+    from boardkit import mpy_compile
+
+    for source in project.rglob("*.py"):
+        target = out / source.relative_to(project).with_suffix(".mpy")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(mpy_compile.compile_source(source.read_bytes(), source.name, MPY_VERSION))
+    return _tree_size(out)
+
+
+def _bench_cases(name: str, project: Path, sync, wipe: list[str], compiled: bool, runs: int, env: dict) -> dict:
+    """first / noop / one for one tool; compiled: copy .mpy files made from project (untimed)."""
+    local = project.with_name(name + "_mpy") if compiled else project
+    result: dict = {}
+    first, noop, one = [], [], []
+    try:
+        for i in range(runs):
+            if compiled:
+                result["mpy_bytes"] = _compile_tree(project, local)
+            run(wipe, env)
+            first.append(run(sync(local), env)[0])
+            noop.append(run(sync(local), env)[0])
+            edited = project / "mod00.py"
+            edited.write_bytes(edited.read_bytes() + f"EDITED_{i} = {i}\n".encode())
+            if compiled:
+                _compile_tree(project, local)
+            one.append(run(sync(local), env)[0])
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        result["error"] = str(exc).strip().splitlines()[-1][:300]
+        return result
+    size = _tree_size(project)
+    result.update(first={**summary(first), "bytes_per_s": round(size / statistics.median(first))})
+    result.update(noop=summary(noop), one=summary(one))
+    return result
+
+
+# Imports bigmod (as .py or .mpy) fresh from `folder` on the board, `n` times in a row (the
+# board's clock may tick in ms): [(microseconds for the n imports, heap bytes one import took)].
+IMPORT_CODE = """import sys, gc, time
+sys.path.insert(0, {folder!r})
+r = []
+for _ in range(5):
+    sys.modules.pop('bigmod', None)
+    gc.collect()
+    m = gc.mem_free()
+    import bigmod
+    h = m - gc.mem_free()
+    t = time.ticks_us()
+    for _ in range({n}):
+        sys.modules.pop('bigmod', None)
+        import bigmod
+    r.append((time.ticks_diff(time.ticks_us(), t), h))
+sys.path.pop(0)
+print(r)
+"""
+IMPORTS_TIMED = 20
+
+
+def _bench_import(port: str, mpy_version: int, env: dict) -> dict:
+    """Import time and heap of one 20 KB module on the board: as .py (compiled there) and as .mpy."""
+    from boardkit import mpy_compile
+
+    bk = [str(BIN / "boardkit"), "-p", port]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "bigmod.py"
+        source.write_bytes(importable_source(random.Random(3), 20_000))
+        compiled = Path(tmp) / "bigmod.mpy"
+        compiled.write_bytes(mpy_compile.compile_source(source.read_bytes(), "bigmod.py", mpy_version))
+        result: dict = {"module_bytes": {"py": source.stat().st_size, "mpy": compiled.stat().st_size}}
+        for form, path in (("py", source), ("mpy", compiled)):
+            folder = f"/imp_{form}"
+            run([*bk, "exec", RMTREE % folder + f"os.mkdir({folder!r})"], env)
+            run([*bk, "push", str(path), folder], env)
+            out = run([*bk, "exec", IMPORT_CODE.format(folder=folder, n=IMPORTS_TIMED)], env)[1].stdout
+            samples = json.loads(out.decode().replace("(", "[").replace(")", "]"))
+            result[form] = {
+                "import_ms": round(statistics.median(s[0] for s in samples) / 1000 / IMPORTS_TIMED, 2),
+                "heap_bytes": int(statistics.median(s[1] for s in samples)),
+            }
+            run([*bk, "exec", RMTREE % folder], env)
+        result["py_over_mpy_time"] = round(result["py"]["import_ms"] / max(result["mpy"]["import_ms"], 0.001), 2)
+    return result
 
 
 if __name__ == "__main__":

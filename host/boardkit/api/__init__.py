@@ -12,6 +12,7 @@ transfer.py  push, sync, pull (the CIRCUITPY drive routing is inside)
 flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firmware cache
 firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
 watch.py     watch (sync on every save, re-run, stream the output), Watcher, WatchEvent
+packages.py  prepare_install, install (packages onto a board), install_into_kit, installed (--list)
 testing.py   run_suite (the conformance suite), run_tests (a user's own tests; junit_xml,
              github_annotations), check (what a program uses that a target lacks)
 """
@@ -60,6 +61,15 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         prepare_image,
         resolve_board,
     )
+    from boardkit.api.packages import (
+        InstalledPackage,
+        InstallPlan,
+        InstallResult,
+        install,
+        install_into_kit,
+        installed,
+        prepare_install,
+    )
     from boardkit.api.session import (
         BoardInfo,
         RunResult,
@@ -104,6 +114,13 @@ _HOME: dict[str, str] = {
     "firmware_toolchain_missing": "boardkit.api.firmware_build",
     "install_firmware_toolchain": "boardkit.api.firmware_build",
     "CheckReport": "boardkit.api.testing",
+    "InstallPlan": "boardkit.api.packages",
+    "InstallResult": "boardkit.api.packages",
+    "InstalledPackage": "boardkit.api.packages",
+    "install": "boardkit.api.packages",
+    "install_into_kit": "boardkit.api.packages",
+    "installed": "boardkit.api.packages",
+    "prepare_install": "boardkit.api.packages",
     "Copied": "boardkit.api.files",
     "FlashResult": "boardkit.api.flashing",
     "FlashTarget": "boardkit.api.flashing",
@@ -170,6 +187,13 @@ __all__ = [
     "install_firmware_toolchain",
     "CheckReport",
     "Copied",
+    "InstallPlan",
+    "InstallResult",
+    "InstalledPackage",
+    "install",
+    "install_into_kit",
+    "installed",
+    "prepare_install",
     "FlashResult",
     "FlashTarget",
     "KitResult",

@@ -11,6 +11,7 @@ Progress: progress(files_done, files_total, bytes_done, bytes_total). Notes for 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from boardkit import drives
 from boardkit import sync as sync_plan
 from boardkit.api.files import check_local_put
 from boardkit.device import Device
-from boardkit.errors import InvalidInput
+from boardkit.errors import InvalidInput, UnsupportedOnBoard
 from boardkit.sync import LocalFile, SyncProgress, SyncResult
 
 NoteCallback = Callable[[str], None]
@@ -81,7 +82,29 @@ def _carry_out(
     protected: PathFilter | None,
     dry_run: bool,
     progress: SyncProgress | None,
+    compile: bool = False,
 ) -> TransferResult:
+    if compile:
+        if folder is not None or device is None:
+            raise UnsupportedOnBoard(
+                "--compile makes MicroPython .mpy files; a CIRCUITPY drive is CircuitPython's",
+                hint="drop --compile",
+            )
+        from boardkit.sync_compile import compiled_files
+
+        # the compiled .mpy files live here until they are on the board
+        with tempfile.TemporaryDirectory(prefix="bk-compiled-") as work:
+            compiled = compiled_files(files, device.caps, Path(work))
+            return _carry_out(
+                device,
+                compiled,
+                remote_dir,
+                None,
+                delete=delete,
+                protected=protected,
+                dry_run=dry_run,
+                progress=progress,
+            )
     if folder is not None:
         plan = drives.plan_drive(files, folder, delete=delete, protected=protected)
         if dry_run:
@@ -135,6 +158,7 @@ def push(
     *,
     drive: Path | None = None,
     dry_run: bool = False,
+    compile: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
 ) -> TransferResult:
@@ -142,11 +166,20 @@ def push(
 
     Each file is written under a temporary name, checked by hash on the board, then renamed
     into place. drive: write into this folder (a CIRCUITPY drive) instead; device may then be None.
+    compile: send each module x.py as x.mpy compiled for the board (see sync), replacing its x.py.
     """
     local = check_local_push(files)
     folder = _writing_to(device, drive, remote_dir, on_note)
     return _carry_out(
-        device, local, remote_dir, folder, delete=False, protected=None, dry_run=dry_run, progress=progress
+        device,
+        local,
+        remote_dir,
+        folder,
+        delete=False,
+        protected=None,
+        dry_run=dry_run,
+        progress=progress,
+        compile=compile,
     )
 
 
@@ -160,6 +193,7 @@ def sync(
     leave_alone: PathFilter | None = None,
     drive: Path | None = None,
     dry_run: bool = False,
+    compile: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
 ) -> TransferResult:
@@ -169,6 +203,13 @@ def sync(
     excludes (gitignore syntax) leave files out; delete removes board files source no longer
     has (ignored ones are left alone, as is whatever leave_alone(rel, is_dir) says).
     drive: sync into this folder (a CIRCUITPY drive) instead; device may then be None.
+
+    compile: each module x.py goes to the board as x.mpy, compiled by mpy-cross for the
+    board's .mpy version (main.py and boot.py stay .py); the .py files here stay the source.
+    A board x.py is removed when its x.mpy goes up, and (compile or not) a board x.mpy when
+    its x.py does: MicroPython would import the stale x.py first. A file that does not compile
+    raises InvalidInput "FILE:LINE: message" before anything changes; a board that cannot
+    import .mpy files (the micro:bit v1, CircuitPython) raises UnsupportedOnBoard.
     """
     source = Path(source)
     files = check_local_sync(source, excludes)
@@ -181,7 +222,15 @@ def sync(
 
     folder = _writing_to(device, drive, remote_dir, on_note)
     return _carry_out(
-        device, files, remote_dir, folder, delete=delete, protected=protected, dry_run=dry_run, progress=progress
+        device,
+        files,
+        remote_dir,
+        folder,
+        delete=delete,
+        protected=protected,
+        dry_run=dry_run,
+        progress=progress,
+        compile=compile,
     )
 
 

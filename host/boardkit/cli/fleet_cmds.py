@@ -13,6 +13,7 @@ import click
 
 from boardkit.cli.common import emit_json, options
 from boardkit.cli.fleet_view import FleetView, print_outputs, print_summary
+from boardkit.cli.install_cmd import index_options, plan_from_options
 from boardkit.cli.params import SECONDS
 from boardkit.errors import UsageError
 
@@ -26,6 +27,7 @@ Examples:
   boardkit --coordinator lab-pc fleet scan --labgrid --match 'room4-*'   # labgrid places
   boardkit fleet flash --kit kits/lesson3/   # firmware + kit on every board
   boardkit fleet sync lesson1/               # the lesson onto every board
+  boardkit fleet install aioble              # a library onto every board
   boardkit fleet run hello.py --only alice,bob
   boardkit fleet status
   boardkit fleet collect --out work/         # work/SEAT/ for each pupil
@@ -307,12 +309,14 @@ def label(
 Examples:
   boardkit fleet sync lesson1/             # the lesson onto every board
   boardkit fleet sync lesson1/ --retry-failed
+  boardkit fleet sync lesson1/ --compile   # modules as .mpy for each board
 """,
 )
 @click.argument("lesson", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.argument("remote_dir", default="/")
 @click.option("--delete", is_flag=True, help="Remove files the lesson folder does not have (labels are kept).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
+@click.option("--compile", "compile_", is_flag=True, help="Send modules as .mpy compiled for each board (see sync).")
 @seat_options
 @click.pass_context
 def sync_(
@@ -321,13 +325,14 @@ def sync_(
     remote_dir: str,
     delete: bool,
     exclude: tuple[str, ...],
+    compile_: bool,
     seats: SeatChoice,
 ) -> None:
     """Make every board's REMOTE_DIR (default /) match the LESSON folder: only what differs
     is sent, atomically and verified; the lesson's name and version are recorded on the board."""
     from boardkit.fleet import ops
 
-    _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude)), seats)
+    _run(ctx, "sync", lambda _chosen: ops.sync(lesson, remote_dir, delete, list(exclude), compile_), seats)
 
 
 @fleet.command(
@@ -351,6 +356,28 @@ def push(
 
     files, remote_dir = push_arguments(list(paths), sync_command="boardkit fleet sync")
     _run(ctx, "push", lambda _chosen: ops.push(files, remote_dir), seats)
+
+
+@fleet.command(
+    epilog="""\b
+Examples:
+  boardkit fleet install aioble              # onto every board, into /lib
+  boardkit fleet install --locked            # exactly what boardkit.lock lists
+  boardkit fleet install ssd1306 --only alice,bob
+""",
+)
+@click.argument("packages", nargs=-1)
+@index_options
+@seat_options
+@click.pass_context
+def install(ctx: click.Context, /, packages: tuple[str, ...], seats: SeatChoice, **opts: Any) -> None:
+    """Install library packages onto every board (as `boardkit install` does): resolved and
+    fetched once, checked by hash, written where a board lacks them; boardkit.lock makes
+    every board get exactly the same files."""
+    from boardkit.fleet import ops
+
+    plan = plan_from_options(packages, opts)  # mistakes said before any board is touched
+    _run(ctx, "install", lambda _chosen: ops.install(plan, opts["target"]), seats)
 
 
 # A classroom never waits for ever on one stuck board: programs are stopped after this long

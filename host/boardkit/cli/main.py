@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cp": ("fs_cmds", "cp", "Copy one file either way, the board side marked ':' (as mpremote writes it)."),
     "rm": ("fs_cmds", "rm", "Remove files on the board (-r: folders and all they hold)."),
     "mkdir": ("fs_cmds", "mkdir", "Make a folder on the board."),
+    "install": ("install_cmd", "install", "Install library packages (mip index, github:, bundles) onto the board."),
     "push": ("sync_cmds", "push", "Copy files to the board (only what changed; atomic, verified)."),
     "sync": ("sync_cmds", "sync_", "Make a board folder match a local folder (or --pull the other way)."),
     "watch": ("watch_cmd", "watch", "Sync a folder on every save and re-run its program, streaming the output."),

@@ -36,11 +36,18 @@ def _report(transfer: Callable[[SyncProgress], api.TransferResult], as_json: boo
     )
 
 
+COMPILE_HELP = (
+    "Send each module x.py as x.mpy compiled for the board's MicroPython (mpy-cross); "
+    "main.py and boot.py stay .py. The .py files here stay the source."
+)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option("--compile", "compile_", is_flag=True, help=COMPILE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @click.pass_context
-def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
+def push(ctx: click.Context, paths: tuple[str, ...], compile_: bool, as_json: bool) -> None:
     """Copy FILE... to the board, into REMOTE_DIR (the last argument, if it is not a local file;
     a leading ":" makes it plainly the board's, as in mpremote).
 
@@ -52,12 +59,15 @@ def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
       boardkit push main.py
       boardkit push lib/util.py lib/net.py /lib
       boardkit push main.py :/
+      boardkit push --compile lib/util.py /lib   # as /lib/util.mpy
     """
     files, remote_dir = push_arguments(list(paths))
     api.check_local_push([f.path for f in files])  # local problems are said before connecting
     with open_device(ctx) as device:
         _report(
-            lambda progress: api.push(device, [f.path for f in files], remote_dir, progress=progress, on_note=note),
+            lambda progress: api.push(
+                device, [f.path for f in files], remote_dir, compile=compile_, progress=progress, on_note=note
+            ),
             as_json,
             "pushed",
         )
@@ -69,6 +79,7 @@ def push(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--pull", is_flag=True, help="Copy the board's SOURCE folder into the local TARGET folder.")
 @click.option("--delete", is_flag=True, help="Remove files on the board that the local folder no longer has.")
 @click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option("--compile", "compile_", is_flag=True, help=COMPILE_HELP)
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Also ignore these (gitignore syntax).")
 @click.option(
     "--drive",
@@ -85,6 +96,7 @@ def sync_(
     pull: bool,
     delete: bool,
     dry_run: bool,
+    compile_: bool,
     exclude: tuple[str, ...],
     drive: Path | None,
     as_json: bool,
@@ -101,10 +113,13 @@ def sync_(
       boardkit sync lesson1/                 # lesson1/ -> the board's top folder
       boardkit sync src/ /app --delete       # and remove what src/ no longer has
       boardkit sync src/ --dry-run
+      boardkit sync src/ --compile           # modules as .mpy: smaller, faster to import
       boardkit sync --pull / backup/         # the board's files -> backup/
       boardkit sync lesson1/ --drive /media/me/CIRCUITPY
     """
     if pull:
+        if compile_:
+            raise UsageError("--compile is for sending files, not --pull", hint="drop --compile")
         if not target:
             raise UsageError("--pull needs a local folder", hint="boardkit sync --pull / backup/")
         api.check_local_pull(Path(target))
@@ -115,6 +130,8 @@ def sync_(
                 "fetched",
             )
         return
+    if compile_ and drive is not None:
+        raise UsageError("--compile makes MicroPython .mpy files; --drive is CircuitPython's", hint="drop --compile")
     remote_dir = target or "/"
     api.check_local_sync(Path(source), list(exclude))  # local problems are said before connecting
 
@@ -127,6 +144,7 @@ def sync_(
             excludes=list(exclude),
             drive=drive,
             dry_run=dry_run,
+            compile=compile_,
             progress=progress,
             on_note=note,
         )
@@ -145,4 +163,6 @@ def _show_rows(rows: list[dict[str, Any]], as_json: bool) -> None:
         return
     for row in rows:
         size = f" ({row['bytes']} bytes)" if "bytes" in row else ""
-        click.echo(f"{row['action']:6} {row['path']}{size}")
+        path = f"{row['from']} -> {row['path']}" if "from" in row else row["path"]
+        why = f" (replaced by {row['replaced_by']})" if "replaced_by" in row else ""
+        click.echo(f"{row['action']:6} {path}{size}{why}")

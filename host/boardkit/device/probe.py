@@ -29,7 +29,7 @@ class Capabilities:
     os_calls: list[str] = field(default_factory=list)
     binascii: bool = False
     fs_space: tuple[int, int] | None = None  # (free, total) bytes, where statvfs exists
-    mpy_version: int = 0
+    mpy_version: int = 0  # sys.implementation._mpy (.mpy in 1.12-1.18); 0: not said
     sha256: bool = False  # hashlib.sha256 on the board (else Adler-32)
 
     @property

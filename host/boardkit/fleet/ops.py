@@ -104,9 +104,12 @@ def _is_marker(rel: str, is_dir: bool = False) -> bool:
     return rel.lstrip("/") in labels.MARKER_FILES
 
 
-def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: Sequence[str] = ()) -> Task:
+def sync(
+    lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes: Sequence[str] = (), compile: bool = False
+) -> Task:
     """Make each board's folder match lesson_dir (boardkit.api.sync, so a CircuitPython board
-    with its drive mounted is written through the drive); record the lesson in the kit marker."""
+    with its drive mounted is written through the drive); record the lesson in the kit marker.
+    compile: modules go as .mpy for each board's version (compiled once, cached)."""
     from boardkit.sync import scan_local
 
     files = [f for f in scan_local(lesson_dir, list(excludes)) if not _is_marker(f.rel)]
@@ -122,6 +125,7 @@ def sync(lesson_dir: Path, remote_dir: str = "/", delete: bool = False, excludes
                 delete=delete,
                 excludes=list(excludes),
                 leave_alone=_is_marker,
+                compile=compile,
                 progress=_file_progress(ctx, "sending"),
                 on_note=ctx.update,
             )
@@ -179,6 +183,30 @@ def _record(device: Device, ctx: SeatContext, key: str, item: dict[str, Any]) ->
             (drive / labels.KIT_FILE).write_bytes(labels.marker_bytes({**marker, key: item}))
         else:
             labels.write_kit_marker(device, {**marker, key: item})
+
+
+# -- install ----------------------------------------------------------------------------------------
+
+
+def install(plan: api.InstallPlan, target: str | None = None) -> Task:
+    """Install the plan's packages onto every board (boardkit.api.install). The plan resolves and
+    fetches once per kind of board; each seat writes only what its board lacks."""
+
+    def task(ctx: SeatContext) -> dict[str, Any]:
+        def work(device: Device) -> api.InstallResult:
+            ctx.update("resolving")
+            return api.install(
+                device, plan, target=target, progress=_file_progress(ctx, "installing"), on_note=ctx.update
+            )
+
+        result = ctx.session(work)
+        names = ", ".join(f"{p.key} {p.version}" for p in result.packages if p.requested)
+        return {
+            "summary": f"{names}: {result.sent} file(s) written, {result.skipped} unchanged",
+            **result.to_dict(),
+        }
+
+    return task
 
 
 # -- run and exec -----------------------------------------------------------------------------------
