@@ -210,6 +210,12 @@ def test_watch_on_the_microbit(microbit_board, tmp_path):
             watch.output("mb 1", timeout=120)
             save(folder / "wlib.py", "N = 2\n")
             watch.output("mb 2", timeout=120)
+            (folder / "sub").mkdir()  # the micro:bit's filesystem is flat: said, and the watch goes on
+            save(folder / "sub" / "x.py", "X = 1\n")
+            assert "flat filesystem" in watch.event("error", stage="sync", timeout=120)["error"]
+            shutil.rmtree(folder / "sub")
+            save(folder / "wlib.py", "N = 3\n")
+            watch.output("mb 3", timeout=120)
             assert watch.interrupt(timeout=60).returncode == 130
     finally:
         boardkit("-p", microbit_board.name, "rm", "main.py", "wlib.py", timeout=120)

@@ -53,13 +53,12 @@ from boardkit.errors import (
     LinkTimeout,
     RemoteError,
     ReplError,
-    UnsupportedOnBoard,
 )
 from boardkit.local_files import unreadable
 from boardkit.program import ProgramExit
 from boardkit.repl import OutputCallback
-from boardkit.sync import LocalFile, SyncPlan, apply_push, plan_push
-from boardkit.watched_folder import Changes, WatchedFolder, resolve_program
+from boardkit.watch_sync import BoardMirror
+from boardkit.watched_folder import WatchedFolder, resolve_program
 
 DEBOUNCE = 0.03  # seconds without a new event that end a burst of saves (editors take a few ms)
 BOARD_WAIT = 60.0  # seconds to wait for a board that went away
@@ -154,6 +153,7 @@ class Watcher:
         self.board_wait = board_wait
         self.debounce = debounce
         self.local = WatchedFolder(self.folder, self.excludes, self.program)
+        self.mirror = BoardMirror(self.local, self.remote_dir, delete=delete)
         self.summary = WatchSummary()
         self._batches: queue.Queue[set[str] | BaseException] = queue.Queue()
         self._pending = threading.Event()  # a change waits: the program must stop
@@ -161,9 +161,7 @@ class Watcher:
         self._done = threading.Event()
         self._program_running = False  # only the user's program is ever interrupted
         self._interrupted = False
-        self._list_board = True  # the next sync starts from a listing of the board
         self._stage = "sync"  # what the cycle is doing: "sync" or "run"
-        self._board_dirs: set[str] = set()  # folders (relative) known to be on the board
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -233,7 +231,7 @@ class Watcher:
                     self._run_program()
                 return
             except (LinkTimeout, ReplError) as exc:  # the board is there but went quiet, or hung
-                self._list_board = True
+                self.mirror.forget()
                 self._error(self._stage, exc)
                 return
             except LinkError as exc:
@@ -246,78 +244,26 @@ class Watcher:
         self._stage = "sync"
         started = time.monotonic()
         try:
-            now = self.local.snapshot()
-            changes = self.local.changes(now)
-            if self._list_board:
-                sent = self._sync_listed(now)
-            else:
-                sent = self._sync_changes(now, changes)
+            plan = self.mirror.sync(self.device)
         except (LinkError, ReplError):
             raise
         except BoardkitError as exc:  # full, a name the board cannot store, a bad ignore file ...
-            self._list_board = True  # what the board holds is not known now
             self._error("sync", exc)
             return False
         except OSError as exc:  # a file went, or became unreadable, between the look and the send
-            self._list_board = True
             self._error("sync", unreadable(Path(exc.filename or self.folder), exc))
             return False
         self.summary.syncs += 1
+        deleted = [self.mirror.relative(self.device, path) for path, _ in plan.delete]
         self._emit(
             "synced",
-            sent=len(sent.send),
-            deleted=len(sent.delete),
-            bytes=sent.bytes_to_send,
+            sent=len(plan.send),
+            deleted=len(plan.delete),
+            bytes=plan.bytes_to_send,
             seconds=round(time.monotonic() - started, 3),
-            files=sorted([f.rel for f, _ in sent.send] + [self._relative_board(p) for p, _ in sent.delete]),
+            files=sorted([f.rel for f, _ in plan.send] + deleted),
         )
         return True
-
-    def _sync_listed(self, now: dict[str, tuple[LocalFile, str]]) -> SyncPlan:
-        """A whole sync, as `boardkit sync` does it: one listing round trip, then what differs."""
-        files = [f for f, _ in now.values()]
-        plan = plan_push(self.device, files, self.remote_dir, delete=self.delete, protected=self.local.ignored)
-        apply_push(self.device, plan)
-        self.local.synced(now)
-        self._board_dirs = self.local.folders_of(files)
-        self._list_board = False
-        return plan
-
-    def _sync_changes(self, now: dict[str, tuple[LocalFile, str]], changes: Changes) -> SyncPlan:
-        """Send the changed files and remove the deleted ones, without asking the board first."""
-        device = self.device
-        plan = SyncPlan()
-        new_dirs = sorted(self.local.folders_of(changes.send) - self._board_dirs)
-        if new_dirs and not device.caps.has_folders:
-            raise UnsupportedOnBoard(
-                f"{device.caps.machine} has a flat filesystem: cannot store {new_dirs[0]}/",
-                hint="keep the project flat for this board, or list the folder in .boardkitignore",
-            )
-        for rel in new_dirs:
-            path = self._board_path(rel)
-            if device.stat(path) is None:
-                plan.make_dirs.append(path)
-        for f in changes.send:
-            target = self._board_path(f.rel)
-            device.check_name(target)
-            plan.send.append((f, target))
-        for rel in changes.removed:
-            path = self._board_path(rel)
-            if device.stat(path) is not None:  # already gone is as good
-                plan.delete.append((path, False))
-        if plan.send or plan.make_dirs or plan.delete:
-            apply_push(device, plan)
-        self._board_dirs |= set(new_dirs)
-        self.local.synced(now, changes)
-        return plan
-
-    def _board_path(self, rel: str) -> str:
-        base = self.remote_dir.rstrip("/")
-        return self.device.board_path(f"{base}/{rel}")
-
-    def _relative_board(self, path: str) -> str:
-        base = self.device.board_path(self.remote_dir).rstrip("/")
-        return path[len(base) + 1 :] if base and path.startswith(base + "/") else path.lstrip("/")
 
     # -- run ---------------------------------------------------------------------------------
 
@@ -387,8 +333,7 @@ class Watcher:
                     device.close()
                 else:
                     self.device = device
-                    self.local.forget_board()
-                    self._list_board = True
+                    self.mirror.forget()
                     self._emit("board-back", board=device.url)
                     return
             if elapsed >= self.board_wait:
