@@ -300,3 +300,113 @@ def _bk_clean():
     import gc
 
     gc.collect()
+
+
+# -- boards with room (never sent to a micro:bit v1) -----------------------------------
+
+
+def _bk_inflate(i, n, c):
+    # Decompress the zlib stream i into the file being written, 1 KB at a time: the board
+    # holds the compressed piece and 1 KB, never the file. n and c (length and 16-bit sum of
+    # what comes out) are checked after; a mismatch drops the whole file (it cannot be
+    # taken back), so the host starts it again.
+    global _bk_n
+    import deflate
+
+    if not _bk_f:
+        raise OSError("bk: not open")
+    d = deflate.DeflateIO(i, deflate.ZLIB)
+    b = bytearray(1024)
+    m = memoryview(b)
+    k = 0
+    t = 0
+    while True:
+        r = d.readinto(b)
+        if not r:
+            break
+        try:
+            w = _bk_f.write(m[:r])
+        except OSError:
+            w = -1
+        if w != r:
+            _bk_drop()
+            raise OSError("bk: full")
+        k += r
+        t += sum(m[:r])
+    if k != n or t & 0xFFFF != c:
+        _bk_drop()
+        raise ValueError("bk: corrupt")
+    _bk_n += n
+
+
+def _bk_wz(s, n, c, o):
+    # A piece sent deflate-compressed: a zlib stream, base64. o as in _bk_wb.
+    import io
+
+    if o + n == _bk_n:
+        return
+    if o != _bk_n:
+        raise ValueError("bk: offset")
+    _bk_inflate(io.BytesIO(_bk_b.a2b_base64(s)), n, c)
+
+
+def _bk_unz(z, p, n, c):
+    # z (a zlib stream a link's file transfer put there) decompressed into p, then z goes.
+    _bk_open(p)
+    i = open(z, "rb")
+    try:
+        _bk_inflate(i, n, c)
+    finally:
+        i.close()
+        os.remove(z)
+    _bk_fin()
+
+
+def _bk_lh(d):
+    # What d is, a hash of everything below it and the free bytes, in one short line: the
+    # host compares the hash with the listing it kept from last time instead of asking for
+    # the listing. Each entry's line as _bk_tree reports it, hashed, the hashes summed: the
+    # order os.listdir gives does not matter. boardkit's own folder is not the user's.
+    s = _bk_stat(d)
+    h = [0]
+    if s and s[0] == "d":
+        _bk_lhw(d, h)
+    try:
+        v = os.statvfs("/")
+        f = v[0] * v[3]
+    except Exception:
+        f = -1
+    print(repr((s, "%016x" % h[0], f)))
+
+
+def _bk_lhw(d, h):
+    for n in os.listdir(d):
+        p = _bk_join(d, n)
+        if p == "/.boardkit":
+            continue
+        try:
+            s = os.stat(p)
+        except OSError:
+            continue
+        if s[0] & 0x4000:
+            e = "%s -1 -" % p
+        elif s[0] & 0x8000:
+            e = "%s %d %s" % (p, s[6], _bk_hash(p)[:18])
+        else:
+            continue
+        h[0] = (h[0] + int.from_bytes(_bk_hl.sha256(e.encode()).digest()[:8], "big")) & 0xFFFFFFFFFFFFFFFF
+        if s[0] & 0x4000:
+            _bk_lhw(p, h)
+
+
+def _bk_ident():
+    # What the board is, as the probe reports it: the host's saved answer is for this board.
+    import sys
+
+    i = sys.implementation
+    try:
+        u = os.uname()
+        m, r = u[4], u[2]
+    except Exception:
+        m, r = getattr(i, "_machine", sys.platform), ""
+    return (i.name, tuple(i.version[:3]), sys.platform, m, r)

@@ -27,6 +27,11 @@ def _bk_probe():
             break
         except ImportError:
             pass
+    z = 0
+    try:
+        z = int(hasattr(__import__("deflate"), "DeflateIO"))
+    except ImportError:
+        pass
     try:
         v = os.statvfs("/")
         s = (v[0] * v[3], v[0] * v[2])
@@ -53,7 +58,7 @@ def _bk_probe():
         )
         if hasattr(os, n)
     ]
-    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0), h)))
+    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, getattr(i, "_mpy", 0), h, z)))
 
 
 _bk_probe()

@@ -56,9 +56,13 @@ def circuitpy_drive(device: Device) -> Path | None:
 
 
 def _writing_to(
-    device: Device | None, drive: Path | None, remote_dir: str, on_note: NoteCallback | None
+    device: Device | None, drive: Path | None, remote_dir: str, on_note: NoteCallback | None, compress: bool = True
 ) -> Path | None:
     """The folder to write into instead of the board's REPL, or None."""
+    if device is not None:
+        # What the board reported last time stands until its first call says otherwise.
+        device.use_cached_caps()
+        device.files.compress = device.files.compress and compress
     if drive is not None:
         return Path(drive) / remote_dir.strip("/")
     if device is None:
@@ -137,14 +141,17 @@ def push(
     dry_run: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
+    compress: bool = True,
 ) -> TransferResult:
     """Copy these local files into the board folder remote_dir, skipping those it already holds.
 
     Each file is written under a temporary name, checked by hash on the board, then renamed
     into place. drive: write into this folder (a CIRCUITPY drive) instead; device may then be None.
+    compress=False: never send deflate-compressed data (by default it goes compressed where
+    the board has deflate and it pays).
     """
     local = check_local_push(files)
-    folder = _writing_to(device, drive, remote_dir, on_note)
+    folder = _writing_to(device, drive, remote_dir, on_note, compress)
     return _carry_out(
         device, local, remote_dir, folder, delete=False, protected=None, dry_run=dry_run, progress=progress
     )
@@ -162,6 +169,7 @@ def sync(
     dry_run: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
+    compress: bool = True,
 ) -> TransferResult:
     """Make the board folder remote_dir match the local folder source; send only what differs.
 
@@ -169,6 +177,7 @@ def sync(
     excludes (gitignore syntax) leave files out; delete removes board files source no longer
     has (ignored ones are left alone, as is whatever leave_alone(rel, is_dir) says).
     drive: sync into this folder (a CIRCUITPY drive) instead; device may then be None.
+    compress=False: never send deflate-compressed data.
     """
     source = Path(source)
     files = check_local_sync(source, excludes)
@@ -179,7 +188,7 @@ def sync(
     def protected(rel: str, is_dir: bool) -> bool:
         return ignored(rel, is_dir) or (leave_alone is not None and leave_alone(rel, is_dir))
 
-    folder = _writing_to(device, drive, remote_dir, on_note)
+    folder = _writing_to(device, drive, remote_dir, on_note, compress)
     return _carry_out(
         device, files, remote_dir, folder, delete=delete, protected=protected, dry_run=dry_run, progress=progress
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from boardkit import device_code
+from boardkit.device import resident
 from boardkit.device.errors import file_error
 from boardkit.device.probe import Capabilities, small_heap
 from boardkit.errors import CodeLost, DeviceError, LinkTimeout, RemoteError
@@ -48,6 +49,11 @@ class Board(Protocol):
 
     def soft_reset(self) -> None: ...
 
+    @property
+    def caps_cached(self) -> bool: ...
+
+    def reprobe(self) -> None: ...
+
 
 class HelperLoader:
     """Runs calls into lib/bk_fs.py on one board, keeping track of what is defined there."""
@@ -57,9 +63,22 @@ class HelperLoader:
         self.loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
         self.file_open = False  # a board-side file is open (write_file): no soft reset now
         self.timeout = HELPER_TIMEOUT  # the bound on the call running now
+        # lib/bk_fs.py is kept on the board's flash (resident.py): None until the first call
+        self.resident: bool | None = None
+        self.sent = 0  # bytes of helper code sent this session (not the calls): tests count them
 
     def forget(self) -> None:
         """The board lost our helpers (a soft reset): send them again when needed."""
+        self.loaded.clear()
+
+    def clean(self) -> None:
+        """Drop our helpers from the REPL's globals (a small board needs that heap back)."""
+        if not self.loaded:
+            return
+        if self.resident:
+            self.board.exec(resident.clean_code(), timeout=self.timeout)
+        else:
+            self.call("_bk_clean()")
         self.loaded.clear()
 
     def call(
@@ -148,9 +167,41 @@ class HelperLoader:
         return pieces, set(needed)
 
     def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
+        if self.resident is None:
+            self.resident = resident.applies(self.board.caps)
+        if self.resident and "" not in self.loaded:
+            return self._call_resident(call, on_output)
         pieces, _ = self._pieces(call)
-        out = self.board.exec("".join(code for _, code in pieces) + call, on_output=on_output, timeout=self.timeout)
+        code = "".join(code for _, code in pieces)
+        out = self.board.exec(code + call, on_output=on_output, timeout=self.timeout)
+        self.sent += len(code)
         self.loaded.update(name for name, _ in pieces)
+        return out
+
+    def _call_resident(self, call: str, on_output: OutputCallback | None) -> bytes:
+        """The session's first call, after importing the helpers kept on the board's flash
+        (one exec); written there first when missing or of another version."""
+        board = self.board
+        check = board.caps if board.caps_cached else None
+        try:
+            out = board.exec(resident.bootstrap(check) + call, on_output=on_output, timeout=self.timeout)
+        except RemoteError as exc:
+            if exc.exc_type != "ImportError" or not (
+                resident.MISSING in exc.message or resident.OTHER_BOARD in exc.message
+            ):
+                raise
+            if board.caps_cached:
+                board.reprobe()  # raises when this board is not the one the cache describes
+                if not resident.applies(board.caps):
+                    self.resident = False
+                    return self._call_roomy(call, on_output)
+            if resident.MISSING in exc.message:
+                code = resident.install_code(board.caps)
+                self.exec_own(code)
+                self.sent += len(code)
+            out = board.exec(resident.bootstrap(None) + call, on_output=on_output, timeout=self.timeout)
+        helpers = device_code.module("bk_fs")
+        self.loaded.update({"", *helpers.functions})
         return out
 
     def _call_small(self, call: str, on_output: OutputCallback | None, restart: Restart | None) -> bytes:
