@@ -513,12 +513,12 @@ def _pieces(
         while True:
             piece = data[start : start + take]
             packed = base64.b64encode(_compressed(piece, mem_free))
-            if len(packed) + 2 <= budget or take <= 64:
+            if len(packed) + 3 <= budget or take <= 64:
                 break
-            take = max(64, int(take * budget / (len(packed) + 2) * 0.95))
+            take = max(64, int(take * budget / (len(packed) + 3) * 0.95))
         plain = _encoded_size(piece, base64_ok)
-        if len(packed) + 2 < plain * COMPRESS_GAIN and len(packed) + 2 <= budget:
-            ratio = max(1.0, len(piece) / (len(packed) + 2))
+        if len(packed) + 3 < plain * COMPRESS_GAIN and len(packed) + 3 <= budget:
+            ratio = max(1.0, len(piece) / (len(packed) + 3))
             yield piece, packed
             start += len(piece)
         else:

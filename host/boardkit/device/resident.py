@@ -1,7 +1,8 @@
 """boardkit's helpers kept on the board between sessions (boards with room and folders).
 
 lib/bk_fs.py is stored on the board's flash as /.boardkit/bkfs_VERSION.py, VERSION a hash of
-its shrunk source. The first call of a session imports it in the same exec (a module
+its shrunk source (on a small filesystem it is kept in RAM only, in sys.modules, until the
+next soft reset). The first call of a session imports it in the same exec (a module
 imported before, with no soft reset since, is already in sys.modules) and copies its
 functions into the REPL's globals, where the calls expect them: no helper code crosses the
 link. Missing or of another version: the import fails with "bk:missing", the host writes
@@ -25,6 +26,10 @@ from boardkit import device_code
 from boardkit.device.probe import Capabilities, small_heap
 
 FOLDER = "/.boardkit"  # hidden from listings and syncs (remote_fs.HIDDEN)
+# The module (about 6 KB, two or three flash blocks) is stored only on a filesystem at least
+# this big with this much free: a small one keeps that room for the user's files.
+FLASH_TOTAL_MIN = 1024 * 1024
+FLASH_FREE_MIN = 256 * 1024
 MISSING = "bk:missing"
 OTHER_BOARD = "bk:board"
 
@@ -38,6 +43,12 @@ def applies(caps: Capabilities) -> bool:
         and not small_heap(caps)
         and caps.sha256
     )
+
+
+def on_flash(caps: Capabilities) -> bool:
+    """Store the module on the board's flash (else it is kept in RAM only, in sys.modules,
+    until the board's next soft reset)."""
+    return bool(caps.fs_space) and caps.fs_space[1] >= FLASH_TOTAL_MIN and caps.fs_space[0] >= FLASH_FREE_MIN
 
 
 @functools.cache
@@ -77,13 +88,15 @@ def bootstrap(check: Capabilities | None) -> str:
         f" sys.path.remove({FOLDER!r})",
         "if not _bk_m:",
         f" raise ImportError({MISSING!r})",
+        # kept in RAM only, the module is the dict its source ran in
+        "_bk_g=_bk_m if type(_bk_m) is dict else {k:getattr(_bk_m,k) for k in dir(_bk_m)}",
     ]
     if check is not None:
-        lines += [f"if _bk_m._bk_ident()!={identity(check)!r}:", f" raise ImportError({OTHER_BOARD!r})"]
+        lines += [f"if _bk_g['_bk_ident']()!={identity(check)!r}:", f" raise ImportError({OTHER_BOARD!r})"]
     lines += [
-        "for _bk_k in dir(_bk_m):",
-        " if _bk_k[:4]=='_bk_':globals()[_bk_k]=getattr(_bk_m,_bk_k)",
-        "del _bk_m,_bk_k",
+        "for _bk_k in _bk_g:",
+        " if _bk_k[:4]=='_bk_':globals()[_bk_k]=_bk_g[_bk_k]",
+        "del _bk_m,_bk_g,_bk_k",
     ]
     return "\n".join(lines) + "\n"
 
@@ -104,15 +117,20 @@ def install_code(caps: Capabilities) -> str:
     else:
         load = f"_s={source!r}\n"
     digest = hashlib.sha256(source).digest()
-    return (
+    check = (
         "import os,sys,hashlib\n"
         + load
         + f"if hashlib.sha256(_s).digest()!={digest!r}:\n raise ValueError('bk: garbled')\n"
-        + f"_n=None\ntry:\n os.mkdir({FOLDER!r})\nexcept OSError:\n pass\n"
+        + "_n=None\nfor _n in [k for k in sys.modules if k[:5]=='bkfs_']:\n del sys.modules[_n]\n"
+    )
+    if not on_flash(caps):
+        return check + f"_d={{}}\nexec(_s.decode(),_d)\nsys.modules[{name!r}]=_d\ndel _s,_d,_n\n"
+    return (
+        check
+        + f"try:\n os.mkdir({FOLDER!r})\nexcept OSError:\n pass\n"
         + f"for _n in os.listdir({FOLDER!r}):\n"
         + "  if _n[:5]=='bkfs_':\n"
         + f"   os.remove({FOLDER!r}+'/'+_n)\n"
-        + "for _n in [k for k in sys.modules if k[:5]=='bkfs_']:\n del sys.modules[_n]\n"
         + f"_f=open({tmp!r},'wb')\n_f.write(_s)\n_f.close()\nos.rename({tmp!r},{final!r})\n"
         + "del _s,_f,_n\n"
     )
