@@ -344,3 +344,51 @@ def test_compressed_stream_on_the_board_at_random_boundaries(wasm_board, folder,
 
         device.files.mkdir(folder)
         round_trip()
+
+
+# -- WebREPL: its PUT carries the compressed stream ---------------------------------------
+
+WEB_PASSWORD = "ft-pw-123"
+
+
+@pytest.fixture(scope="module")
+def web_board(boardkit_home):
+    from boardkit import virtual
+
+    board = virtual.start("wasm", name="ft-webrepl", webrepl_port=0, webrepl_password=WEB_PASSWORD)
+    yield board
+    virtual.stop(board.name)
+
+
+@pytest.mark.wasm
+def test_webrepl_put_carries_compressed_bytes(web_board, tmp_path):
+    url = f"ws://127.0.0.1:{web_board.webrepl_port}"
+    files = {"w.py": source(40_000, 13), "noise.bin": os.urandom(5_000), "empty.py": b""}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    puts: list[tuple[str, int]] = []
+    with api.connect(url, password=WEB_PASSWORD) as device:
+        link = device.repl.link
+        offer = link.file_transfer
+
+        def spying():  # the link's own file transfer, its PUTs recorded
+            found = offer()
+            if found is not None and not hasattr(found, "spied"):
+                put = found.put_file
+
+                def recording(path, payload, progress=None):
+                    puts.append((path, len(payload)))
+                    return put(path, payload, progress)
+
+                found.put_file, found.spied = recording, True
+            return found
+
+        link.file_transfer = spying
+        api.push(device, [tmp_path / n for n in files], "/ftw")
+        for name, data in files.items():
+            assert device.read_file(f"/ftw/{name}") == data, name
+        names = [e.name for e in device.tree("/ftw")]
+    assert sorted(names) == sorted(files)  # no .z or .bktmp left
+    sizes = dict(puts)
+    assert sizes["/ftw/w.py.bktmp.z"] < len(files["w.py"]) // 2
+    assert sizes["/ftw/noise.bin.bktmp"] == 5_000  # does not compress: sent as it is
