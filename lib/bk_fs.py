@@ -410,3 +410,19 @@ def _bk_ident():
     except Exception:
         m, r = getattr(i, "_machine", sys.platform), ""
     return (i.name, tuple(i.version[:3]), sys.platform, m, r)
+
+
+def _bk_boot(g, i):
+    # Put our functions into g (the REPL's globals), where the host's calls name them. i: the
+    # board the host believes this is (from its cache), or None.
+    if i and _bk_ident() != i:
+        raise ImportError("bk:board")
+    for k, v in globals().items():
+        if k[:4] == "_bk_":
+            g[k] = v
+
+
+def _bk_unboot(g):
+    # Take them out again (the module keeps them).
+    for k in [k for k in g if k[:4] == "_bk_"]:
+        del g[k]

@@ -169,8 +169,10 @@ class HelperLoader:
     def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
         if self.resident is None:
             self.resident = resident.applies(self.board.caps)
-        if self.resident and "" not in self.loaded:
-            return self._call_resident(call, on_output)
+        if self.resident:
+            if "" not in self.loaded:
+                return self._call_resident(call, on_output)
+            return self.board.exec(call, on_output=on_output, timeout=self.timeout)  # all there
         pieces, _ = self._pieces(call)
         code = "".join(code for _, code in pieces)
         out = self.board.exec(code + call, on_output=on_output, timeout=self.timeout)
@@ -179,30 +181,46 @@ class HelperLoader:
         return out
 
     def _call_resident(self, call: str, on_output: OutputCallback | None) -> bytes:
-        """The session's first call, after importing the helpers kept on the board's flash
-        (one exec); written there first when missing or of another version."""
+        """The session's first call, after putting the helpers kept on the board (resident.py)
+        in the REPL's globals: one exec when they are imported already; else imported from
+        flash first, or written there (or into RAM) when missing or of another version."""
         board = self.board
-        check = board.caps if board.caps_cached else None
+        for attempt in range(3):
+            check = board.caps if board.caps_cached else None
+            try:
+                out = board.exec(resident.bootstrap(check) + call, on_output=on_output, timeout=self.timeout)
+                self.loaded.add("")  # every function of lib/bk_fs.py is there now
+                return out
+            except RemoteError as exc:
+                if attempt == 2 or not self._resident_missing(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _resident_missing(self, exc: RemoteError) -> bool:
+        """After the bootstrap failed: make the helpers importable; False if exc is another error."""
+        board = self.board
+        if exc.exc_type == "ImportError" and resident.OTHER_BOARD in exc.message:
+            board.reprobe()  # raises when this board is not the one the cache described
+            return True
+        if exc.exc_type != "KeyError" or resident.module_name() not in exc.message:
+            return False
         try:
-            out = board.exec(resident.bootstrap(check) + call, on_output=on_output, timeout=self.timeout)
-        except RemoteError as exc:
-            if exc.exc_type != "ImportError" or not (
-                resident.MISSING in exc.message or resident.OTHER_BOARD in exc.message
-            ):
+            if resident.on_flash(board.caps):
+                self.board.exec(resident.import_code(), timeout=self.timeout)
+                return True
+        except RemoteError as missing:
+            if resident.MISSING not in missing.message:
                 raise
-            if board.caps_cached:
-                board.reprobe()  # raises when this board is not the one the cache describes
-                if not resident.applies(board.caps):
-                    self.resident = False
-                    return self._call_roomy(call, on_output)
-            if resident.MISSING in exc.message:
-                code = resident.install_code(board.caps)
-                self.exec_own(code)
-                self.sent += len(code)
-            out = board.exec(resident.bootstrap(None) + call, on_output=on_output, timeout=self.timeout)
-        helpers = device_code.module("bk_fs")
-        self.loaded.update({"", *helpers.functions})
-        return out
+        if board.caps_cached:
+            board.reprobe()  # a board without our module may be another board: ask it first
+            if not resident.applies(board.caps):
+                raise DeviceError(
+                    "the board is not the one boardkit saw at this port last", hint="run the command again"
+                )
+        code = resident.install_code(board.caps)
+        self.exec_own(code)
+        self.sent += len(code)
+        return True
 
     def _call_small(self, call: str, on_output: OutputCallback | None, restart: Restart | None) -> bytes:
         # A few KB of heap cannot hold every helper: drop the ones this call does not use

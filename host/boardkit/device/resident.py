@@ -2,11 +2,11 @@
 
 lib/bk_fs.py is stored on the board's flash as /.boardkit/bkfs_VERSION.py, VERSION a hash of
 its shrunk source (on a small filesystem it is kept in RAM only, in sys.modules, until the
-next soft reset). The first call of a session imports it in the same exec (a module
-imported before, with no soft reset since, is already in sys.modules) and copies its
-functions into the REPL's globals, where the calls expect them: no helper code crosses the
-link. Missing or of another version: the import fails with "bk:missing", the host writes
-the module (removing other versions) and runs the call again.
+next soft reset). The first call of a session finds it in sys.modules (imported in an earlier session,
+no soft reset since) and copies its functions into the REPL's globals, in the same exec:
+no helper code crosses the link, about 200 bytes of bootstrap do. Not imported yet, the
+host imports it from flash first; missing or of another version, the import fails with
+"bk:missing", the host writes the module (removing other versions) and runs the call again.
 
 When the host took the board's capabilities from its cache (no probe this session), the
 same exec checks the board is the one they describe ("bk:board" when it is not).
@@ -22,7 +22,7 @@ import functools
 import hashlib
 import zlib
 
-from boardkit import device_code
+from boardkit import device_code, paths
 from boardkit.device.probe import Capabilities, small_heap
 
 FOLDER = "/.boardkit"  # hidden from listings and syncs (remote_fs.HIDDEN)
@@ -57,9 +57,11 @@ def module_source() -> bytes:
     return device_code.source("bk_fs").encode()
 
 
+@functools.cache
 def version() -> str:
-    """The version hash in the module's name: another source, another module."""
-    return hashlib.sha256(module_source()).hexdigest()[:12]
+    """The version hash in the module's name: another lib/bk_fs.py, another module. Taken
+    from the file as it is (cheap: no parsing on a session that finds the module there)."""
+    return hashlib.sha256((paths.device_lib_dir() / "bk_fs.py").read_bytes()).hexdigest()[:12]
 
 
 def module_name() -> str:
@@ -72,33 +74,26 @@ def identity(caps: Capabilities) -> tuple[str, tuple[int, ...], str, str, str]:
 
 
 def bootstrap(check: Capabilities | None) -> str:
-    """Code run before a session's first call: import the module (from sys.modules or flash),
-    put its functions in the REPL's globals; raise ImportError("bk:missing") if it is not
-    there, ImportError("bk:board") if `check` (cached capabilities) is not this board."""
+    """Code run before a session's first call: the module, already imported (in sys.modules,
+    as a module or, kept in RAM only, the dict its source ran in), puts its functions in the
+    REPL's globals. KeyError when it is not imported: then import_code() goes first.
+    ImportError("bk:board") when `check` (cached capabilities) is not this board."""
+    ident = repr(identity(check)) if check is not None else "None"
+    return (
+        f"import sys,os\n_bk_m=sys.modules[{module_name()!r}]\n"
+        f"(_bk_m['_bk_boot'] if type(_bk_m) is dict else _bk_m._bk_boot)(globals(),{ident})\n"
+    )
+
+
+def import_code() -> str:
+    """Code that imports the module from the board's flash; ImportError("bk:missing") when it
+    is not there (or does not import: a damaged copy is written again)."""
     name = module_name()
-    lines = [
-        "import sys,os",
-        f"_bk_m=sys.modules.get({name!r})",
-        "if not _bk_m:",
-        f" sys.path.append({FOLDER!r})",
-        " try:",
-        f"  import {name} as _bk_m",
-        " except Exception:",
-        "  _bk_m=None",
-        f" sys.path.remove({FOLDER!r})",
-        "if not _bk_m:",
-        f" raise ImportError({MISSING!r})",
-        # kept in RAM only, the module is the dict its source ran in
-        "_bk_g=_bk_m if type(_bk_m) is dict else {k:getattr(_bk_m,k) for k in dir(_bk_m)}",
-    ]
-    if check is not None:
-        lines += [f"if _bk_g['_bk_ident']()!={identity(check)!r}:", f" raise ImportError({OTHER_BOARD!r})"]
-    lines += [
-        "for _bk_k in _bk_g:",
-        " if _bk_k[:4]=='_bk_':globals()[_bk_k]=_bk_g[_bk_k]",
-        "del _bk_m,_bk_g,_bk_k",
-    ]
-    return "\n".join(lines) + "\n"
+    return (
+        f"import sys\nsys.path.append({FOLDER!r})\n"
+        f"try:\n import {name}\nexcept Exception:\n raise ImportError({MISSING!r})\n"
+        f"finally:\n sys.path.remove({FOLDER!r})\n"
+    )
 
 
 def install_code(caps: Capabilities) -> str:
@@ -133,9 +128,10 @@ def install_code(caps: Capabilities) -> str:
         + f"   os.remove({FOLDER!r}+'/'+_n)\n"
         + f"_f=open({tmp!r},'wb')\n_f.write(_s)\n_f.close()\nos.rename({tmp!r},{final!r})\n"
         + "del _s,_f,_n\n"
+        + import_code()
     )
 
 
 def clean_code() -> str:
     """Drop our names from the REPL's globals (the module's own _bk_clean would empty the module)."""
-    return device_code.source("bk_clean")
+    return "_bk_unboot(globals())"
