@@ -59,10 +59,11 @@ def caps_from(data: dict[str, Any]) -> Capabilities | None:
     try:
         fields = {k: v for k, v in raw.items() if k in Capabilities.__dataclass_fields__}
         caps = Capabilities(**fields)
-        caps.version = tuple(caps.version)
-        caps.fs_space = tuple(caps.fs_space) if caps.fs_space else None  # type: ignore[assignment]
+        major, minor, micro = caps.version
+        caps.version = (major, minor, micro)
+        caps.fs_space = (caps.fs_space[0], caps.fs_space[1]) if caps.fs_space else None
         return caps
-    except TypeError:
+    except (TypeError, ValueError):
         return None
 
 

@@ -37,6 +37,7 @@ class Board(Protocol):
     """What the helpers need of a session (Device is one)."""
 
     repl: RawRepl
+    url: str
 
     @property
     def caps(self) -> Capabilities: ...

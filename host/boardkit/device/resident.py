@@ -48,7 +48,8 @@ def applies(caps: Capabilities) -> bool:
 def on_flash(caps: Capabilities) -> bool:
     """Store the module on the board's flash (else it is kept in RAM only, in sys.modules,
     until the board's next soft reset)."""
-    return bool(caps.fs_space) and caps.fs_space[1] >= FLASH_TOTAL_MIN and caps.fs_space[0] >= FLASH_FREE_MIN
+    space = caps.fs_space
+    return space is not None and space[1] >= FLASH_TOTAL_MIN and space[0] >= FLASH_FREE_MIN
 
 
 @functools.cache
