@@ -350,15 +350,31 @@ def _bk_wz(s, n, c, o):
     _bk_inflate(io.BytesIO(_bk_b.a2b_base64(s)), n, c)
 
 
-def _bk_unz(z, p, n, c):
-    # z (a zlib stream a link's file transfer put there) decompressed into p, then z goes.
+def _bk_unz(z, p, n):
+    # z, which a link's file transfer put there: pieces, each an 8-byte header (its length,
+    # the length and 16-bit sum of what it decompresses to) and a zlib stream. One file read
+    # per piece (a stream read byte by byte is slow), decompressed into p; then z goes.
+    import io
+
     _bk_open(p)
     i = open(z, "rb")
     try:
-        _bk_inflate(i, n, c)
+        while True:
+            h = i.read(8)
+            if not h:
+                break
+            k = len(h) == 8 and h[0] | h[1] << 8 | h[2] << 16
+            b = i.read(k) if k else b""
+            if not k or len(b) != k:
+                _bk_drop()
+                raise ValueError("bk: corrupt")
+            _bk_inflate(io.BytesIO(b), h[3] | h[4] << 8 | h[5] << 16, h[6] | h[7] << 8)
     finally:
         i.close()
         os.remove(z)
+    if _bk_n != n:
+        _bk_drop()
+        raise ValueError("bk: corrupt")
     _bk_fin()
 
 

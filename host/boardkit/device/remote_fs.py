@@ -289,14 +289,14 @@ class RemoteFiles:
         into tmp, streaming from file to file."""
         caps = self.board.caps
         check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
-        packed = _compressed(data, caps.mem_free) if self.compress and caps.deflate and not small_heap(caps) else None
+        packed = _container(data, caps.mem_free) if self.compress and caps.deflate and not small_heap(caps) else None
         pays = packed is not None and len(packed) < len(data) * COMPRESS_GAIN and bulk.fits(tmp + ".z")
         sent = tmp + ".z" if pays else tmp
         try:
             if sent != tmp:
                 assert packed is not None
                 bulk.put_file(sent, packed, None if progress is None else _scaled(progress, len(packed), len(data)))
-                unpack = f"_bk_unz({sent!r},{tmp!r},{len(data)},{sum(data) & 0xFFFF})\n"
+                unpack = f"_bk_unz({sent!r},{tmp!r},{len(data)})\n"
             else:
                 bulk.put_file(tmp, data, progress)
                 unpack = ""
@@ -492,6 +492,20 @@ def _compressed(data: bytes, mem_free: int) -> bytes:
     """data as one zlib stream the board can decompress within its memory."""
     packer = zlib.compressobj(9, zlib.DEFLATED, _window_bits(mem_free))
     return packer.compress(data) + packer.flush()
+
+
+def _container(data: bytes, mem_free: int) -> bytes:
+    """data for lib/bk_fs.py's _bk_unz: independent zlib streams of up to 32 KB of data each
+    (8 KB on a board with under 128 KB free), each after an 8-byte header: its length, the
+    length and 16-bit sum of what it decompresses to."""
+    step = 32 * 1024 if mem_free >= 128 * 1024 else 8 * 1024
+    out = bytearray()
+    for start in range(0, len(data), step):
+        piece = data[start : start + step]
+        packed = _compressed(piece, mem_free)
+        out += len(packed).to_bytes(3, "little") + len(piece).to_bytes(3, "little")
+        out += (sum(piece) & 0xFFFF).to_bytes(2, "little") + packed
+    return bytes(out)
 
 
 def _pieces(
