@@ -300,3 +300,145 @@ def _bk_clean():
     import gc
 
     gc.collect()
+
+
+# -- boards with room (never sent to a micro:bit v1) -----------------------------------
+
+
+def _bk_inflate(i, n, c):
+    # Decompress the zlib stream i into the file being written, 1 KB at a time: the board
+    # holds the compressed piece and 1 KB, never the file. n and c (length and 16-bit sum of
+    # what comes out) are checked after; a mismatch drops the whole file (it cannot be
+    # taken back), so the host starts it again.
+    global _bk_n
+    import deflate
+
+    if not _bk_f:
+        raise OSError("bk: not open")
+    d = deflate.DeflateIO(i, deflate.ZLIB)
+    b = bytearray(1024)
+    m = memoryview(b)
+    k = 0
+    t = 0
+    while True:
+        r = d.readinto(b)
+        if not r:
+            break
+        try:
+            w = _bk_f.write(m[:r])
+        except OSError:
+            w = -1
+        if w != r:
+            _bk_drop()
+            raise OSError("bk: full")
+        k += r
+        t += sum(m[:r])
+    if k != n or t & 0xFFFF != c:
+        _bk_drop()
+        raise ValueError("bk: corrupt")
+    _bk_n += n
+
+
+def _bk_wz(s, n, c, o):
+    # A piece sent deflate-compressed: a zlib stream, base64. o as in _bk_wb.
+    import io
+
+    if o + n == _bk_n:
+        return
+    if o != _bk_n:
+        raise ValueError("bk: offset")
+    _bk_inflate(io.BytesIO(_bk_b.a2b_base64(s)), n, c)
+
+
+def _bk_unz(z, p, n):
+    # z, which a link's file transfer put there: pieces, each an 8-byte header (its length,
+    # the length and 16-bit sum of what it decompresses to) and a zlib stream. One file read
+    # per piece (a stream read byte by byte is slow), decompressed into p; then z goes.
+    import io
+
+    _bk_open(p)
+    i = open(z, "rb")
+    try:
+        while True:
+            h = i.read(8)
+            if not h:
+                break
+            k = len(h) == 8 and h[0] | h[1] << 8 | h[2] << 16
+            b = i.read(k) if k else b""
+            if not k or len(b) != k:
+                _bk_drop()
+                raise ValueError("bk: corrupt")
+            _bk_inflate(io.BytesIO(b), h[3] | h[4] << 8 | h[5] << 16, h[6] | h[7] << 8)
+    finally:
+        i.close()
+        os.remove(z)
+    if _bk_n != n:
+        _bk_drop()
+        raise ValueError("bk: corrupt")
+    _bk_fin()
+
+
+def _bk_lh(d):
+    # What d is, a hash of everything below it and the free bytes, in one short line: the
+    # host compares the hash with the listing it kept from last time instead of asking for
+    # the listing. Each entry's line as _bk_tree reports it, hashed, the hashes summed: the
+    # order os.listdir gives does not matter. boardkit's own folder is not the user's.
+    s = _bk_stat(d)
+    h = [0]
+    if s and s[0] == "d":
+        _bk_lhw(d, h)
+    try:
+        v = os.statvfs("/")
+        f = v[0] * v[3]
+    except Exception:
+        f = -1
+    print(repr((s, "%016x" % h[0], f)))
+
+
+def _bk_lhw(d, h):
+    for n in os.listdir(d):
+        p = _bk_join(d, n)
+        if p == "/.boardkit":
+            continue
+        try:
+            s = os.stat(p)
+        except OSError:
+            continue
+        if s[0] & 0x4000:
+            e = "%s -1 -" % p
+        elif s[0] & 0x8000:
+            e = "%s %d %s" % (p, s[6], _bk_hash(p)[:18])
+        else:
+            continue
+        h[0] = (h[0] + int.from_bytes(_bk_hl.sha256(e.encode()).digest()[:8], "big")) & 0xFFFFFFFFFFFFFFFF
+        if s[0] & 0x4000:
+            _bk_lhw(p, h)
+
+
+def _bk_ident():
+    # What the board is, as the probe reports it: the host's saved answer is for this board.
+    import sys
+
+    i = sys.implementation
+    try:
+        u = os.uname()
+        m, r = u[4], u[2]
+    except Exception:
+        m, r = getattr(i, "_machine", sys.platform), ""
+    return (i.name, tuple(i.version[:3]), sys.platform, m, r)
+
+
+def _bk_boot(g, i):
+    # Put our functions into g (the REPL's globals), where the host's calls name them. i: the
+    # board the host believes this is (from its cache), or None.
+    if i and _bk_ident() != i:
+        raise ImportError("bk:board")
+    for k, v in globals().items():
+        if k[:4] == "_bk_":
+            g[k] = v
+
+
+def _bk_unboot(g):
+    # Take them out again (the module keeps them).
+    for k in [k for k in g if k[:4] == "_bk_"]:
+        del g[k]

@@ -27,6 +27,11 @@ def _bk_probe():
             break
         except ImportError:
             pass
+    z = 0
+    try:
+        z = int(hasattr(__import__("deflate"), "DeflateIO"))
+    except ImportError:
+        pass
     try:
         v = os.statvfs("/")
         s = (v[0] * v[3], v[0] * v[2])
@@ -54,7 +59,7 @@ def _bk_probe():
         if hasattr(os, n)
     ]
     v = getattr(i, "_mpy", getattr(i, "mpy", 0))  # the .mpy it imports: "mpy" in 1.12-1.18
-    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, v, h)))
+    print(repr((i.name, tuple(i.version[:3]), sys.platform, m, r, f, t, c, x, s, v, h, z)))
 
 
 _bk_probe()

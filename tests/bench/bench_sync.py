@@ -20,6 +20,9 @@ mpremote's `cp -r` is compared as users use it for syncing: it skips files whose
 Over WebREPL (webrepl, and webreplfast: the same unthrottled, not in the default list)
 boardkit runs twice: with WebREPL's file transfer (PUT/GET, its default) and with
 BOARDKIT_WEBREPL_FILES=0 (the raw REPL), as "boardkit" and "boardkit_raw_repl".
+
+On boards at a baud rate boardkit also runs with --no-compress ("boardkit_no_compress"):
+compressed transfers beside today's plain ones, and the issue 13 goals are checked ("goals").
 """
 
 from __future__ import annotations
@@ -139,12 +142,13 @@ def wipe_code(remote: str) -> str:
     return WIPE_FLAT if remote == "/" else RMTREE % remote
 
 
-def boardkit_tool(url: str, extra: list[str]) -> Tool:
+def boardkit_tool(url: str, extra: list[str], flags: tuple[str, ...] = ()) -> Tool:
+    """boardkit; flags go to push and sync (e.g. --no-compress)."""
     bk = [str(BIN / "boardkit"), "-p", url, *extra]
     return Tool(
         "boardkit",
-        sync=lambda local, remote: [*bk, "sync", str(local), remote],
-        push=lambda path, remote: [*bk, "push", str(path), remote],
+        sync=lambda local, remote: [*bk, "sync", str(local), remote, *flags],
+        push=lambda path, remote: [*bk, "push", *flags, str(path), remote],
         wipe=lambda remote: [*bk, "exec", wipe_code(remote)],
     )
 
@@ -208,6 +212,43 @@ def ratios(entry: dict) -> dict:
     return out
 
 
+# Issue 13's goals at 115200 baud: mpremote / boardkit at least this much faster, per case.
+GOALS_OVER_MPREMOTE = {"first": 2.0, "noop": 3.0, "one": 3.0}
+GOAL_LARGE_OF_LINK = 2.0  # effective source bytes/s of one large file, over the raw link rate
+GOAL_NOOP_SECONDS = 0.3  # a no-op re-sync, the whole process
+
+
+def bench_compression(
+    entry: dict, url: str, extra: list[str], project: Path, remote: str, big: Path, runs: int, env: dict
+) -> None:
+    """boardkit --no-compress beside boardkit (compressed where the board has deflate)."""
+    entry["boardkit_no_compress"] = bench_tool(
+        boardkit_tool(url, extra, ("--no-compress",)), project, remote, big, runs, env
+    )
+    plain, packed = entry["boardkit_no_compress"], entry["boardkit"]
+    entry["no_compress_over_compressed"] = {
+        case: round(plain[case]["median_s"] / packed[case]["median_s"], 2)
+        for case in ("first", "noop", "one", "large")
+        if case in plain and case in packed
+    }
+
+
+def goals(entry: dict) -> dict:
+    """Each issue 13 goal: the figure measured, the goal, met or not."""
+    bk, over = entry.get("boardkit", {}), entry.get("mpremote_over_boardkit", {})
+    out: dict = {}
+    for case, want in GOALS_OVER_MPREMOTE.items():
+        if case in over:
+            out[f"{case}_over_mpremote"] = {"measured": over[case], "goal": want, "met": over[case] >= want}
+    rate = bk.get("large", {}).get("of_link_rate")
+    if rate is not None:
+        out["large_of_link_rate"] = {"measured": rate, "goal": GOAL_LARGE_OF_LINK, "met": rate >= GOAL_LARGE_OF_LINK}
+    noop = bk.get("noop", {}).get("median_s")
+    if noop is not None:
+        out["noop_seconds"] = {"measured": noop, "goal": GOAL_NOOP_SECONDS, "met": noop <= GOAL_NOOP_SECONDS}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -223,6 +264,10 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="bk-bench-")
     work = Path(tempfile.mkdtemp(prefix="bk-bench-proj-"))
     env = {**os.environ, "BOARDKIT_HOME": home, "BK_BENCH_PW": PASSWORD}
+    # Both tools start from compiled bytecode, as an install leaves them (mpremote's .pyc files
+    # are in site-packages; boardkit's are written on its first run): a whole-process figure
+    # must not count compiling boardkit's sources on every command.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["BOARDKIT_HOME"] = home
     from boardkit import virtual
 
@@ -261,6 +306,8 @@ def main() -> None:
             large = small_big if kind == "microbit" else big
             remote = "/" if kind == "microbit" else "/proj"
             entry["boardkit"] = bench_tool(boardkit_tool(url, extra), project, remote, large, args.runs, env)
+            if baud and kind == "wasm":
+                bench_compression(entry, url, extra, project, remote, large, args.runs, env)
             if which in WEBREPL_BOARDS:
                 # Both ways over WebREPL: its file transfer (PUT/GET, boardkit's default where
                 # the board has it) above, the raw REPL here.
@@ -280,10 +327,13 @@ def main() -> None:
                 entry["mpremote"] = bench_tool(mpremote_tool(board.port), project, remote, large, args.runs, env)
             entry["mpremote_over_boardkit"] = ratios(entry)
             if baud:
-                for case in ("first", "large"):
-                    rate = entry["boardkit"].get(case, {}).get("bytes_per_s")
-                    if rate:
-                        entry["boardkit"][case]["of_link_rate"] = round(rate / LINK_RATE_115200, 3)
+                for tool in ("boardkit", "boardkit_no_compress", "mpremote"):
+                    for case in ("first", "large"):
+                        rate = entry.get(tool, {}).get(case, {}).get("bytes_per_s")
+                        if rate:
+                            entry[tool][case]["of_link_rate"] = round(rate / LINK_RATE_115200, 3)
+                if not web:
+                    entry["goals"] = goals(entry)
             report["boards"][which] = entry
             virtual.stop(board.name)
             print(json.dumps({which: entry}), file=sys.stderr)

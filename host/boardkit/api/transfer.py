@@ -57,9 +57,13 @@ def circuitpy_drive(device: Device) -> Path | None:
 
 
 def _writing_to(
-    device: Device | None, drive: Path | None, remote_dir: str, on_note: NoteCallback | None
+    device: Device | None, drive: Path | None, remote_dir: str, on_note: NoteCallback | None, compress: bool = True
 ) -> Path | None:
     """The folder to write into instead of the board's REPL, or None."""
+    if device is not None:
+        # What the board reported last time stands until its first call says otherwise.
+        device.use_cached_caps()
+        device.files.compress = device.files.compress and compress
     if drive is not None:
         return Path(drive) / remote_dir.strip("/")
     if device is None:
@@ -161,15 +165,18 @@ def push(
     compile: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
+    compress: bool = True,
 ) -> TransferResult:
     """Copy these local files into the board folder remote_dir, skipping those it already holds.
 
     Each file is written under a temporary name, checked by hash on the board, then renamed
     into place. drive: write into this folder (a CIRCUITPY drive) instead; device may then be None.
     compile: send each module x.py as x.mpy compiled for the board (see sync), replacing its x.py.
+    compress=False: never send deflate-compressed data (by default it goes compressed where
+    the board has deflate and it pays).
     """
     local = check_local_push(files)
-    folder = _writing_to(device, drive, remote_dir, on_note)
+    folder = _writing_to(device, drive, remote_dir, on_note, compress)
     return _carry_out(
         device,
         local,
@@ -196,6 +203,7 @@ def sync(
     compile: bool = False,
     progress: SyncProgress | None = None,
     on_note: NoteCallback | None = None,
+    compress: bool = True,
 ) -> TransferResult:
     """Make the board folder remote_dir match the local folder source; send only what differs.
 
@@ -210,6 +218,7 @@ def sync(
     its x.py does: MicroPython would import the stale x.py first. A file that does not compile
     raises InvalidInput "FILE:LINE: message" before anything changes; a board that cannot
     import .mpy files (the micro:bit v1, CircuitPython) raises UnsupportedOnBoard.
+    compress=False: never send deflate-compressed data.
     """
     source = Path(source)
     files = check_local_sync(source, excludes)
@@ -220,7 +229,7 @@ def sync(
     def protected(rel: str, is_dir: bool) -> bool:
         return ignored(rel, is_dir) or (leave_alone is not None and leave_alone(rel, is_dir))
 
-    folder = _writing_to(device, drive, remote_dir, on_note)
+    folder = _writing_to(device, drive, remote_dir, on_note, compress)
     return _carry_out(
         device,
         files,

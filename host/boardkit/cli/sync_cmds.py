@@ -46,8 +46,9 @@ COMPILE_HELP = (
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--compile", "compile_", is_flag=True, help=COMPILE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@click.option("--no-compress", is_flag=True, help="Send files as they are, never deflate-compressed.")
 @click.pass_context
-def push(ctx: click.Context, paths: tuple[str, ...], compile_: bool, as_json: bool) -> None:
+def push(ctx: click.Context, paths: tuple[str, ...], compile_: bool, as_json: bool, no_compress: bool) -> None:
     """Copy FILE... to the board, into REMOTE_DIR (the last argument, if it is not a local file;
     a leading ":" makes it plainly the board's, as in mpremote).
 
@@ -60,13 +61,20 @@ def push(ctx: click.Context, paths: tuple[str, ...], compile_: bool, as_json: bo
       boardkit push lib/util.py lib/net.py /lib
       boardkit push main.py :/
       boardkit push --compile lib/util.py /lib   # as /lib/util.mpy
+      boardkit push photo.jpg --no-compress
     """
     files, remote_dir = push_arguments(list(paths))
     api.check_local_push([f.path for f in files])  # local problems are said before connecting
     with open_device(ctx) as device:
         _report(
             lambda progress: api.push(
-                device, [f.path for f in files], remote_dir, compile=compile_, progress=progress, on_note=note
+                device,
+                [f.path for f in files],
+                remote_dir,
+                compile=compile_,
+                progress=progress,
+                on_note=note,
+                compress=not no_compress,
             ),
             as_json,
             "pushed",
@@ -88,6 +96,7 @@ def push(ctx: click.Context, paths: tuple[str, ...], compile_: bool, as_json: bo
     help="Sync to a CircuitPython CIRCUITPY drive (or any folder standing in for one) instead of through the REPL.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary (or the plan, with --dry-run).")
+@click.option("--no-compress", is_flag=True, help="Send files as they are, never deflate-compressed.")
 @click.pass_context
 def sync_(
     ctx: click.Context,
@@ -100,6 +109,7 @@ def sync_(
     exclude: tuple[str, ...],
     drive: Path | None,
     as_json: bool,
+    no_compress: bool,
 ) -> None:
     """Make the board's folder match LOCAL_DIR (SOURCE), or with --pull copy a board folder here.
 
@@ -116,6 +126,7 @@ def sync_(
       boardkit sync src/ --compile           # modules as .mpy: smaller, faster to import
       boardkit sync --pull / backup/         # the board's files -> backup/
       boardkit sync lesson1/ --drive /media/me/CIRCUITPY
+      boardkit sync src/ /app --no-compress  # send files as they are
     """
     if pull:
         if compile_:
@@ -147,6 +158,7 @@ def sync_(
             compile=compile_,
             progress=progress,
             on_note=note,
+            compress=not no_compress,
         )
 
     if drive is not None:  # a folder standing in for the drive: no board needed

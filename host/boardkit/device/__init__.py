@@ -3,6 +3,8 @@
 session.py    Device: exec/eval, resets, lifetime (the session)
 probe.py      Capabilities: what the board is and can do, asked once
 helpers.py    boardkit's helpers on the board, with the out-of-memory and garbled-code recoveries
+resident.py   the helpers kept on the board between sessions (flash or RAM), versioned
+board_cache.py what the host remembers of a board (capabilities, listings), checked by the board
 remote_fs.py  files on the board (RemoteFiles, FileEntry, TMP_SUFFIX, hashes)
 errors.py     the board's errors in words (tracebacks, errno tables)
 """

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from boardkit import device_code
+from boardkit.device import resident
 from boardkit.device.errors import file_error
 from boardkit.device.probe import Capabilities, small_heap
 from boardkit.errors import CodeLost, DeviceError, LinkTimeout, RemoteError
@@ -36,6 +37,7 @@ class Board(Protocol):
     """What the helpers need of a session (Device is one)."""
 
     repl: RawRepl
+    url: str
 
     @property
     def caps(self) -> Capabilities: ...
@@ -48,6 +50,11 @@ class Board(Protocol):
 
     def soft_reset(self) -> None: ...
 
+    @property
+    def caps_cached(self) -> bool: ...
+
+    def reprobe(self) -> None: ...
+
 
 class HelperLoader:
     """Runs calls into lib/bk_fs.py on one board, keeping track of what is defined there."""
@@ -57,9 +64,22 @@ class HelperLoader:
         self.loaded: set[str] = set()  # lib/bk_fs.py pieces on the board ("" = prelude)
         self.file_open = False  # a board-side file is open (write_file): no soft reset now
         self.timeout = HELPER_TIMEOUT  # the bound on the call running now
+        # lib/bk_fs.py is kept on the board's flash (resident.py): None until the first call
+        self.resident: bool | None = None
+        self.sent = 0  # bytes of helper code sent this session (not the calls): tests count them
 
     def forget(self) -> None:
         """The board lost our helpers (a soft reset): send them again when needed."""
+        self.loaded.clear()
+
+    def clean(self) -> None:
+        """Drop our helpers from the REPL's globals (a small board needs that heap back)."""
+        if not self.loaded:
+            return
+        if self.resident:
+            self.board.exec(resident.clean_code(), timeout=self.timeout)
+        else:
+            self.call("_bk_clean()")
         self.loaded.clear()
 
     def call(
@@ -148,10 +168,60 @@ class HelperLoader:
         return pieces, set(needed)
 
     def _call_roomy(self, call: str, on_output: OutputCallback | None) -> bytes:
+        if self.resident is None:
+            self.resident = resident.applies(self.board.caps)
+        if self.resident:
+            if "" not in self.loaded:
+                return self._call_resident(call, on_output)
+            return self.board.exec(call, on_output=on_output, timeout=self.timeout)  # all there
         pieces, _ = self._pieces(call)
-        out = self.board.exec("".join(code for _, code in pieces) + call, on_output=on_output, timeout=self.timeout)
+        code = "".join(code for _, code in pieces)
+        out = self.board.exec(code + call, on_output=on_output, timeout=self.timeout)
+        self.sent += len(code)
         self.loaded.update(name for name, _ in pieces)
         return out
+
+    def _call_resident(self, call: str, on_output: OutputCallback | None) -> bytes:
+        """The session's first call, after putting the helpers kept on the board (resident.py)
+        in the REPL's globals: one exec when they are imported already; else imported from
+        flash first, or written there (or into RAM) when missing or of another version."""
+        board = self.board
+        for attempt in range(3):
+            check = board.caps if board.caps_cached else None
+            try:
+                out = board.exec(resident.bootstrap(check) + call, on_output=on_output, timeout=self.timeout)
+                self.loaded.add("")  # every function of lib/bk_fs.py is there now
+                return out
+            except RemoteError as exc:
+                if attempt == 2 or not self._resident_missing(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _resident_missing(self, exc: RemoteError) -> bool:
+        """After the bootstrap failed: make the helpers importable; False if exc is another error."""
+        board = self.board
+        if exc.exc_type == "ImportError" and resident.OTHER_BOARD in exc.message:
+            board.reprobe()  # raises when this board is not the one the cache described
+            return True
+        if exc.exc_type != "KeyError" or resident.module_name() not in exc.message:
+            return False
+        try:
+            if resident.on_flash(board.caps):
+                self.board.exec(resident.import_code(), timeout=self.timeout)
+                return True
+        except RemoteError as missing:
+            if resident.MISSING not in missing.message:
+                raise
+        if board.caps_cached:
+            board.reprobe()  # a board without our module may be another board: ask it first
+            if not resident.applies(board.caps):
+                raise DeviceError(
+                    "the board is not the one boardkit saw at this port last", hint="run the command again"
+                )
+        code = resident.install_code(board.caps)
+        self.exec_own(code)
+        self.sent += len(code)
+        return True
 
     def _call_small(self, call: str, on_output: OutputCallback | None, restart: Restart | None) -> bytes:
         # A few KB of heap cannot hold every helper: drop the ones this call does not use

@@ -31,6 +31,7 @@ class Capabilities:
     fs_space: tuple[int, int] | None = None  # (free, total) bytes, where statvfs exists
     mpy_version: int = 0  # sys.implementation._mpy (.mpy in 1.12-1.18); 0: not said
     sha256: bool = False  # hashlib.sha256 on the board (else Adler-32)
+    deflate: bool = False  # the deflate module (MicroPython 1.21+): transfers go compressed
 
     @property
     def version_text(self) -> str:
@@ -82,7 +83,7 @@ def parse_probe(raw: str) -> Capabilities:
             f"the board's answer to the capability probe was not understood: {raw[:60]!r}",
             hint="is this MicroPython or CircuitPython?",
         ) from None
-    (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy, sha) = values
+    (impl, version, platform, machine, release, free, total, calls, binascii, space, mpy, sha) = values[:12]
     return Capabilities(
         impl,
         tuple(version),
@@ -96,6 +97,7 @@ def parse_probe(raw: str) -> Capabilities:
         tuple(space) if space else None,
         mpy,
         bool(sha),
+        bool(values[12]) if len(values) > 12 else False,
     )
 
 

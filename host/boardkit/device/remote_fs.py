@@ -11,14 +11,16 @@ from __future__ import annotations
 import ast
 import base64
 import hashlib
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from boardkit.device import board_cache, resident
 from boardkit.device.helpers import HELPER_TIMEOUT, Board, HelperLoader
-from boardkit.device.probe import small_heap
+from boardkit.device.probe import Capabilities, small_heap
 from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
-from boardkit.links import file_transfer
+from boardkit.links import FileTransfer, file_transfer
 from boardkit.repl import OutputCallback
 
 Progress = Callable[[int, int], None]  # (done, total) in bytes
@@ -30,6 +32,10 @@ MICROBIT_NAME_MAX = 120
 # Folders a port's runtime puts in the filesystem that are not the user's files. None today:
 # the wasm virtual board's "/" is its flash alone (firmware/wasm/board_fs.mjs).
 SYSTEM_FOLDERS: dict[str, tuple[str, ...]] = {}
+# boardkit's own folder (the helpers kept on the board, resident.py): never part of a sync.
+HIDDEN = (resident.FOLDER,)
+# Compressed pieces: worth it when they are at most this fraction of the plain encoding.
+COMPRESS_GAIN = 0.9
 
 
 @dataclass
@@ -64,6 +70,12 @@ class RemoteFiles:
     def __init__(self, board: Board, helpers: HelperLoader) -> None:
         self.board = board
         self.helpers = helpers
+        # Writes go deflate-compressed where the board can decompress (BOARDKIT_COMPRESS=0: never).
+        self.compress = os.environ.get("BOARDKIT_COMPRESS", "1") != "0"
+        # Listings kept from earlier sessions and this one (board folder -> (stat, path -> entry)),
+        # updated by every write, removal and mkdir made here; None until loaded.
+        self._known: dict[str, tuple[Stat | None, dict[str, FileEntry]]] | None = None
+        self._known_changed = False
 
     def _call(
         self,
@@ -186,6 +198,7 @@ class RemoteFiles:
             )
         if progress and not data:
             progress(0, 0)
+        self._noted(path, FileEntry(path.rsplit("/", 1)[-1], len(data), path, listing_hash(data, caps.sha256)))
 
     def free_space(self) -> int | None:
         """Bytes free on the board's filesystem now (statvfs), or None where it cannot say."""
@@ -216,44 +229,86 @@ class RemoteFiles:
         caps = self.board.caps
         bulk = file_transfer(self.board.repl.link, tmp) if tmp != path else None
         if bulk is not None:  # WebREPL's PUT: the bytes as they are, no REPL per chunk
-            check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
-            try:
-                bulk.put_file(tmp, data, progress)
-                return int(self._call(f"{check}_bk_place({tmp!r},{path!r},{len(data)})", path=path).decode().strip())
-            except RemoteFileError as exc:
-                try:  # a board's PUT writes tmp in place: drop what it holds of it
-                    self._call(f"try:\n os.remove({tmp!r})\nexcept OSError:\n pass")
-                except BoardkitError:
-                    pass
-                raise RemoteFileError(str(exc).replace(tmp, path, 1), hint=exc.hint) from None
+            return self._put_via(bulk, tmp, path, data, progress)
+        check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
+        finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
         self.helpers.file_open = True
         try:
-            self._call(f"_bk_open({tmp!r})", path=path)
-            done = 0
-            for piece in _slices(data, caps.binascii, caps.mem_free):
-                check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
-                literal = repr(piece)
-                # Source text goes as a bytes literal (about 1.03x its size); binary data
-                # as base64 (1.33x) where the board can decode it. The shorter one wins.
-                encoded = base64.b64encode(piece).decode() if caps.binascii else ""
-                if encoded and len(encoded) + 2 < len(literal):
-                    self._call(f"_bk_w64({encoded!r},{check})", path=path)
-                else:
-                    self._call(f"_bk_wb({literal},{check})", path=path)
-                done += len(piece)
-                if progress:
-                    progress(done, len(data))
-            # Every piece was checked on arrival (length, sum, offset). Boards with room
-            # also hash the whole file before it replaces the old one; the micro:bit's
-            # heap cannot hold the hashing code beside the writing code.
-            check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
-            finish = f"_bk_fin()\n{check}_bk_place({tmp!r},{path!r},{len(data)})"
-            return int(self._call(finish, path=path).decode().strip())
+            if small_heap(caps):
+                # One call per exec: the micro:bit cannot parse more at once.
+                self._call(f"_bk_open({tmp!r})", path=path)
+                for call, done in self._piece_calls(data, caps):
+                    self._call(call, path=path)
+                    if progress:
+                        progress(done, len(data))
+                out = self._call(finish, path=path)
+            else:
+                # Boards with room: the open rides with the first piece, the check and the
+                # rename with the last (a small file is one exec, one round trip).
+                calls = list(self._piece_calls(data, caps)) or [("", 0)]
+                out = b""
+                for index, (call, done) in enumerate(calls):
+                    code = (f"_bk_open({tmp!r})\n" if index == 0 else "") + call
+                    if index == len(calls) - 1:
+                        code += ("\n" if call else "") + finish
+                    out = self._call(code.strip("\n"), path=path)
+                    if progress and done:
+                        progress(done, len(data))
+            return int(out.decode().strip())
         except BoardkitError:
             self._drop()  # the temporary file (or, written in place, the half of a new file) goes
             raise
         finally:
             self.helpers.file_open = False
+
+    def _piece_calls(self, data: bytes, caps: Capabilities) -> Iterator[tuple[str, int]]:
+        """(the call that writes the next piece, bytes written after it), piece by piece.
+
+        Source text goes as a bytes literal (about 1.03x its size); binary data as base64
+        (1.33x) where the board can decode it; where the board has deflate, a piece
+        compressed (a zlib stream, base64: source text about 0.4x) when that is shorter."""
+        budget = _budget(caps.mem_free)
+        zipped = self.compress and caps.deflate and caps.binascii and not small_heap(caps)
+        done = 0
+        for piece, packed in _pieces(data, budget, caps.binascii, zipped, caps.mem_free):
+            check = f"{len(piece)},{sum(piece) & 0xFFFF},{done}"
+            done += len(piece)
+            if packed is not None:
+                yield f"_bk_wz({packed!r},{check})", done
+                continue
+            literal = repr(piece)
+            encoded = base64.b64encode(piece).decode() if caps.binascii else ""
+            if encoded and len(encoded) + 2 < len(literal):
+                yield f"_bk_w64({encoded!r},{check})", done
+            else:
+                yield f"_bk_wb({literal},{check})", done
+
+    def _put_via(self, bulk: FileTransfer, tmp: str, path: str, data: bytes, progress: Progress | None) -> int:
+        """Write through the link's file transfer (WebREPL's PUT). Where the board has deflate
+        and it pays, the compressed stream goes (as TMP.z) and the board decompresses it
+        into tmp, streaming from file to file."""
+        caps = self.board.caps
+        check = "" if small_heap(caps) else f"_bk_check({tmp!r},{content_hash(data, caps.sha256)!r})\n"
+        packed = _container(data, caps.mem_free) if self.compress and caps.deflate and not small_heap(caps) else None
+        pays = packed is not None and len(packed) < len(data) * COMPRESS_GAIN and bulk.fits(tmp + ".z")
+        sent = tmp + ".z" if pays else tmp
+        try:
+            if sent != tmp:
+                assert packed is not None
+                bulk.put_file(sent, packed, None if progress is None else _scaled(progress, len(packed), len(data)))
+                unpack = f"_bk_unz({sent!r},{tmp!r},{len(data)})\n"
+            else:
+                bulk.put_file(tmp, data, progress)
+                unpack = ""
+            return int(
+                self._call(f"{unpack}{check}_bk_place({tmp!r},{path!r},{len(data)})", path=path).decode().strip()
+            )
+        except RemoteFileError as exc:
+            try:  # a board's PUT writes in place: drop what it holds of it
+                self._call(f"for _p in ({tmp!r},{sent!r}):\n try:\n  os.remove(_p)\n except OSError:\n  pass")
+            except BoardkitError:
+                pass
+            raise RemoteFileError(str(exc).replace(sent, path, 1).replace(tmp, path, 1), hint=exc.hint) from None
 
     def _drop(self) -> None:
         """Let go of the file being written on the board and remove it (lib/bk_fs.py's
@@ -268,8 +323,30 @@ class RemoteFiles:
         return self.listing(path)[1]
 
     def listing(self, path: str = "/") -> tuple[tuple[str, int] | None, list[FileEntry]]:
-        """(what path is, as stat() says; everything below it), in one round trip."""
+        """(what path is, as stat() says; everything below it), in one round trip.
+
+        Where the board keeps boardkit's helpers (resident.py) and the host kept this
+        folder's listing, the board sends only a hash of it: equal, the kept listing is
+        used (a few bytes cross the link instead of a line per file)."""
         path = self.board_path(path)
+        caps = self.board.caps
+        if not resident.applies(caps):
+            return self._full_listing(path)
+        known = self._known_listings().get(path)
+        if known is not None:
+            found, digest, free = ast.literal_eval(self._call(f"_bk_lh({path!r})", path=path).decode().strip())
+            if free >= 0 and caps.fs_space:
+                caps.fs_space = (free, caps.fs_space[1])
+            entries = list(known[1].values())
+            if (tuple(found) if found else None) == known[0] and digest == board_cache.listing_digest(
+                [(e.path, e.size, e.hash) for e in entries]
+            ):
+                return known[0], sorted(entries, key=lambda e: e.path)
+        found, entries = self._full_listing(path)
+        self._remember(path, found, entries)
+        return found, entries
+
+    def _full_listing(self, path: str) -> tuple[tuple[str, int] | None, list[FileEntry]]:
         lines = [line.strip() for line in self._call(f"_bk_list({path!r})", path=path).decode().splitlines()]
         lines = [line for line in lines if line]
         found = ast.literal_eval(lines[0]) if lines else None
@@ -277,14 +354,69 @@ class RemoteFiles:
             return None, []
         if found[0] == "f":
             raise RemoteFileError(f"{path} is a file, not a folder")
-        hidden = SYSTEM_FOLDERS.get(self.board.caps.platform, ())
+        hidden = SYSTEM_FOLDERS.get(self.board.caps.platform, ()) + HIDDEN
         entries = []
         for line in lines[1:]:
             name, size, digest = ast.literal_eval(line)
             if any(name == h or name.startswith(h + "/") for h in hidden):
                 continue
             entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))
-        return found, entries
+        return (found[0], found[1]), entries
+
+    # -- listings kept between sessions (board_cache.py) --------------------------------
+
+    def _known_listings(self) -> dict[str, tuple[Stat | None, dict[str, FileEntry]]]:
+        if self._known is None:
+            self._known = {}
+            raw = board_cache.load(self.board.url).get("listings", {})
+            for folder, (found, rows) in raw.items() if isinstance(raw, dict) else ():
+                try:
+                    entries = {p: FileEntry(p.rsplit("/", 1)[-1], size, p, digest) for p, size, digest in rows}
+                    self._known[folder] = ((found[0], found[1]) if found else None, entries)
+                except (TypeError, ValueError):
+                    continue
+        return self._known
+
+    def _remember(self, folder: str, found: Stat | None, entries: list[FileEntry]) -> None:
+        self._known_listings()[folder] = (found, {e.path: e for e in entries})
+        self._known_changed = True
+
+    def _noted(self, path: str, entry: FileEntry | None) -> None:
+        """A change made here (entry None: removed, with all below it) in every kept listing."""
+        if not resident.applies(self.board.caps):
+            return
+        known = self._known_listings()
+        for folder, (_found, entries) in known.items():
+            base = folder.rstrip("/")
+            if path == folder:
+                kept = entries if entry is not None else {}
+                known[folder] = (("d", 0) if entry is not None and entry.is_dir else None, kept)
+                continue
+            if not path.startswith(base + "/"):
+                continue
+            if entry is None:
+                for p in [p for p in entries if p == path or p.startswith(path + "/")]:
+                    del entries[p]
+            else:
+                entries[path] = entry
+        self._known_changed = True
+
+    def forget_listings(self) -> None:
+        """Something changed on the board that the kept listings do not show: drop them."""
+        self._known = {}
+        self._known_changed = True
+
+    def save_cache(self) -> None:
+        """Keep this session's listings for the next one (called when the session ends)."""
+        if not self._known_changed or self._known is None:
+            return
+        record = board_cache.load(self.board.url)
+        record["listings"] = {
+            folder: [found, [[e.path, e.size, e.hash] for e in entries.values()]]
+            for folder, (found, entries) in self._known.items()
+        }
+        board_cache.save(self.board.url, record)
+        self._known_changed = False
 
     def remove(self, path: str, recursive: bool = False) -> None:
         """Remove a file or an empty folder; with recursive, a folder and all it holds."""
@@ -300,7 +432,10 @@ class RemoteFiles:
             call = "os.remove"
         else:
             call = "_bk_rmtree" if recursive else "os.rmdir"
-        self._call(f"{call}({path!r})", path=path)
+        try:
+            self._call(f"{call}({path!r})", path=path)
+        finally:
+            self._noted(path, None)  # gone, or in a state only a new listing can tell
 
     def mkdir(self, path: str) -> None:
         """Make one folder (its parent must exist)."""
@@ -313,6 +448,7 @@ class RemoteFiles:
         if self.stat(path) is not None:
             raise RemoteFileError(f"{path} already exists on the board")
         self._call(f"os.mkdir({path!r})", path=path)
+        self._noted(path, FileEntry(path.rsplit("/", 1)[-1], -1, path))
 
     def check_name(self, path: str) -> None:
         """Refuse names this board cannot store, before touching anything."""
@@ -338,25 +474,89 @@ class RemoteFiles:
         return f"this board ({caps.machine})" if caps.machine else "this board"
 
 
-def _slices(data: bytes, base64_ok: bool, mem_free: int) -> Iterator[bytes]:
-    """Cut data into pieces whose encoded form one exec can hold on this board.
+def _budget(mem_free: int) -> int:
+    """The most encoded bytes one exec carries on a board with this much free heap."""
+    if mem_free < 32 * 1024:
+        return 320
+    if mem_free < 64 * 1024:
+        return 1024
+    return 16384
+
+
+def _window_bits(mem_free: int) -> int:
+    """The deflate window: the board holds 2**bits bytes of it while decompressing."""
+    return 12 if mem_free >= 128 * 1024 else 10
+
+
+def _compressed(data: bytes, mem_free: int) -> bytes:
+    """data as one zlib stream the board can decompress within its memory."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, _window_bits(mem_free))
+    return packer.compress(data) + packer.flush()
+
+
+def _container(data: bytes, mem_free: int) -> bytes:
+    """data for lib/bk_fs.py's _bk_unz: independent zlib streams of up to 32 KB of data each
+    (8 KB on a board with under 128 KB free), each after an 8-byte header: its length, the
+    length and 16-bit sum of what it decompresses to."""
+    step = 32 * 1024 if mem_free >= 128 * 1024 else 8 * 1024
+    out = bytearray()
+    for start in range(0, len(data), step):
+        piece = data[start : start + step]
+        packed = _compressed(piece, mem_free)
+        out += len(packed).to_bytes(3, "little") + len(piece).to_bytes(3, "little")
+        out += (sum(piece) & 0xFFFF).to_bytes(2, "little") + packed
+    return bytes(out)
+
+
+def _pieces(
+    data: bytes, budget: int, base64_ok: bool, zipped: bool, mem_free: int
+) -> Iterator[tuple[bytes, bytes | None]]:
+    """(piece, its compressed form in base64 or None) cutting data into execs of at most
+    budget encoded bytes. Compressed pieces are independent zlib streams, so the board keeps
+    no decompressor between execs; each holds as much source as fits the budget once
+    compressed. A piece that does not compress (already compressed data, a tiny file) goes plain."""
+    start = 0
+    ratio = 3.0  # source bytes per encoded byte, learnt as pieces go
+    while start < len(data):
+        if not zipped:
+            end = _slice_end(data, start, base64_ok, budget)
+            yield data[start:end], None
+            start = end
+            continue
+        take = max(64, int(budget * ratio * 0.95))
+        while True:
+            piece = data[start : start + take]
+            packed = base64.b64encode(_compressed(piece, mem_free))
+            if len(packed) + 3 <= budget or take <= 64:
+                break
+            take = max(64, int(take * budget / (len(packed) + 3) * 0.95))
+        plain = _encoded_size(piece, base64_ok)
+        if len(packed) + 3 < plain * COMPRESS_GAIN and len(packed) + 3 <= budget:
+            ratio = max(1.0, len(piece) / (len(packed) + 3))
+            yield piece, packed
+            start += len(piece)
+        else:
+            end = _slice_end(data, start, base64_ok, budget)
+            ratio = 3.0
+            yield data[start:end], None
+            start = end
+
+
+def _scaled(progress: Progress, sent_total: int, total: int) -> Progress:
+    """Progress of sending a compressed stream, told in the file's own bytes."""
+    return lambda done, _: progress(min(total, done * total // max(1, sent_total)), total)
+
+
+def _slice_end(data: bytes, start: int, base64_ok: bool, budget: int) -> int:
+    """Where the piece starting at start ends so that its encoded form one exec can hold.
 
     The bound is on the encoded length (what the board must receive and parse): a bytes
     literal of binary data is up to 4x its size, of source text barely more than 1x.
     """
-    if mem_free < 32 * 1024:
-        budget = 320
-    elif mem_free < 64 * 1024:
-        budget = 1024
-    else:
-        budget = 16384
-    start = 0
-    while start < len(data):
-        end = min(len(data), start + budget)
-        while end - start > 1 and _encoded_size(data[start:end], base64_ok) > budget:
-            end = start + max(1, (end - start) * 3 // 4)
-        yield data[start:end]
-        start = end
+    end = min(len(data), start + budget)
+    while end - start > 1 and _encoded_size(data[start:end], base64_ok) > budget:
+        end = start + max(1, (end - start) * 3 // 4)
+    return end
 
 
 def _encoded_size(piece: bytes, base64_ok: bool) -> int:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from boardkit.device import board_cache, resident
 from boardkit.device.errors import remote_error
 from boardkit.device.helpers import HelperLoader
-from boardkit.device.probe import Capabilities, probe
+from boardkit.device.probe import Capabilities, probe, small_heap
 from boardkit.device.remote_fs import FileEntry, Progress, RemoteFiles, Stat
-from boardkit.errors import BoardkitError
+from boardkit.errors import BoardkitError, DeviceError
 from boardkit.links import Link
 from boardkit.repl import OutputCallback, RawRepl
 
@@ -30,17 +31,26 @@ class Device:
         self.url = url
         self.repl = RawRepl(link, timeout=timeout)
         self._caps: Capabilities | None = None
+        self._caps_cached = False  # self._caps came from the host's cache (board_cache.py)
+        self._may_use_cache = False
         self.helpers = HelperLoader(self)
         self.files = RemoteFiles(self, self.helpers)
+
+    def use_cached_caps(self) -> None:
+        """Take the capabilities this board reported in an earlier session instead of probing
+        (a round trip saved): a transfer's first helper call checks it is the same board.
+
+        Memory and free-space figures may then be old; writes still check on the board."""
+        self._may_use_cache = True
 
     # -- lifecycle -------------------------------------------------------------------
 
     def close(self) -> None:
         """Tidy up our helpers, leave the board at its friendly REPL, release the port."""
         try:
-            if self.helpers.loaded:
-                # Our helpers live in the REPL's globals; a small board needs that heap back.
-                self.helpers.call("_bk_clean()")
+            self.files.save_cache()
+            # Our helpers live in the REPL's globals; a small board needs that heap back.
+            self.helpers.clean()
             self.repl.exit()
         except BoardkitError:
             pass
@@ -73,9 +83,34 @@ class Device:
     @property
     def caps(self) -> Capabilities:
         """What this board is and can do (probed on first use)."""
+        if self._caps is None and self._may_use_cache:
+            self._caps = board_cache.caps_from(board_cache.load(self.url))
+            self._caps_cached = self._caps is not None
         if self._caps is None:
             self._caps = probe(self.helpers.exec_own, self.fresh_raw_repl)
+            if resident.applies(self._caps):
+                record = board_cache.load(self.url)
+                record["caps"] = board_cache.caps_record(self._caps)
+                board_cache.save(self.url, record)
         return self._caps
+
+    @property
+    def caps_cached(self) -> bool:
+        """The capabilities came from the host's cache and are not yet checked this session."""
+        return self._caps_cached
+
+    def reprobe(self) -> None:
+        """Probe again after the cached capabilities turned out not to be this board's.
+
+        Raises DeviceError when the difference matters to calls already made this session."""
+        old = self._caps
+        self._caps, self._caps_cached, self._may_use_cache = None, False, False
+        new = self.caps
+        if old is not None and _shape(old) != _shape(new):
+            raise DeviceError(
+                f"the board at {self.url} is not the one boardkit saw there last ({new.machine}, not {old.machine})",
+                hint="run the command again: boardkit now knows this board",
+            )
 
     # -- resets ----------------------------------------------------------------------
 
@@ -131,3 +166,17 @@ class Device:
     def mkdir(self, path: str) -> None:
         """Make one folder (its parent must exist)."""
         self.files.mkdir(path)
+
+
+def _shape(caps: Capabilities) -> tuple[object, ...]:
+    """What of a board's capabilities the calls boardkit builds depend on."""
+    return (
+        caps.implementation,
+        caps.platform,
+        caps.has_folders,
+        small_heap(caps),
+        caps.binascii,
+        caps.sha256,
+        caps.deflate,
+        caps.mpy_version,
+    )

@@ -12,8 +12,6 @@ import serial
 
 from boardkit.errors import LinkError, PortBusy, PortNotFound
 from boardkit.links import LinkScheme
-from boardkit.links.rfc2217_port import make_port
-from boardkit.links.rfc2217_port import open_error as rfc2217_open_error
 
 DEFAULT_BAUD = 115200
 # Reads wait at most this long at a time (callers loop to their own deadlines). Few distinct
@@ -107,6 +105,8 @@ def open(url: str, baudrate: int = DEFAULT_BAUD) -> SerialLink:
         kwargs: dict[str, Any] = {"exclusive": True} if is_path and sys.platform != "win32" else {}
         port: Any  # serial.Serial, or pyserial's rfc2217 Serial (SerialBase has no open())
         if url.lower().startswith("rfc2217://"):  # pyserial's rfc2217 client has no write timeout
+            from boardkit.links.rfc2217_port import make_port  # only here: it costs start-up time
+
             port = make_port(url, baudrate=baudrate, timeout=0.1)
         else:
             kwargs["write_timeout"] = 10
@@ -164,7 +164,11 @@ def _raises_lines_apart(url: str) -> bool:
 
 def _open_error(url: str, exc: serial.SerialException) -> LinkError:
     text = _reason(exc)
-    silent = rfc2217_open_error(url, text) if url.lower().startswith("rfc2217://") else None
+    silent = None
+    if url.lower().startswith("rfc2217://"):
+        from boardkit.links.rfc2217_port import open_error as rfc2217_open_error
+
+        silent = rfc2217_open_error(url, text)
     if silent is not None:
         return silent
     code = getattr(exc, "errno", None)
