@@ -9,14 +9,27 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from boardkit import api
 from cli_helpers import boardkit, one_line_error
 from watch_helpers import WatchProcess, save
 
 pytestmark = pytest.mark.wasm
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leave_the_shared_board_clean(wasm_board) -> Iterator[None]:
+    """The session's wasm board is shared: the /w_* folders these tests sync into go afterwards
+    (a later `sync --delete` of the top folder would otherwise count them)."""
+    yield
+    with api.connect(wasm_board.port) as device:
+        for entry in device.listdir("/"):
+            if entry.is_dir and entry.name.startswith("w_"):
+                device.remove(entry.path, recursive=True)
 
 
 def project(root: Path, **files: str) -> Path:

@@ -274,6 +274,7 @@ class Watcher:
         self._stage = "run"
         if self.reset:
             device.soft_reset()  # a fresh heap: modules the last run imported load again
+        where = None
         if self.remote_dir.strip("/"):
             # its folder is the working folder, and first on sys.path: the wasm board's import
             # does not look in the working folder for sys.path's ''
@@ -303,6 +304,19 @@ class Watcher:
             self._emit("finished", program=name, seconds=round(time.monotonic() - started, 3))
         finally:
             self._program_running = False
+            if where is not None:
+                self._leave_folder(where)
+
+    def _leave_folder(self, where: str) -> None:
+        """Back to the board's top folder after a run in `where`: the next command (or tool)
+        must find the board as a soft reset would leave it, even with --no-reset."""
+        try:
+            self.device.exec(
+                f"__import__('os').chdir('/')\nif {where!r} in __import__('sys').path:"
+                f" __import__('sys').path.remove({where!r})"
+            )
+        except BoardkitError:
+            pass  # the board went away or reset: the next cycle deals with that
 
     def _program_name(self) -> str | None:
         return self._relative(str(self.program)) if self.program is not None else None
