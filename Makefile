@@ -89,6 +89,8 @@ bench: setup
 	$(BIN)/python tests/bench/bench_fleet.py
 	$(BIN)/python tests/bench/bench_firmware.py
 	$(BIN)/python tests/bench/bench_studio.py
+	$(BIN)/python tests/bench/bench_install.py
+	$(BIN)/python tests/bench/bench_watch.py
 
 clean:
 	rm -rf $(VENV) $(WASM)/node_modules web/node_modules .pytest_cache dist build host/boardkit.egg-info
