@@ -12,6 +12,7 @@
 
 def _bk_req(op, *args):
     import sys
+
     import micropython
 
     micropython.kbd_intr(-1)
@@ -235,11 +236,13 @@ class _BkMountFS:
 
 def _bk_mount(mp):
     import os
+    import sys
 
     try:
         os.umount(mp)
     except OSError:
         pass
+    _BkMountFS.before = set(sys.modules)
     os.mount(_BkMountFS(), mp)
     os.chdir(mp)
 
@@ -253,10 +256,12 @@ def _bk_umount(mp):
             os.chdir("/")
     except OSError:
         pass
-    # modules imported from the folder go with it: the next run imports them afresh
+    # modules imported from the folder go with it (through sys.path's "" their __file__ is
+    # relative): the next run imports them afresh
+    before = getattr(_BkMountFS, "before", ())
     for k in list(sys.modules):
         f = getattr(sys.modules[k], "__file__", "") or ""
-        if isinstance(f, str) and f.startswith(mp + "/"):
+        if isinstance(f, str) and (f.startswith(mp + "/") or k not in before and f[:1] != "/"):
             del sys.modules[k]
     try:
         os.umount(mp)

@@ -13,6 +13,7 @@ flashing.py  resolve_board, prepare_image (kit -> image), build_kit, flash, firm
 firmware_build.py  build_firmware (micro:bit V1 with frozen modules), the toolchain
 watch.py     watch (sync on every save, re-run, stream the output), Watcher, WatchEvent
 packages.py  prepare_install, install (packages onto a board), install_into_kit, installed (--list)
+mount.py     mounted, run_mounted (a local folder seen by the board as /remote), check_local_mount
 testing.py   run_suite (the conformance suite), run_tests (a user's own tests; junit_xml,
              github_annotations), check (what a program uses that a target lacks)
 """
@@ -61,6 +62,13 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
         prepare_image,
         resolve_board,
     )
+    from boardkit.api.mount import (
+        MountedRun,
+        MountSession,
+        check_local_mount,
+        mounted,
+        run_mounted,
+    )
     from boardkit.api.packages import (
         InstalledPackage,
         InstallPlan,
@@ -107,6 +115,11 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time names load 
 # flashing and conformance code for it doubled the command's start-up time.
 _HOME: dict[str, str] = {
     "BoardInfo": "boardkit.api.session",
+    "MountedRun": "boardkit.api.mount",
+    "MountSession": "boardkit.api.mount",
+    "check_local_mount": "boardkit.api.mount",
+    "mounted": "boardkit.api.mount",
+    "run_mounted": "boardkit.api.mount",
     "BuiltImage": "boardkit.api.firmware_build",
     "FrozenModule": "boardkit.api.firmware_build",
     "build_firmware": "boardkit.api.firmware_build",
@@ -179,6 +192,11 @@ _HOME: dict[str, str] = {
 
 __all__ = [
     "BoardInfo",
+    "MountedRun",
+    "MountSession",
+    "check_local_mount",
+    "mounted",
+    "run_mounted",
     "BuiltImage",
     "FrozenModule",
     "build_firmware",

@@ -105,6 +105,7 @@ def mounted(
     link = MountedLink(plain, server)
     device.link = device.repl.link = link  # what reads the board from now on serves the mount
     session = MountSession(root, point, writable, link, server.stats)
+    ended_well = False
     try:
         board_side.mount(device, point)
         yield session
@@ -112,13 +113,14 @@ def mounted(
         _unmount_quietly(device, point)
         raise
     else:
+        ended_well = True
         try:
             board_side.unmount(device, point)
         except RemoteError as exc:
             if exc.exc_type != "NameError":  # NameError: the board was reset, the mount is gone
                 raise
     finally:
-        server.close_all()
+        server.close_all(keep=ended_well)  # files a program left open: written if it ended well
         device.link = device.repl.link = plain
 
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "repl": ("repl_cmd", "repl", "Open an interactive REPL on the board (Ctrl-] leaves)."),
     "exec": ("session_cmds", "exec_", "Run a line of Python on the board."),
     "run": ("session_cmds", "run", "Run a local .py file on the board, streaming its output."),
+    "mount": ("mount_cmd", "mount", "Mount a local folder on the board (/remote): import and open without copying."),
     "reset": ("session_cmds", "reset", "Soft-reset the board (or --hard)."),
     "ls": ("fs_cmds", "ls", "List files on the board."),
     "cat": ("fs_cmds", "cat", "Print a file from the board."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from boardkit.cli.common import (
     options,
 )
 from boardkit.cli.params import SECONDS
+from boardkit.device import Device
 from boardkit.errors import RemoteError
 from boardkit.program import ProgramExit
 
@@ -81,27 +83,34 @@ def _run(ctx: click.Context, code: str | bytes, max_time: float | None, keyboard
     """
     from boardkit.cli.keyboard import keys_to
 
-    with open_device(ctx) as device:
+    with open_device(ctx) as device, program_errors(ctx, device):
         output = ProgramOutput()
         try:
-            try:
-                with keys_to(device.send_input) if keyboard else contextlib.nullcontext():
-                    api.exec_code(device, code, on_output=output, max_time=max_time)
-            finally:
-                output.close()
-        except RemoteError as exc:
-            note_interrupted(device)
-            sys.stdout.flush()
-            click.echo(exc.traceback.replace("\r\n", "\n"), err=True)
-            if exc.hint:
-                click.echo(f"boardkit: {exc.hint}", err=True)
-            ctx.exit(1)
-        except ProgramExit as exc:  # sys.exit(N): exit N, as python would, saying only its message
-            note_interrupted(device)
-            if exc.said:
-                click.echo(exc.said, err=True)
-            ctx.exit(exc.exit_code)
+            with keys_to(device.send_input) if keyboard else contextlib.nullcontext():
+                api.exec_code(device, code, on_output=output, max_time=max_time)
+        finally:
+            output.close()
+
+
+@contextlib.contextmanager
+def program_errors(ctx: click.Context, device: Device) -> Iterator[None]:
+    """How `run` and `exec` end: the program's traceback and exit 1 if it raised, its status
+    if it called sys.exit(N), a note if a program already running had to be stopped."""
+    try:
+        yield
+    except RemoteError as exc:
         note_interrupted(device)
+        sys.stdout.flush()
+        click.echo(exc.traceback.replace("\r\n", "\n"), err=True)
+        if exc.hint:
+            click.echo(f"boardkit: {exc.hint}", err=True)
+        ctx.exit(1)
+    except ProgramExit as exc:  # sys.exit(N): exit N, as python would, saying only its message
+        note_interrupted(device)
+        if exc.said:
+            click.echo(exc.said, err=True)
+        ctx.exit(exc.exit_code)
+    note_interrupted(device)
 
 
 @click.command("exec")

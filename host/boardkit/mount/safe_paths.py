@@ -67,6 +67,8 @@ class FolderRoot:
 
 def _foreign_separator(part: str) -> bool:
     # On Windows "a\\b" and "c:" mean something the board did not say.
-    return (os.sep != "/" and os.sep in part) or (os.altsep not in (None, "/") and str(os.altsep) in part) or (
-        os.name == "nt" and ":" in part
+    return (
+        (os.sep != "/" and os.sep in part)
+        or (os.altsep not in (None, "/") and str(os.altsep) in part)
+        or (os.name == "nt" and ":" in part)
     )

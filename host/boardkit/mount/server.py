@@ -88,10 +88,11 @@ class FolderServer:
         except OSError as exc:
             return -board_errno(exc.errno), b""
 
-    def close_all(self) -> None:
-        """End of the session: close what the board left open (unfinished writes dropped)."""
+    def close_all(self, keep: bool = False) -> None:
+        """End of the session: close what the board left open. keep: files it was writing
+        take their new content (the program ended well); else they keep the old one."""
         for handle in list(self._files):
-            self._close(handle, keep=False)
+            self._close(handle, keep=keep)
 
     # -- paths ---------------------------------------------------------------------------
 
