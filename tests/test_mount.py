@@ -229,6 +229,7 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
     reader = os.fdopen(master, "rb", buffering=0)
     try:
         _read_until(reader, b">>> ", timeout=30)
+        _wait_for_raw_mode(master)
         os.write(master, b"import shapes, os; print('AREA', shapes.area(5), os.getcwd())\r")
         _read_until(reader, b"AREA 25 /remote", timeout=30)
         os.write(master, b"\x1d")  # Ctrl-] leaves
@@ -242,6 +243,16 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
         "/",
         "False",
     ]
+
+
+def _wait_for_raw_mode(master: int) -> None:
+    """Until boardkit's terminal is in raw mode (a line typed before would be cooked: \r -> \n)."""
+    import termios
+
+    deadline = time.monotonic() + 30
+    while termios.tcgetattr(master)[3] & termios.ICANON:
+        assert time.monotonic() < deadline, "the terminal never went into raw mode"
+        time.sleep(0.01)
 
 
 BAD = {
