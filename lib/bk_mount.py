@@ -192,7 +192,7 @@ class _BkMountFS:
 
     def chdir(s, p):
         p = s._p(p)
-        if s.stat(p)[0] & 0x4000 == 0:
+        if p != "/" and s.stat(p)[0] & 0x4000 == 0:
             raise OSError(20)
         parts = []
         for q in p.split("/"):

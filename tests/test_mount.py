@@ -232,6 +232,11 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
         _wait_for_raw_mode(master)
         os.write(master, b"import shapes, os; print('AREA', shapes.area(5), os.getcwd())\r")
         _read_until(reader, b"AREA 25 /remote", timeout=30)
+        os.write(master, b"\x04")  # a soft reset unmounts; boardkit mounts the folder again, as mpremote does
+        _read_until(reader, b"is mounted again at /remote", timeout=30)
+        _read_until(reader, b">>> ", timeout=30)
+        os.write(master, b"import shapes, os; print('AGAIN', shapes.area(6), os.getcwd())\r")
+        _read_until(reader, b"AGAIN 36 /remote", timeout=30)
         os.write(master, b"\x1d")  # Ctrl-] leaves
         assert proc.wait(timeout=30) == 0
     finally:

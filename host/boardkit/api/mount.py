@@ -16,16 +16,17 @@ Boards without os.mount (the micro:bit v1) raise UnsupportedOnBoard.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from boardkit.api.session import RunResult, exec_code
 from boardkit.device import Device
 from boardkit.errors import BoardkitError, InvalidInput, RemoteError
+from boardkit.links import Link
 from boardkit.mount import FolderServer, MountedLink, ServeStats
 from boardkit.mount import board as board_side
-from boardkit.repl import OutputCallback
+from boardkit.repl import OutputCallback, RawRepl
 
 MOUNT_POINT = "/remote"
 
@@ -39,6 +40,29 @@ class MountSession:
     writable: bool
     link: MountedLink
     stats: ServeStats = field(default_factory=ServeStats)
+
+    def mount_again_after_soft_reset(self, on_note: Callable[[str], None] | None = None) -> None:
+        """In an interactive session: when the board soft-resets (Ctrl-D at its prompt), which
+        unmounts the folder, mount it again (as mpremote does) and call on_note to say so.
+        The board is left at its friendly prompt."""
+
+        def remount(plain: Link) -> None:
+            repl = RawRepl(plain)
+            try:
+                repl.enter()
+                result = repl.exec(board_side.mount_code(self.mount_point), timeout=30)
+                repl.exit()
+            except BoardkitError as exc:
+                if on_note:
+                    on_note(f"the board soft-reset and the folder could not be mounted again: {exc}")
+                return
+            if on_note:
+                if result.raised:
+                    on_note("the board soft-reset and the folder could not be mounted again")
+                else:
+                    on_note(f"the board soft-reset; {self.folder} is mounted again at {self.mount_point}")
+
+        self.link.on_soft_reboot = remount
 
     def interrupt(self) -> None:
         """Ctrl-C for the running program, sent when it cannot corrupt a file transfer

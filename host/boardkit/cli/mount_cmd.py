@@ -77,6 +77,7 @@ def _repl(device: Device, folder: Path, writable: bool, unsafe_links: bool) -> N
     from boardkit.terminal import Terminal
 
     with api.mounted(device, folder, writable=writable, unsafe_links=unsafe_links) as session:
+        session.mount_again_after_soft_reset(lambda text: click.echo(f"\r\nboardkit: {text}\r", err=True))
         device.repl.exit()  # to the friendly prompt; the mount stays
         mode = "writable" if session.writable else "read-only"
         click.echo(f"Mounted {session.folder} at {session.mount_point} ({mode}). Ctrl-] to leave.", err=True)

@@ -58,9 +58,15 @@ def check_can_mount(device: Device) -> None:
         )
 
 
+def mount_code(mount_point: str) -> str:
+    """The code that defines lib/bk_mount.py on the board and mounts it (no request to the
+    host on the way, so it can run over the plain link too)."""
+    return device_code.source("bk_mount") + f"_bk_mount({mount_point!r})\n"
+
+
 def mount(device: Device, mount_point: str) -> None:
     """Define lib/bk_mount.py on the board and mount it at mount_point (which becomes the cwd)."""
-    device.helpers.exec_own(device_code.source("bk_mount") + f"_bk_mount({mount_point!r})\n")
+    device.helpers.exec_own(mount_code(mount_point))
 
 
 def unmount(device: Device, mount_point: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from boardkit.mount.protocol import Demuxer, answer
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from boardkit.links import Link
 
 CTRL_C = b"\x03"
+SOFT_REBOOT = b"soft reboot\r\n"  # what a board says as its soft reset starts
 
 
 class MountedLink:
@@ -32,6 +34,10 @@ class MountedLink:
         self._out = bytearray()
         self._write_lock = threading.Lock()
         self._stop_pending = False  # Ctrl-C to deliver with the next answer
+        # Called (from the reading thread) when the board soft-resets, which unmounts it.
+        self.on_soft_reboot: Callable[[LockedLink], None] | None = None
+        self._tail = b""  # the last bytes of output, to see SOFT_REBOOT across chunks
+        self._remount_due = False
 
     # -- Link ----------------------------------------------------------------------------
 
@@ -41,6 +47,9 @@ class MountedLink:
         self._deliver_stop()
 
     def read(self, max_bytes: int, timeout: float) -> bytes:
+        if self._remount_due and not self._out and self.on_soft_reboot is not None:
+            self._remount_due = False
+            self.on_soft_reboot(LockedLink(self.link, self._write_lock))
         deadline = time.monotonic() + timeout
         while not self._out:
             remaining = deadline - time.monotonic()
@@ -94,8 +103,37 @@ class MountedLink:
     def _take(self, chunk: bytes) -> None:
         output, requests = self._demux.feed(chunk)
         self._out += output
+        if output and self.on_soft_reboot is not None:
+            seen = self._tail + output
+            self._tail = seen[-len(SOFT_REBOOT) :]
+            if SOFT_REBOOT in seen:
+                self._tail = b""
+                self._remount_due = True  # once what came before it has been read
         for request in requests:
             status, payload = self.server.handle(request)
             with self._write_lock:
                 stop, self._stop_pending = self._stop_pending, False
                 self.link.write(answer(status, payload, stop))
+
+
+class LockedLink:
+    """The plain link, written under the mount's lock: for talking to the board while
+    nothing is mounted (after a soft reset), from the thread that reads."""
+
+    def __init__(self, link: Link, lock: threading.Lock) -> None:
+        self.link = link
+        self.url = link.url
+        self._lock = lock
+
+    def write(self, data: bytes) -> None:
+        with self._lock:
+            self.link.write(data)
+
+    def read(self, max_bytes: int, timeout: float) -> bytes:
+        return self.link.read(max_bytes, timeout)
+
+    def pending(self) -> int:
+        return self.link.pending()
+
+    def close(self) -> None:
+        self.link.close()
