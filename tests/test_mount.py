@@ -165,6 +165,20 @@ def test_a_large_file_arrives_byte_exact(wasm_board, project):
     assert result.stats.bytes_read == 2 * len(data)
 
 
+def test_text_reads_in_small_pieces_never_cut_a_character(wasm_board, project):
+    text = "héllo wörld — ünïcode ✓ 𝄞\n" * 50
+    (project / "utf8.txt").write_text(text, encoding="utf-8")
+    code = (
+        "parts = []\nwith open('utf8.txt') as f:\n    while True:\n        p = f.read(3)\n"
+        "        if not p:\n            break\n        parts.append(p)\n"
+        "whole = ''.join(parts)\nprint(len(whole), whole == open('utf8.txt').read())\n"
+        "with open('utf8.txt') as f:\n    f.readline()\n    print(repr(f.readline()[:5]), f.tell())\n"
+    )
+    out = ok(mount(wasm_board, project, "--exec", code)).split("\n")
+    assert out[0] == f"{len(text)} True"
+    assert out[1] == f"'h\\xe9llo' {len(text.encode()) // 25}"
+
+
 def _read_until(stream, needle: bytes, timeout: float) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
