@@ -104,6 +104,7 @@ LEAF_COMMANDS: list[tuple[str, ...]] = [
     ("virtual", "list"),
     ("virtual", "stop", "x"),
     ("doctor",),
+    ("mount", "src"),
 ]
 CASES: list[Case] = [case(*c, "--bogus", says="No such option '--bogus'") for c in LEAF_COMMANDS]
 CASES += [case(*c, "--no-such-flag=1", says="No such option") for c in LEAF_COMMANDS[:12]]
@@ -251,6 +252,7 @@ BOARD_COMMANDS: list[tuple[str, ...]] = [
     ("push", "main.py"),
     ("cp", "main.py", ":"),
     ("watch", "src"),
+    ("mount", "src", "--exec", "1"),
 ]
 CASES += [
     case("-p", port, *command, code=code, says=says, name=f"port {port} {' '.join(command)}")
@@ -300,6 +302,11 @@ LOCAL = [
     (("run", "huge.bin"), "more than any board can hold"),
     (("run", "src"), "src is a folder"),
     (("run", ""), "is a folder"),
+    (("mount", "main.py"), "main.py is a file, not a folder"),
+    (("mount", "fifo"), "fifo is not a folder"),
+    (("mount", "nodir"), "nodir: no such folder"),
+    (("mount", "src", "--run", "fifo"), "fifo is a named pipe (FIFO)"),
+    (("mount", "src", "--run", "src"), "src is a folder"),
     (("cp", "fifo", ":"), "fifo is a named pipe (FIFO)"),
     (("cp", "/dev/zero", ":z.bin"), "/dev/zero is a character device"),
     (("cp", ":x.py", "/proc/x.py"), "cannot write /proc/x.py"),

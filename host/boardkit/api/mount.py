@@ -82,8 +82,10 @@ def check_local_mount(folder: Path | str) -> Path:
     path = Path(folder).expanduser()
     if not path.exists():
         raise InvalidInput(f"{folder}: no such folder", hint="give the folder to mount, e.g. `boardkit mount .`")
-    if not path.is_dir():
+    if path.is_file():
         raise InvalidInput(f"{folder} is a file, not a folder", hint="mount the folder that holds it")
+    if not path.is_dir():
+        raise InvalidInput(f"{folder} is not a folder", hint="give the folder to mount")
     try:
         next(iter(path.iterdir()), None)
     except OSError as exc:
