@@ -71,24 +71,27 @@ class _BkMountFile(__import__("io").IOBase):
     def __init__(s, h, text):
         s.h = h
         s.t = text
-        s.b = b""
+        s.b = b""  # read ahead; s.b[s.i:] not yet taken
+        s.i = 0
         s.c = False
 
     def _fill(s, n):
-        if not s.b and not s.c:
+        # bytes left in the read-ahead buffer, fetching more when it is empty
+        if s.i >= len(s.b) and not s.c:
             s.b = _bk_req("R", s.h, n)
-        return s.b
+            s.i = 0
+        return len(s.b) - s.i
 
     def _take(s, n):
         # up to n bytes (n < 0: to the end of the file)
         out = []
-        while n != 0 and s._fill(16384 if n < 0 else max(n, 512)):
-            k = len(s.b) if n < 0 else min(n, len(s.b))
-            out.append(s.b[:k])
-            s.b = s.b[k:]
+        while n != 0 and s._fill(16384 if n < 0 else max(n, 4096)):
+            k = len(s.b) - s.i if n < 0 else min(n, len(s.b) - s.i)
+            out.append(s.b[s.i : s.i + k])
+            s.i += k
             if n > 0:
                 n -= k
-        return b"".join(out)
+        return out[0] if len(out) == 1 else b"".join(out)
 
     def _o(s, d):
         return str(d, "utf-8") if s.t else d
@@ -110,14 +113,14 @@ class _BkMountFile(__import__("io").IOBase):
     def readline(s, n=-1):
         out = b""
         while n < 0 or len(out) < n:
-            if not s._fill(512):
+            if not s._fill(4096):
                 break
-            i = s.b.find(b"\n")
-            k = len(s.b) if i < 0 else i + 1
+            j = s.b.find(b"\n", s.i)
+            k = len(s.b) if j < 0 else j + 1
             if n >= 0:
-                k = min(k, n - len(out))
-            out += s.b[:k]
-            s.b = s.b[k:]
+                k = min(k, s.i + n - len(out))
+            out += s.b[s.i : k]
+            s.i = k
             if out[-1:] == b"\n":
                 break
         return s._o(out)
@@ -148,8 +151,9 @@ class _BkMountFile(__import__("io").IOBase):
 
     def seek(s, off, whence=0):
         if whence == 1:
-            off -= len(s.b)
+            off -= len(s.b) - s.i
         s.b = b""
+        s.i = 0
         return int(_bk_req("K", s.h, off, whence))
 
     def tell(s):
@@ -162,6 +166,7 @@ class _BkMountFile(__import__("io").IOBase):
         if not s.c:
             s.c = True
             s.b = b""
+            s.i = 0
             _bk_req("C", s.h)
 
     def ioctl(s, req, arg):

@@ -7,6 +7,7 @@ with --writable; Ctrl-C stops a mounted program; afterwards the board is as it w
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -182,7 +183,11 @@ def test_text_reads_in_small_pieces_never_cut_a_character(wasm_board, project):
     assert out[1] == f"'h\\xe9llo' {len(text.encode()) // 25}"
 
 
+_STUCK_AT = ""  # what the last _read_until saw (a failure's report)
+
+
 def _read_until(stream, needle: bytes, timeout: float) -> bytes:
+    global _STUCK_AT
     seen = b""
     deadline = time.monotonic() + timeout
     while needle not in seen:
@@ -197,6 +202,7 @@ def _read_until(stream, needle: bytes, timeout: float) -> bytes:
             if not chunk:
                 break
             seen += chunk
+            _STUCK_AT = seen[-3000:].decode(errors="replace")
     assert needle in seen, f"did not see {needle!r}; saw {seen[-300:]!r}"
     return seen
 
@@ -252,7 +258,10 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
 
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [*BOARDKIT, "-p", wasm_board.port, "mount", str(project)], stdin=slave, stdout=slave, stderr=slave
+        [sys.executable, "-X", "faulthandler", "-m", "boardkit", "-p", wasm_board.port, "mount", str(project)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
     )
     os.close(slave)
     reader = os.fdopen(master, "rb", buffering=0)
@@ -268,6 +277,12 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
         _read_until(reader, b"AGAIN 36 /remote", timeout=30)
         os.write(master, b"\x1d")  # Ctrl-] leaves
         assert proc.wait(timeout=30) == 0
+    except AssertionError as exc:
+        if proc.poll() is None:  # where boardkit is stuck, for the failure's report
+            proc.send_signal(signal.SIGABRT)
+            with contextlib.suppress(AssertionError):
+                _read_until(reader, b"never", timeout=3)
+        raise AssertionError(f"{exc}\n{_STUCK_AT}") from None
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -42,6 +42,9 @@ class MountedLink:
     # -- Link ----------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
+        if data == CTRL_C:  # a typed Ctrl-C, or the raw REPL's: never inside an answer
+            self.interrupt()
+            return
         with self._write_lock:
             self.link.write(data)
         self._deliver_stop()
