@@ -53,6 +53,7 @@ class MountedLink:
         if self._remount_due and not self._out and self.on_soft_reboot is not None:
             self._remount_due = False
             self.on_soft_reboot(LockedLink(self.link, self._write_lock))
+        self._deliver_stop()
         deadline = time.monotonic() + timeout
         while not self._out:
             remaining = deadline - time.monotonic()
@@ -117,6 +118,7 @@ class MountedLink:
             with self._write_lock:
                 stop, self._stop_pending = self._stop_pending, False
                 self.link.write(answer(status, payload, stop))
+        self._deliver_stop()  # one that came while the answer was being written
 
 
 class LockedLink:
