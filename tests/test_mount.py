@@ -202,7 +202,7 @@ def _read_until(stream, needle: bytes, timeout: float) -> bytes:
             if not chunk:
                 break
             seen += chunk
-            _STUCK_AT = seen[-3000:].decode(errors="replace")
+            _STUCK_AT = seen[-12000:].decode(errors="replace")
     assert needle in seen, f"did not see {needle!r}; saw {seen[-300:]!r}"
     return seen
 
@@ -266,8 +266,11 @@ def test_the_repl_has_the_folder_mounted(wasm_board, project):
     os.close(slave)
     reader = os.fdopen(master, "rb", buffering=0)
     try:
-        _read_until(reader, b">>> ", timeout=30)
+        # Typed only once boardkit's terminal is raw; Enter then shows a fresh prompt (what
+        # came before, banner and all, may be printed before the pty changed mode).
         _wait_for_raw_mode(master)
+        os.write(master, b"\r")
+        _read_until(reader, b">>> ", timeout=30)
         os.write(master, b"import shapes, os; print('AREA', shapes.area(5), os.getcwd())\r")
         _read_until(reader, b"AREA 25 /remote", timeout=30)
         os.write(master, b"\x04")  # a soft reset unmounts; boardkit mounts the folder again, as mpremote does
