@@ -86,6 +86,12 @@ def test_a_file_changed_on_the_host_is_seen_by_the_next_run(wasm_board, project)
     assert "V 2" in ok(mount(wasm_board, project, "--exec", "import version; print('V', version.V)"))
 
 
+def test_files_never_closed_by_the_program_do_not_run_out(wasm_board, project):
+    code = "n = 0\nfor i in range(600):\n    n += len(open('words.txt').read())\nprint('read', n)\n"
+    size = len((project / "words.txt").read_text(encoding="utf-8"))
+    assert ok(mount(wasm_board, project, "--exec", code)).split() == ["read", str(600 * size)]
+
+
 WRITES = (
     "import os\n"
     "for name, act in (('write', lambda: open('out.txt', 'w').write('from the board')),"

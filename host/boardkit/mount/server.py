@@ -17,12 +17,12 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from boardkit.mount.handles import OpenFile, OpenFiles, open_regular
 from boardkit.mount.safe_paths import FolderRoot, PathRefused
 
 MAX_CHUNK = 32 * 1024  # most bytes one read answer carries
-MAX_OPEN = 64  # files the board may hold open at once
 ASCII = "ascii"
 
 # MicroPython's errno numbers (Linux's); the host's may differ (macOS, Windows).
@@ -51,13 +51,6 @@ class ServeStats:
     refused: list[str] = field(default_factory=list)  # board paths refused as outside the folder
 
 
-@dataclass
-class _OpenFile:
-    file: IO[bytes]
-    path: Path
-    temp: Path | None = None  # written here, renamed to path on close
-
-
 class FolderServer:
     """Answers lib/bk_mount.py's requests from `folder`."""
 
@@ -65,8 +58,7 @@ class FolderServer:
         self.root = FolderRoot(folder, unsafe_links)
         self.writable = writable
         self.stats = ServeStats()
-        self._files: dict[int, _OpenFile] = {}
-        self._next = 1
+        self._files = OpenFiles()
 
     # -- dispatch ------------------------------------------------------------------------
 
@@ -91,8 +83,7 @@ class FolderServer:
     def close_all(self, keep: bool = False) -> None:
         """End of the session: close what the board left open. keep: files it was writing
         take their new content (the program ended well); else they keep the old one."""
-        for handle in list(self._files):
-            self._close(handle, keep=keep)
+        self._files.close_all(keep)
 
     # -- paths ---------------------------------------------------------------------------
 
@@ -135,48 +126,37 @@ class FolderServer:
         return 0, b"\x00".join(entries)
 
     def open(self, board_path: str, mode: str) -> Answer:
-        if len(self._files) >= MAX_OPEN:
-            return -24, b""
         path = self._path(board_path)
         kind = mode.replace("b", "").replace("t", "")
         if kind == "r":
-            opened = _OpenFile(_open_regular(path), path)
+            opened = OpenFile(path, open_regular(path))  # checked now, reopened as needed
         elif kind in ("w", "a", "x"):
             self._check_writable()
             opened = self._open_for_writing(path, kind)
         else:
             return -22, b""  # "+" modes: not offered
-        handle = self._next
-        self._next += 1
-        self._files[handle] = opened
-        return 0, str(handle).encode(ASCII)
+        return 0, str(self._files.add(opened)).encode(ASCII)
 
-    def _open_for_writing(self, path: Path, kind: str) -> _OpenFile:
+    def _open_for_writing(self, path: Path, kind: str) -> OpenFile:
         if path.is_dir():
             raise OSError(errno.EISDIR, "is a folder")
         if kind == "x" and os.path.lexists(path):
             raise OSError(errno.EEXIST, "exists")
         if kind == "a":
-            return _OpenFile(open(path, "ab"), path)  # noqa: SIM115 -- closed by close()
+            return OpenFile(path, open(path, "ab"), writer=True)  # noqa: SIM115 -- closed by close()
         if not path.parent.is_dir():
             raise OSError(errno.ENOENT, "no such folder")
         temp = path.with_name(f".{path.name}.bk-mount-{os.getpid()}.tmp")
-        return _OpenFile(open(temp, "wb"), path, temp)  # noqa: SIM115 -- closed by close()
-
-    def _file(self, handle: int) -> _OpenFile:
-        found = self._files.get(handle) if isinstance(handle, int) else None
-        if found is None:
-            raise OSError(errno.EBADF, "not open")
-        return found
+        return OpenFile(path, open(temp, "wb"), temp, writer=True)  # noqa: SIM115 -- closed by close()
 
     def read(self, handle: int, size: int) -> Answer:
-        data = self._file(handle).file.read(max(0, min(int(size), MAX_CHUNK)))
+        data = self._files.read(handle, max(0, min(int(size), MAX_CHUNK)))
         self.stats.bytes_read += len(data)
-        return len(data), data
+        return 0, data
 
     def write(self, handle: int, encoded: str) -> Answer:
-        opened = self._file(handle)
-        if opened.temp is None and opened.file.mode == "rb":
+        opened = self._files.get(handle)
+        if not opened.writer or opened.file is None:
             raise OSError(errno.EBADF, "opened for reading")
         try:
             data = base64.b64decode(encoded, validate=True)
@@ -187,23 +167,14 @@ class FolderServer:
         return 0, str(len(data)).encode(ASCII)
 
     def seek(self, handle: int, offset: int, whence: int) -> Answer:
-        if whence not in (0, 1, 2):
+        if whence not in (0, 1, 2) or not isinstance(offset, int):
             return -22, b""
-        return 0, str(self._file(handle).file.seek(int(offset), whence)).encode(ASCII)
+        return 0, str(self._files.seek(handle, offset, whence)).encode(ASCII)
 
     def close(self, handle: int) -> Answer:
-        self._file(handle)
-        self._close(handle, keep=True)
+        self._files.get(handle)
+        self._files.close(handle, keep=True)
         return 0, b""
-
-    def _close(self, handle: int, keep: bool) -> None:
-        opened = self._files.pop(handle)
-        opened.file.close()
-        if opened.temp is not None:
-            if keep:
-                os.replace(opened.temp, opened.path)
-            else:
-                opened.temp.unlink(missing_ok=True)
 
     def mkdir(self, board_path: str) -> Answer:
         self._check_writable()
@@ -233,24 +204,6 @@ class FolderServer:
             raise OSError(errno.EACCES, "the mounted folder itself")
         os.replace(source, target)
         return 0, b""
-
-
-def _open_regular(path: Path) -> IO[bytes]:
-    """Open a file for reading; a FIFO or a device is refused instead of waited on."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise OSError(errno.EISDIR, "is a folder")
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EACCES, "not a regular file")
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 Op = Callable[..., Answer]
