@@ -38,6 +38,7 @@ class MountedLink:
         self.on_soft_reboot: Callable[[LockedLink], None] | None = None
         self._tail = b""  # the last bytes of output, to see SOFT_REBOOT across chunks
         self._remount_due = False
+        self._held_keys = bytearray()  # typed while a request was in flight
 
     # -- Link ----------------------------------------------------------------------------
 
@@ -46,6 +47,9 @@ class MountedLink:
             self.interrupt()
             return
         with self._write_lock:
+            if self._demux.in_request:
+                self._held_keys += data  # the board reads only its answer now: keys after it
+                return
             self.link.write(data)
         self._deliver_stop()
 
@@ -117,7 +121,8 @@ class MountedLink:
             status, payload = self.server.handle(request)
             with self._write_lock:
                 stop, self._stop_pending = self._stop_pending, False
-                self.link.write(answer(status, payload, stop))
+                self.link.write(answer(status, payload, stop) + self._held_keys)
+                self._held_keys.clear()
         self._deliver_stop()  # one that came while the answer was being written
 
 
