@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,23 +27,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/package_index.py
 
+from bench_common import RMTREE, summary  # noqa: E402
+
 from package_index import Package, serve, write_index  # noqa: E402
 
 BIN = Path(sys.executable).parent
-WIPE = """import os
-def _rm(p):
-    try:
-        names = os.listdir(p)
-    except OSError:
-        try: os.remove(p)
-        except OSError: pass
-        return
-    for n in names: _rm(p + '/' + n)
-    try: os.rmdir(p)
-    except OSError: pass
-_rm('/lib')
-os.mkdir('/lib')
-"""
+WIPE = RMTREE % "/lib" + "os.mkdir('/lib')\n"
 WORDS = ("led", "pin", "value", "sleep", "button", "display", "count", "sensor", "read", "write", "motor", "pixel")
 
 
@@ -105,15 +93,6 @@ def run(cmd: list[str], env: dict) -> float:
             f"{Path(cmd[0]).name} failed ({result.returncode}): {(result.stderr or result.stdout).decode()[-400:]}"
         )
     return elapsed
-
-
-def summary(samples: list[float]) -> dict:
-    return {
-        "median_s": round(statistics.median(samples), 3),
-        "min_s": round(min(samples), 3),
-        "max_s": round(max(samples), 3),
-        "runs": len(samples),
-    }
 
 
 def main() -> None:

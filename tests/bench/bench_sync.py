@@ -39,6 +39,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_common import RMTREE, summary
+
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 LINK_RATE_115200 = 11_520
@@ -71,21 +73,6 @@ WORDS = (
 
 # The micro:bit's filesystem is flat and its os.listdir takes no argument.
 WIPE_FLAT = "import os\nfor n in os.listdir():\n if n.startswith('mod'): os.remove(n)\n"
-
-# Removes a folder tree on the board (between first-sync runs).
-RMTREE = """import os
-def _rm(p):
-    try:
-        names = os.listdir(p)
-    except OSError:
-        try: os.remove(p)
-        except OSError: pass
-        return
-    for n in names: _rm(p + '/' + n)
-    try: os.rmdir(p)
-    except OSError: pass
-_rm(%r)
-"""
 
 
 def source_text(rng: random.Random, size: int) -> bytes:
@@ -120,15 +107,6 @@ def run(
             f"{Path(cmd[1]).name} ... failed ({result.returncode}): {(result.stderr or result.stdout).decode()[-400:]}"
         )
     return elapsed, result
-
-
-def summary(samples: list[float]) -> dict:
-    return {
-        "median_s": round(statistics.median(samples), 3),
-        "min_s": round(min(samples), 3),
-        "max_s": round(max(samples), 3),
-        "runs": len(samples),
-    }
 
 
 class Tool:

@@ -28,7 +28,6 @@ import os
 import queue
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,18 +35,11 @@ import threading
 import time
 from pathlib import Path
 
+from bench_common import summary
+
 BIN = Path(sys.executable).parent
 GOAL_S = 0.5
 BAUD = 115200
-
-
-def summary(samples: list[float]) -> dict:
-    return {
-        "median_s": round(statistics.median(samples), 3),
-        "min_s": round(min(samples), 3),
-        "max_s": round(max(samples), 3),
-        "runs": len(samples),
-    }
 
 
 def make_project(root: Path, modules: int, size: int, loop: bool) -> Path:
