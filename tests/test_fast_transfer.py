@@ -166,6 +166,11 @@ def test_helpers_stay_on_the_board_between_sessions(wasm_board, folder, tmp_path
         assert result.sent == 0 and result.skipped == 5
         assert device.helpers.sent == 0
         assert device.repl.link.written < 700, device.repl.link.written
+    # nor are its names in the REPL's globals once a session ends (a user's later code runs there)
+    left = boardkit(
+        "-p", wasm_board.name, "exec", "print([n for n in globals() if n[:3] == '_bk' or n[:5] == 'bkfs_'])"
+    )
+    assert left.stdout == b"[]\n", left.stdout
     # boardkit's folder is not part of the user's files
     listed = json.loads(boardkit("-p", wasm_board.name, "sync", "--pull", "/", str(tmp_path / "back"), "--json").stdout)
     assert listed["sent"] >= 5
@@ -229,6 +234,31 @@ def test_cached_capabilities_of_another_board_are_replaced(wasm_board, folder, t
         api.push(device, [tmp_path / "a.py"], folder)
     assert board_cache.load(url)["caps"]["release"] != "0.0.1-another-board"
     assert read_back(wasm_board, [f"{folder}/a.py"])[f"{folder}/a.py"] == source(900)
+
+
+@pytest.mark.microbit
+def test_a_micro_bit_where_a_wasm_board_was_remembered_still_syncs(wasm_board, microbit_board, tmp_path):
+    """A port keeps its name when the board on it changes (/dev/ttyACM0 for whichever board is
+    plugged in, a pty number reused): the capabilities remembered there describe another
+    board. The sync must find that out before writing anything, and then just work."""
+    from boardkit.device import board_cache
+
+    (tmp_path / "w.py").write_bytes(b"W = 1\n")
+    with api.connect(wasm_board.port) as device:
+        api.push(device, [tmp_path / "w.py"], "/")  # the cache now holds a wasm board
+        wasm_record = board_cache.load(device.url)
+    with api.connect(microbit_board.port) as device:
+        board_cache.save(device.url, {**wasm_record, "url": device.url})  # as if it was there
+    project = tmp_path / "lesson"
+    project.mkdir()
+    (project / "swap.py").write_text("print('on the micro:bit')\n")
+    result = boardkit("-p", microbit_board.name, "sync", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    assert boardkit("-p", microbit_board.name, "exec", "import swap").stdout == b"on the micro:bit\n"
+    with api.connect(microbit_board.port) as device:
+        assert board_cache.load(device.url) == {}  # the wrong record is gone, not kept
+        device.exec("import os\nos.remove('swap.py')")
+        device.soft_reset()  # the shared micro:bit's 16 KB heap: drop the imported module
 
 
 HEAP = "import gc, micropython\ngc.collect()\nmicropython.mem_info()"

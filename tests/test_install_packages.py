@@ -513,6 +513,7 @@ def test_the_microbit_gets_source_at_its_top_level(microbit_board, index, tmp_pa
         with api.connect(microbit_board.port) as device:
             if device.stat("/bk_util.py") is not None:
                 device.remove("/bk_util.py")
+            device.soft_reset()  # the shared micro:bit's 16 KB heap: drop the imported module
 
 
 def test_a_circuitpython_board_takes_names_from_the_bundle(wasm_board, index, tmp_path):

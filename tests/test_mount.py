@@ -250,7 +250,7 @@ def test_ctrl_c_stops_a_mounted_program_and_the_board_is_as_before(wasm_board, p
         wasm_board,
         "import os\nprint(os.getcwd())\ntry:\n    os.stat('/remote')\n    print('still mounted')\n"
         "except OSError:\n    print('unmounted')\nprint(open('keep.txt').read())\n"
-        "print([n for n in globals() if 'bk' in n.lower()])\n",
+        "print([n for n in globals() if n.lower()[:3] == '_bk' or n[:5] == 'bkfs_'])\n",
     )
     assert after.split("\n")[:4] == ["/", "unmounted", "the board s own file", "[]"]
     assert board_exec(wasm_board, "import os; print(sorted(os.listdir('/')))") == listing

@@ -109,6 +109,8 @@ BOARDS = [
 @pytest.mark.parametrize("board_fixture", BOARDS)
 def test_cut_cable_never_leaves_a_partial_file(board_fixture, request, tmp_path):
     board = request.getfixturevalue(board_fixture)
+    with boardkit.connect(board.port) as device:
+        device.soft_reset()  # a fresh heap: what earlier tests imported on the shared board goes
     old, new, allowed = versions(tmp_path)
     sync_through(board.port, old, None)
     full = sync_through(board.port, new, None)  # bytes a whole sync writes

@@ -69,6 +69,12 @@ class DeviceError(BoardkitError):
     """The board ran our request and reported a failure."""
 
 
+class BoardChanged(DeviceError):
+    """Another board answers at a port than the one boardkit remembered there (its cached
+    capabilities were wrong). Raised before anything was written; the board is probed now, so
+    the operation can simply run again."""
+
+
 class RemoteError(DeviceError):
     """A program on the board raised an exception."""
 

@@ -21,7 +21,7 @@ from boardkit import drives
 from boardkit import sync as sync_plan
 from boardkit.api.files import check_local_put
 from boardkit.device import Device
-from boardkit.errors import InvalidInput, UnsupportedOnBoard
+from boardkit.errors import BoardChanged, InvalidInput, UnsupportedOnBoard
 from boardkit.sync import LocalFile, SyncProgress, SyncResult
 
 NoteCallback = Callable[[str], None]
@@ -74,6 +74,15 @@ def _writing_to(
     if on_note:
         on_note(f"writing through the CIRCUITPY drive at {found}")
     return found / remote_dir.strip("/")
+
+
+def _once_more_if_board_changed(carry_out: Callable[[], TransferResult]) -> TransferResult:
+    """Run a transfer; once more if the board turned out not to be the one remembered at its
+    port (BoardChanged comes before anything is written, and the board is probed by then)."""
+    try:
+        return carry_out()
+    except BoardChanged:
+        return carry_out()
 
 
 def _carry_out(
@@ -176,18 +185,22 @@ def push(
     the board has deflate and it pays).
     """
     local = check_local_push(files)
-    folder = _writing_to(device, drive, remote_dir, on_note, compress)
-    return _carry_out(
-        device,
-        local,
-        remote_dir,
-        folder,
-        delete=False,
-        protected=None,
-        dry_run=dry_run,
-        progress=progress,
-        compile=compile,
-    )
+
+    def carry_out() -> TransferResult:
+        folder = _writing_to(device, drive, remote_dir, on_note, compress)
+        return _carry_out(
+            device,
+            local,
+            remote_dir,
+            folder,
+            delete=False,
+            protected=None,
+            dry_run=dry_run,
+            progress=progress,
+            compile=compile,
+        )
+
+    return _once_more_if_board_changed(carry_out)
 
 
 def sync(
@@ -229,18 +242,21 @@ def sync(
     def protected(rel: str, is_dir: bool) -> bool:
         return ignored(rel, is_dir) or (leave_alone is not None and leave_alone(rel, is_dir))
 
-    folder = _writing_to(device, drive, remote_dir, on_note, compress)
-    return _carry_out(
-        device,
-        files,
-        remote_dir,
-        folder,
-        delete=delete,
-        protected=protected,
-        dry_run=dry_run,
-        progress=progress,
-        compile=compile,
-    )
+    def carry_out() -> TransferResult:
+        folder = _writing_to(device, drive, remote_dir, on_note, compress)
+        return _carry_out(
+            device,
+            files,
+            remote_dir,
+            folder,
+            delete=delete,
+            protected=protected,
+            dry_run=dry_run,
+            progress=progress,
+            compile=compile,
+        )
+
+    return _once_more_if_board_changed(carry_out)
 
 
 def pull(

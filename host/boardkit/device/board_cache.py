@@ -51,6 +51,14 @@ def save(url: str, data: dict[str, Any]) -> None:
         pass
 
 
+def forget(url: str) -> None:
+    """Drop what is remembered about the board at url (another board answers there now)."""
+    try:
+        _file(url).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def caps_from(data: dict[str, Any]) -> Capabilities | None:
     """The capabilities stored in a cache record, or None."""
     raw = data.get("caps")

@@ -20,7 +20,7 @@ from boardkit import device_code
 from boardkit.device import resident
 from boardkit.device.errors import file_error
 from boardkit.device.probe import Capabilities, small_heap
-from boardkit.errors import CodeLost, DeviceError, LinkTimeout, RemoteError
+from boardkit.errors import BoardChanged, CodeLost, DeviceError, LinkTimeout, RemoteError
 from boardkit.repl import OutputCallback, RawRepl
 
 GARBLED_RETRIES = 3
@@ -193,7 +193,13 @@ class HelperLoader:
                 self.loaded.add("")  # every function of lib/bk_fs.py is there now
                 return out
             except RemoteError as exc:
-                if attempt == 2 or not self._resident_missing(exc):
+                if attempt == 2:
+                    raise
+                if not self._resident_missing(exc):
+                    if board.caps_cached:
+                        # not an answer our bootstrap gives (a micro:bit's sys has no modules):
+                        # the cache may describe another board once at this port
+                        board.reprobe()  # BoardChanged when it does
                     raise
         raise AssertionError("unreachable")
 
@@ -215,7 +221,7 @@ class HelperLoader:
         if board.caps_cached:
             board.reprobe()  # a board without our module may be another board: ask it first
             if not resident.applies(board.caps):
-                raise DeviceError(
+                raise BoardChanged(
                     "the board is not the one boardkit saw at this port last", hint="run the command again"
                 )
         code = resident.install_code(board.caps)

@@ -88,11 +88,12 @@ def bootstrap(check: Capabilities | None) -> str:
 
 def import_code() -> str:
     """Code that imports the module from the board's flash; ImportError("bk:missing") when it
-    is not there (or does not import: a damaged copy is written again)."""
+    is not there (or does not import: a damaged copy is written again). __import__, not an
+    import statement: the module's name must not be left in the user's REPL globals."""
     name = module_name()
     return (
         f"import sys\nsys.path.append({FOLDER!r})\n"
-        f"try:\n import {name}\nexcept Exception:\n raise ImportError({MISSING!r})\n"
+        f"try:\n __import__({name!r})\nexcept Exception:\n raise ImportError({MISSING!r})\n"
         f"finally:\n sys.path.remove({FOLDER!r})\n"
     )
 

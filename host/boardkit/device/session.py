@@ -18,7 +18,7 @@ from boardkit.device.errors import remote_error
 from boardkit.device.helpers import HelperLoader
 from boardkit.device.probe import Capabilities, probe, small_heap
 from boardkit.device.remote_fs import FileEntry, Progress, RemoteFiles, Stat
-from boardkit.errors import BoardkitError, DeviceError
+from boardkit.errors import BoardChanged, BoardkitError
 from boardkit.links import Link
 from boardkit.repl import OutputCallback, RawRepl
 
@@ -92,6 +92,8 @@ class Device:
                 record = board_cache.load(self.url)
                 record["caps"] = board_cache.caps_record(self._caps)
                 board_cache.save(self.url, record)
+            else:  # another board may have left its record at this port: not this one's
+                board_cache.forget(self.url)
         return self._caps
 
     @property
@@ -102,12 +104,15 @@ class Device:
     def reprobe(self) -> None:
         """Probe again after the cached capabilities turned out not to be this board's.
 
-        Raises DeviceError when the difference matters to calls already made this session."""
+        Raises BoardChanged when the difference matters to calls already made this session
+        (paths spelt for another board, another transfer path): the caller runs them again."""
         old = self._caps
         self._caps, self._caps_cached, self._may_use_cache = None, False, False
+        self.helpers.forget()
+        self.helpers.resident = None  # decided again from what the probe says
         new = self.caps
         if old is not None and _shape(old) != _shape(new):
-            raise DeviceError(
+            raise BoardChanged(
                 f"the board at {self.url} is not the one boardkit saw there last ({new.machine}, not {old.machine})",
                 hint="run the command again: boardkit now knows this board",
             )
