@@ -166,6 +166,10 @@ def test_helpers_stay_on_the_board_between_sessions(wasm_board, folder, tmp_path
         assert result.sent == 0 and result.skipped == 5
         assert device.helpers.sent == 0
         assert device.repl.link.written < 700, device.repl.link.written
+    # `ls` leaves boardkit's folder out, as `sync --pull` does; `ls -a` shows it
+    plain = json.loads(boardkit("-p", wasm_board.name, "ls", "/", "--json").stdout)
+    every = json.loads(boardkit("-p", wasm_board.name, "ls", "-a", "/", "--json").stdout)
+    assert ".boardkit" not in [e["name"] for e in plain] and ".boardkit" in [e["name"] for e in every]
     # nor are its names in the REPL's globals once a session ends (a user's later code runs there)
     left = boardkit(
         "-p", wasm_board.name, "exec", "print([n for n in globals() if n[:3] == '_bk' or n[:5] == 'bkfs_'])"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from boardkit.device import TMP_SUFFIX, Device, FileEntry
+from boardkit.device import TMP_SUFFIX, Device, FileEntry, resident
 from boardkit.errors import InvalidInput
 from boardkit.local_files import check_readable, read_regular, unreadable
 
@@ -43,9 +43,13 @@ def entry_dict(entry: FileEntry) -> dict[str, Any]:
     }
 
 
-def ls(device: Device, path: str = "/") -> list[FileEntry]:
-    """The files and folders in a board folder (not recursive)."""
-    return device.listdir(path)
+def ls(device: Device, path: str = "/", *, show_all: bool = False) -> list[FileEntry]:
+    """The files and folders in a board folder (not recursive). boardkit's own folder (the
+    helpers it keeps on the board, /.boardkit) is left out unless show_all."""
+    entries = device.listdir(path)
+    if show_all:
+        return entries
+    return [e for e in entries if e.path.rstrip("/") != resident.FOLDER]
 
 
 def cat(device: Device, path: str, *, progress: ByteProgress | None = None) -> bytes:

@@ -14,17 +14,19 @@ from boardkit.cli.common import Progress, emit_json, human_size, open_device
 @click.command()
 @click.argument("path", default="/")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("-a", "--all", "show_all", is_flag=True, help="Also show /.boardkit (helpers boardkit keeps there).")
 @click.pass_context
-def ls(ctx: click.Context, path: str, as_json: bool) -> None:
+def ls(ctx: click.Context, path: str, as_json: bool, show_all: bool) -> None:
     """List files on the board (PATH defaults to the top folder).
 
     \b
     Examples:
       boardkit ls
       boardkit ls /lib --json
+      boardkit ls -a                 # with /.boardkit, boardkit's helpers
     """
     with open_device(ctx) as device:
-        entries = api.ls(device, path)
+        entries = api.ls(device, path, show_all=show_all)
     if as_json:
         emit_json([api.entry_dict(e) for e in entries])
         return
