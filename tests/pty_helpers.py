@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 import time
 
 import serial
@@ -36,3 +38,23 @@ def raw_exec(port: serial.Serial, code: str, timeout: float = 5.0) -> tuple[byte
     body = read_until(port, b"\x04>", timeout)
     out, err, _ = body.split(b"\x04")
     return out, err
+
+
+class TerminalScreen:
+    """What a program showed on the pty it runs at (fd: the master side), read as it comes."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.seen = b""
+
+    def wait_for(self, marker: bytes, timeout: float = 60) -> bool:
+        """Read until marker has been shown (True) or timeout seconds passed / the pty closed."""
+        deadline = time.monotonic() + timeout
+        while marker not in self.seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.2)
+            if ready:
+                try:
+                    self.seen += os.read(self.fd, 1024)
+                except OSError:
+                    break
+        return marker in self.seen

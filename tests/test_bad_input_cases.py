@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import pty
-import select
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import BOARDKIT, boardkit, one_line_error
+from pty_helpers import TerminalScreen
 
 DEBIAN_MICROBIT_HEX = Path("/usr/share/firmware-microbit-micropython/firmware.hex")
 
@@ -163,25 +163,13 @@ def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path, expect: bytes 
     if pid == 0:  # the child: boardkit, its stdin/stdout/stderr the pty
         os.chdir(cwd)
         os.execv(sys.executable, [*BOARDKIT, *args])
-    seen = b""
-
-    def wait_for(marker: bytes, timeout: float) -> bool:
-        nonlocal seen
-        deadline = time.monotonic() + timeout
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    seen += os.read(fd, 1024)
-                except OSError:
-                    break
-        return marker in seen
+    screen = TerminalScreen(fd)
 
     try:
-        assert wait_for(b"name? ", 60), seen
+        assert screen.wait_for(b"name? ", 60), screen.seen
         os.write(fd, answer)
-        wait_for(expect, 30)
-        wait_for(expect + b"\r\n", 5)  # the rest of its line may come in a later read
+        screen.wait_for(expect, 30)
+        screen.wait_for(expect + b"\r\n", 5)  # the rest of its line may come in a later read
     finally:
         for _ in range(50):
             done, _status = os.waitpid(pid, os.WNOHANG)
@@ -192,7 +180,7 @@ def _run_at_a_terminal(args: list[str], answer: bytes, cwd: Path, expect: bytes 
             os.kill(pid, 9)
             os.waitpid(pid, 0)
         os.close(fd)
-    return seen
+    return screen.seen
 
 
 def _typed_answer_reaches_input(port: str, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from boardkit import api
 from cli_helpers import boardkit, one_line_error
+from pty_helpers import TerminalScreen
 from watch_helpers import WatchProcess, save
 
 pytestmark = pytest.mark.wasm
@@ -281,7 +282,6 @@ def test_at_a_terminal_keys_reach_input_and_ctrl_c_stops(wasm_board, tmp_path):
     """With a terminal, what is typed goes to the program's input(); the Ctrl-C key (the
     terminal turns it into SIGINT) stops the watch, and the terminal is given back as it was."""
     import pty
-    import select
     import sys
     import termios
     import time
@@ -293,28 +293,16 @@ def test_at_a_terminal_keys_reach_input_and_ctrl_c_stops(wasm_board, tmp_path):
         os.execv(
             sys.executable, [sys.executable, "-m", "boardkit", "-p", wasm_board.name, "watch", str(folder), "/w_tty"]
         )
-    seen = b""
-
-    def wait_for(marker: bytes, timeout: float = 60) -> bool:
-        nonlocal seen
-        deadline = time.monotonic() + timeout
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    seen += os.read(fd, 1024)
-                except OSError:
-                    break
-        return marker in seen
+    screen = TerminalScreen(fd)
 
     status = None
     try:
-        assert wait_for(b"name? "), seen
+        assert screen.wait_for(b"name? "), screen.seen
         os.write(fd, b"ada\r")
-        assert wait_for(b"hello ada"), seen
-        assert wait_for(b"main.py finished"), seen
+        assert screen.wait_for(b"hello ada"), screen.seen
+        assert screen.wait_for(b"main.py finished"), screen.seen
         os.write(fd, b"\x03")
-        assert wait_for(b"boardkit: interrupted"), seen
+        assert screen.wait_for(b"boardkit: interrupted"), screen.seen
         for _ in range(300):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -327,7 +315,7 @@ def test_at_a_terminal_keys_reach_input_and_ctrl_c_stops(wasm_board, tmp_path):
             os.kill(pid, 9)
             os.waitpid(pid, 0)
         os.close(fd)
-    assert status is not None and os.waitstatus_to_exitcode(status) == 130, seen
+    assert status is not None and os.waitstatus_to_exitcode(status) == 130, screen.seen
 
 
 def test_watch_over_webrepl(boardkit_home, tmp_path):
