@@ -13,6 +13,7 @@ import os
 import time
 
 import pytest
+import serial
 import webrepl  # PyPI "webrepl": a WebREPL client package, not ours
 
 import boardkit
@@ -197,6 +198,22 @@ def test_boardkit_client_uses_put_and_get(wasm_web, monkeypatch):
         assert device.read_file("/bk_put.bin") == data
         assert device.eval("2 + 2") == 4  # the raw REPL session goes on
     assert board_files(wasm_web)["bk_put.bin"] == data
+
+
+@pytest.mark.wasm
+def test_a_pty_client_keeps_its_reply_when_a_session_ends_late(wasm_web):
+    """The session's end reaches the board after a serial client has already opened and typed
+    (the WebREPL server hands it over from a thread): that client's reply must stay."""
+    old = raw_client(wasm_web)
+    with serial.Serial(wasm_web.port, timeout=10) as tty:
+        tty.reset_input_buffer()
+        tty.write(b"print('pty' + 'side')\r")
+        deadline = time.monotonic() + 10
+        while tty.in_waiting < len("print('pty' + 'side')\r\nptyside\r\n>>> ") and time.monotonic() < deadline:
+            time.sleep(0.02)  # the reply waits, unread, in the pty
+        old.close()
+        raw_client(wasm_web).close()  # a new login: the old session has surely ended by now
+        assert b"ptyside\r\n" in tty.read_until(b"ptyside\r\n")
 
 
 @pytest.mark.wasm

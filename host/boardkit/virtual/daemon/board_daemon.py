@@ -72,7 +72,10 @@ class Daemon:
         self.image: Path | None = None  # what the backend boots, when not its default
         self.webrepl_port = webrepl_port
         self._webrepl_password = webrepl_password
-        self.web = WebReplSession(on_input=self.to_board, on_end=self._web_ended)
+        self.web = WebReplSession(on_input=self.from_web, on_end=self._web_ended)
+        # Who typed last: a pty client that spoke after the WebREPL session's last input is
+        # talking now, and what the pty holds when that session ends is its own reply.
+        self.pty_spoke_last = False
         self.backend = backend(kind)
         self.baud = baud
         self.dir = layout.board_dir(name)
@@ -275,6 +278,7 @@ class Daemon:
             except (BlockingIOError, OSError):
                 data = b""
             if data:
+                self.pty_spoke_last = True
                 self.to_board(data)
         if ev & select.POLLOUT:
             if self.to_host.write_to(self.master):
@@ -291,6 +295,10 @@ class Daemon:
     def on_backend_output(self, ev: int) -> None:
         if ev & (select.POLLIN | select.POLLHUP):
             self.read_backend(self.process.stdout_fd)
+
+    def from_web(self, data: bytes) -> None:
+        self.pty_spoke_last = False
+        self.to_board(data)
 
     def to_board(self, data: bytes) -> None:
         """Input for the board (from the pty or WebREPL); Ctrl-C also goes on the side pipe."""
@@ -359,6 +367,10 @@ class Daemon:
         self.write_record()
 
     def _web_ended(self) -> None:
+        # The session's end reaches this loop through the WebREPL server's thread, so a pty
+        # client may already have opened and typed: then the pty's bytes are its replies.
+        if self.pty_spoke_last:
+            return
         self.to_host.buf.clear()
         try:
             termios.tcflush(self.slave, termios.TCIFLUSH)
