@@ -25,6 +25,17 @@ _bk_p = None  # its path
 _bk_n = 0  # bytes written to it so far
 
 
+def _bk_x(s, k):
+    # Run a call only if it came whole: k is its length << 16 | its 16-bit byte sum. Plain
+    # raw mode has no flow control, and a call that lost a byte of a path or a number may
+    # still parse, and then work on another file. The host resends what fails this.
+    b = bytes(s, "utf8")
+    if len(b) << 16 | sum(b) & 0xFFFF != k:
+        raise ValueError("bk: garbled call")
+    del b
+    exec(s, globals())
+
+
 def _bk_join(d, n):
     return n if d in ("", ".") else d.rstrip("/") + "/" + n
 
@@ -124,7 +135,7 @@ def _bk_wb(b, n, c, o):
     if not _bk_f:
         raise OSError("bk: not open")
     if o != _bk_n:
-        raise ValueError("bk: offset")
+        raise ValueError("bk: garbled offset")
     try:
         k = _bk_f.write(b)
     except OSError:
@@ -346,7 +357,7 @@ def _bk_wz(s, n, c, o):
     if o + n == _bk_n:
         return
     if o != _bk_n:
-        raise ValueError("bk: offset")
+        raise ValueError("bk: garbled offset")
     _bk_inflate(io.BytesIO(_bk_b.a2b_base64(s)), n, c)
 
 

@@ -136,3 +136,57 @@ def test_cut_cable_never_leaves_a_partial_file(board_fixture, request, tmp_path)
     with boardkit.connect(board.port) as device:
         for f in new.iterdir():
             device.remove(f.name)
+
+
+class DroppingLink:
+    """A real link that loses one byte on the way, as a busy board without flow control
+    does: the byte at `at` within the first `target` written."""
+
+    def __init__(self, inner, target: bytes, at: int):
+        self.inner, self.url = inner, inner.url
+        self.target, self.at = target, at
+        self.tail = b""  # the end of what went before, for a target split between writes
+        self.dropped = False
+
+    def write(self, data: bytes) -> None:
+        if not self.dropped:
+            found = (self.tail + data).find(self.target)
+            index = found + self.at - len(self.tail)
+            if found >= 0 and 0 <= index < len(data):
+                data = data[:index] + data[index + 1 :]
+                self.dropped = True
+            self.tail = (self.tail + data)[-len(self.target) :]
+        self.inner.write(data)
+
+    def read(self, max_bytes: int, timeout: float) -> bytes:
+        return self.inner.read(max_bytes, timeout)
+
+    def pending(self) -> int:
+        return self.inner.pending()
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@pytest.mark.microbit
+def test_a_call_that_lost_a_byte_never_touches_another_file(microbit_board):
+    """`os.remove('ab.txt')` that lost its b still parses: it would remove a.txt. Each call
+    carries its length and sum, so the board refuses it and boardkit sends it again."""
+    port = microbit_board.port
+    with boardkit.connect(port) as device:
+        device.write_file("a.txt", b"keep me")
+        device.write_file("ab.txt", b"remove me")
+    link = DroppingLink(open_link(port), b"os.remove('ab.txt')", at=len("os.remove('a"))
+    try:
+        with Device(link, port) as device:
+            device.remove("ab.txt")
+        assert link.dropped
+        with boardkit.connect(port) as device:
+            names = {e.name for e in device.listdir("/")}
+            assert "a.txt" in names and "ab.txt" not in names
+            assert device.read_file("a.txt") == b"keep me"
+    finally:
+        with boardkit.connect(port) as device:
+            for name in ("a.txt", "ab.txt"):
+                if device.stat(name):
+                    device.remove(name)

@@ -7,12 +7,24 @@ with a fragmented heap does; boardkit drops helpers and runs the call again.
 
 from __future__ import annotations
 
+import ast
 import base64
 
 import pytest
 
 from boardkit.device import Capabilities, Device
 from boardkit.errors import BoardkitError, RemoteError
+
+
+def unguarded(code: str) -> str:
+    """The call a guarded exec (_bk_x, plain raw mode) runs, checked as lib/bk_fs.py does."""
+    if not code.startswith("_bk_x("):
+        return code
+    call, check = ast.literal_eval(code[len("_bk_x") :])
+    data = call.encode()
+    if len(data) << 16 | sum(data) & 0xFFFF != check:
+        raise RemoteError("ValueError: bk: garbled call", exc_type="ValueError")
+    return call
 
 
 class ScriptedDevice(Device):
@@ -33,6 +45,9 @@ class ScriptedDevice(Device):
         self.get_runs = 0
 
     def exec(self, code, on_output=None, timeout=None):
+        return self.run(unguarded(code), on_output)
+
+    def run(self, code, on_output=None):
         if "_bk_stat(" in code and "print" in code:
             return repr(("f", len(self.content))).encode() + b"\r\n"
         if code.startswith("_bk_get("):
@@ -57,13 +72,13 @@ def test_a_rerun_read_keeps_only_the_new_runs_output():
 class GarblingDevice(ScriptedDevice):
     """The first run of a call lost a byte of a name on the way (plain raw mode, busy board)."""
 
-    def exec(self, code, on_output=None, timeout=None):
+    def run(self, code, on_output=None):
         if code.startswith("_bk_get(") and self.get_runs == 0:
             self.get_runs += 1
             raise RemoteError(
                 "AttributeError: 'module' object has no attribute 'impmentation'", exc_type="AttributeError"
             )
-        return super().exec(code, on_output, timeout)
+        return super().run(code, on_output)
 
 
 def test_a_name_garbled_on_the_way_is_sent_again():
@@ -88,10 +103,10 @@ class FragmentedDevice(ScriptedDevice):
         self.resets += 1
         self.helpers.forget()
 
-    def exec(self, code, on_output=None, timeout=None):
+    def run(self, code, on_output=None):
         if code.startswith("def ") and self.resets == 0:
             raise RemoteError("MemoryError: parser could not allocate enough memory", exc_type="MemoryError")
-        return super().exec(code, on_output, timeout)
+        return super().run(code, on_output)
 
 
 def test_a_heap_too_fragmented_for_our_helpers_gets_a_soft_reset():
@@ -117,13 +132,13 @@ class GarbledHelperDevice(ScriptedDevice):
         super().__init__(content)
         self.definitions = 0
 
-    def exec(self, code, on_output=None, timeout=None):
+    def run(self, code, on_output=None):
         if "def _bk_get(" in code:
             self.definitions += 1
             return b""
         if code.startswith("_bk_get(") and self.definitions < 2:
             raise RemoteError("NameError: name '_' is not defined", exc_type="NameError")
-        return super().exec(code, on_output, timeout)
+        return super().run(code, on_output)
 
 
 def test_a_helper_garbled_on_the_way_is_defined_again():
@@ -140,3 +155,41 @@ def test_with_flow_control_a_name_error_is_not_taken_for_garbling():
     with pytest.raises(BoardkitError, match="NameError"):
         device.read_file("/main.py")
     assert device.definitions == 1
+
+
+class LossyDevice(ScriptedDevice):
+    """The first guarded call lost one byte of its path on the way: what is left still
+    parses and names another file, so only the call's own check can catch it."""
+
+    def __init__(self, content: bytes):
+        super().__init__(content)
+        self.lost = 0
+
+    def exec(self, code, on_output=None, timeout=None):
+        if "_bk_get(" in code and not self.lost:
+            self.lost += 1
+            code = code.replace("main.py", "mai.py", 1)
+        return super().exec(code, on_output, timeout)
+
+    def run(self, code, on_output=None):
+        if "mai.py" in code:
+            raise RemoteError("OSError: [Errno 2] ENOENT", exc_type="OSError")
+        return super().run(code, on_output)
+
+
+def test_a_call_that_lost_a_byte_of_its_path_is_sent_again():
+    content = b"print('hello')\n" * 40
+    device = LossyDevice(content)
+    device.repl.raw_paste = False
+    assert device.read_file("/main.py") == content
+    assert device.lost == 1
+
+
+def test_with_flow_control_calls_go_as_they_are():
+    device = ScriptedDevice(b"x")
+    device.repl.raw_paste = True
+    sent = []
+    run = device.run
+    device.run = lambda code, on_output=None: (sent.append(code), run(code, on_output))[1]
+    assert device.read_file("/main.py") == b"x"
+    assert not [code for code in sent if "_bk_x(" in code]

@@ -89,8 +89,12 @@ class HelperLoader:
         path: str | None = None,
         restart: Restart | None = None,
         timeout: float = HELPER_TIMEOUT,
+        checked: bool = False,
     ) -> bytes:
         """Run a call into lib/bk_fs.py, first sending whatever part of it this session lacks.
+
+        On a link without flow control the call runs only if it arrived whole (_bk_x),
+        unless it is `checked`: a piece of a file, which carries its own length and sum.
 
         On a small board each piece goes in its own exec: the micro:bit cannot parse
         much more than a few hundred bytes of source at once. A call that is run again (out
@@ -100,6 +104,8 @@ class HelperLoader:
         """
         board = self.board
         self.timeout = timeout
+        if not checked:
+            call = self._guarded(call)
         try:
             if not small_heap(board.caps):
                 return self._call_roomy(call, on_output)
@@ -133,6 +139,13 @@ class HelperLoader:
         finally:
             self.timeout = HELPER_TIMEOUT
         raise AssertionError("unreachable")
+
+    def _guarded(self, call: str) -> str:
+        """The call, to run on the board only if it arrives whole where bytes can be lost."""
+        if self.board.repl.raw_paste:
+            return call  # flow control: nothing is lost on the way
+        data = call.encode()
+        return f"_bk_x({call!r},{len(data) << 16 | sum(data) & 0xFFFF})"
 
     def exec_own(self, code: str, on_output: OutputCallback | None = None, restart: Restart | None = None) -> bytes:
         """Exec boardkit's own code, resending it if it arrived garbled.

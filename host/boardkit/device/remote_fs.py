@@ -84,8 +84,11 @@ class RemoteFiles:
         path: str | None = None,
         restart: Callable[[], None] | None = None,
         timeout: float = HELPER_TIMEOUT,
+        checked: bool = False,
     ) -> bytes:
-        return self.helpers.call(call, on_output=on_output, path=path, restart=restart, timeout=timeout)
+        return self.helpers.call(
+            call, on_output=on_output, path=path, restart=restart, timeout=timeout, checked=checked
+        )
 
     def board_path(self, path: str) -> str:
         """A path as this board spells it: absolute where it has folders, bare on a flat one."""
@@ -238,7 +241,7 @@ class RemoteFiles:
                 # One call per exec: the micro:bit cannot parse more at once.
                 self._call(f"_bk_open({tmp!r})", path=path)
                 for call, done in self._piece_calls(data, caps):
-                    self._call(call, path=path)
+                    self._call(call, path=path, checked=True)  # a piece carries its own check
                     if progress:
                         progress(done, len(data))
                 out = self._call(finish, path=path)
