@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import ast
 import functools
-import threading
 from dataclasses import dataclass
 
-from boardkit import paths
+from boardkit import paths, safe_ast
 
 
 def _read(name: str) -> str:
@@ -70,15 +69,9 @@ class DeviceModule:
         return order
 
 
-# CPython 3.11's ast.parse is not thread-safe: a fleet's seats, each a thread, parsing lib/ at
-# once failed with "SystemError: AST constructor recursion depth mismatch" (seen in CI's fleet
-# scan). One parse at a time; the caches below make it once per process.
-_PARSING = threading.Lock()
-
-
 def module(name: str) -> DeviceModule:
     """lib/NAME.py cut into its top-level part and its functions, each shrunk (parsed once)."""
-    with _PARSING:
+    with safe_ast.LOCK:  # one parse at a time (see safe_ast); the cache makes it once per process
         return _module(name)
 
 
@@ -103,7 +96,7 @@ def _module(name: str) -> DeviceModule:
 
 def source(name: str) -> str:
     """A whole lib/ file, shrunk (for small scripts such as the probe)."""
-    with _PARSING:
+    with safe_ast.LOCK:
         return _source(name)
 
 

@@ -10,10 +10,10 @@ shown as if the program had run directly.
 
 from __future__ import annotations
 
-import ast
 import re
 
 from boardkit.errors import BoardkitError, InvalidInput, RemoteError
+from boardkit.safe_ast import literal
 
 EXIT_MARKER = "BoardkitExit"
 _EXIT_LINE = re.compile(rf"^Exception: \('{EXIT_MARKER}', (?P<code>.*)\)\s*$", re.MULTILINE)
@@ -69,7 +69,7 @@ def unwrap_error(exc: RemoteError) -> BoardkitError:
     found = _EXIT_LINE.search(exc.traceback)
     if found:
         try:
-            value = ast.literal_eval(ast.literal_eval(found.group("code")))
+            value = literal(literal(found.group("code")))
         except (ValueError, SyntaxError):
             value = 1
         if value is None:

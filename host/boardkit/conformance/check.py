@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from boardkit import paths
+from boardkit import paths, safe_ast
 from boardkit.conformance.targets import canonical_name
 from boardkit.errors import InvalidInput
 
@@ -155,7 +155,7 @@ class _Finder(ast.NodeVisitor):
 def uses_in(source: str, filename: str = "<code>") -> list[Use]:
     """The features `source` uses, from its syntax tree, in line order."""
     try:
-        tree = ast.parse(source, filename)
+        tree = safe_ast.parse(source, filename)
     except SyntaxError as exc:
         raise InvalidInput(
             f"{filename}: syntax error at line {exc.lineno}: {exc.msg}", hint="check needs code that CPython can parse"

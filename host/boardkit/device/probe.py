@@ -6,13 +6,13 @@ a CircuitPython board may have no statvfs. Everything above adapts to this answe
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from boardkit import device_code
 from boardkit.errors import DeviceError, RemoteError
+from boardkit.safe_ast import literal
 
 SMALL_HEAP_BYTES = 32 * 1024  # under this much free, a board is treated like the micro:bit v1
 
@@ -77,7 +77,7 @@ def probe(exec_own: Callable[[str], bytes], fresh_raw_repl: Callable[[], None]) 
 def parse_probe(raw: str) -> Capabilities:
     """Capabilities from the last line lib/bk_probe.py printed."""
     try:
-        values = ast.literal_eval(raw.splitlines()[-1])
+        values = literal(raw.splitlines()[-1])
     except (ValueError, SyntaxError, IndexError):
         raise DeviceError(
             f"the board's answer to the capability probe was not understood: {raw[:60]!r}",

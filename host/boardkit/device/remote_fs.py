@@ -8,7 +8,6 @@ complete and verified: a cut cable leaves the old file or the new one, never hal
 
 from __future__ import annotations
 
-import ast
 import base64
 import hashlib
 import os
@@ -22,6 +21,7 @@ from boardkit.device.probe import Capabilities, small_heap
 from boardkit.errors import BoardkitError, RemoteFileError, UnsupportedOnBoard
 from boardkit.links import FileTransfer, file_transfer
 from boardkit.repl import OutputCallback
+from boardkit.safe_ast import literal
 
 Progress = Callable[[int, int], None]  # (done, total) in bytes
 Stat = tuple[str, int]  # ("f", size) or ("d", 0)
@@ -102,7 +102,7 @@ class RemoteFiles:
     def stat(self, path: str) -> Stat | None:
         """("f", size) or ("d", 0) for what is at path; None when nothing is."""
         path = self.board_path(path)
-        value = ast.literal_eval(self._call(f"print(repr(_bk_stat({path!r})))").decode().strip())
+        value = literal(self._call(f"print(repr(_bk_stat({path!r})))").decode().strip())
         return (value[0], value[1]) if value else None
 
     def listdir(self, path: str = "/") -> list[FileEntry]:
@@ -119,7 +119,7 @@ class RemoteFiles:
             raise RemoteFileError(f"{path}: no such file or folder on the board")
         if kind[0] == "f":
             return [FileEntry(path.rsplit("/", 1)[-1], kind[1], path)]
-        rows = ast.literal_eval(self._call(f"_bk_ls({path!r})").decode().strip())
+        rows = literal(self._call(f"_bk_ls({path!r})").decode().strip())
         entries = [FileEntry(name, size, _join(path, name)) for name, size in rows]
         return sorted(entries, key=lambda e: (not e.is_dir, e.name))
 
@@ -337,7 +337,7 @@ class RemoteFiles:
             return self._full_listing(path)
         known = self._known_listings().get(path)
         if known is not None:
-            found, digest, free = ast.literal_eval(self._call(f"_bk_lh({path!r})", path=path).decode().strip())
+            found, digest, free = literal(self._call(f"_bk_lh({path!r})", path=path).decode().strip())
             if free >= 0 and caps.fs_space:
                 caps.fs_space = (free, caps.fs_space[1])
             entries = list(known[1].values())
@@ -352,7 +352,7 @@ class RemoteFiles:
     def _full_listing(self, path: str) -> tuple[tuple[str, int] | None, list[FileEntry]]:
         lines = [line.strip() for line in self._call(f"_bk_list({path!r})", path=path).decode().splitlines()]
         lines = [line for line in lines if line]
-        found = ast.literal_eval(lines[0]) if lines else None
+        found = literal(lines[0]) if lines else None
         if found is None:
             return None, []
         if found[0] == "f":
@@ -360,7 +360,7 @@ class RemoteFiles:
         hidden = SYSTEM_FOLDERS.get(self.board.caps.platform, ()) + HIDDEN
         entries = []
         for line in lines[1:]:
-            name, size, digest = ast.literal_eval(line)
+            name, size, digest = literal(line)
             if any(name == h or name.startswith(h + "/") for h in hidden):
                 continue
             entries.append(FileEntry(name.rsplit("/", 1)[-1], size, name, digest))

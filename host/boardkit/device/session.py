@@ -10,7 +10,6 @@ RemoteFiles (remote_fs.py), through boardkit's helpers on the board (helpers.py)
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from boardkit.device import board_cache, resident
@@ -21,6 +20,7 @@ from boardkit.device.remote_fs import FileEntry, Progress, RemoteFiles, Stat
 from boardkit.errors import BoardChanged, BoardkitError
 from boardkit.links import Link
 from boardkit.repl import OutputCallback, RawRepl
+from boardkit.safe_ast import literal
 
 
 class Device:
@@ -78,7 +78,7 @@ class Device:
 
     def eval(self, expression: str) -> Any:
         """Evaluate an expression on the board and return it as a Python value (literals only)."""
-        return ast.literal_eval(self.exec(f"print(repr({expression}))").decode().strip())
+        return literal(self.exec(f"print(repr({expression}))").decode().strip())
 
     @property
     def caps(self) -> Capabilities:

@@ -15,7 +15,6 @@ micro:bit). They are never removed by `fleet sync --delete` and never collected.
 
 from __future__ import annotations
 
-import ast
 import datetime
 import hashlib
 import json
@@ -23,6 +22,7 @@ from typing import Any
 
 from boardkit.device import Device
 from boardkit.errors import BoardkitError
+from boardkit.safe_ast import literal
 
 LABEL_FILE = "boardkit_seat.txt"
 KIT_FILE = "boardkit_kit.json"
@@ -52,7 +52,7 @@ def read_markers(device: Device) -> tuple[str | None, dict[str, Any]]:
         line = line.strip()
         if line:
             try:
-                values.append(ast.literal_eval(line))
+                values.append(literal(line))
             except (ValueError, SyntaxError):
                 values.append(None)
     label, marker = (values + [None, None])[:2]

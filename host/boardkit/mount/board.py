@@ -6,11 +6,11 @@ heap for it); the program then runs in the same raw REPL, whose globals hold it.
 
 from __future__ import annotations
 
-import ast
 from typing import TYPE_CHECKING
 
 from boardkit import device_code
 from boardkit.errors import BoardkitError, UnsupportedOnBoard
+from boardkit.safe_ast import literal
 
 if TYPE_CHECKING:
     from boardkit.device import Device
@@ -34,7 +34,7 @@ def check_can_mount(device: Device) -> None:
     """UnsupportedOnBoard, saying why and what to do instead, when this board cannot mount."""
     answer = device.helpers.exec_own(_CHECK).decode(errors="replace").strip().splitlines()
     try:
-        platform, version, has_mount, has_stdin, has_kbd_intr = ast.literal_eval(answer[-1])
+        platform, version, has_mount, has_stdin, has_kbd_intr = literal(answer[-1])
     except (ValueError, SyntaxError, IndexError):
         raise BoardkitError(
             f"the board's answer to the mount check was not understood: {answer[-1:]!r}",

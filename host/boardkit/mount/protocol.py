@@ -7,9 +7,10 @@ a little-endian int32 (negative: -errno; else the payload's length), the payload
 
 from __future__ import annotations
 
-import ast
 import struct
 from typing import Any
+
+from boardkit.safe_ast import literal
 
 REQUEST_PREFIX = b"\x18BKM"
 SYNC = b"\x18"
@@ -28,7 +29,7 @@ def answer(status: int, payload: bytes, stop: bool = False) -> bytes:
 def parse_request(line: bytes) -> Any:
     """The request tuple in one line (after the prefix), or None when it is not one."""
     try:
-        value = ast.literal_eval(line.rstrip(b"\r").decode("utf-8"))
+        value = literal(line.rstrip(b"\r").decode("utf-8"))
     except (ValueError, SyntaxError, UnicodeDecodeError, MemoryError, RecursionError):
         return None
     return value if isinstance(value, tuple) else None

@@ -46,12 +46,36 @@ INFO = (
 )
 
 
+GARBLED_RETRIES = 3
+GARBLED = "wr: garbled"
+# How a step that lost bytes on the way fails: our steps never raise these when whole.
+GARBLED_ERRORS = re.compile(rb"\b(SyntaxError|IndentationError|NameError|AttributeError|TypeError)\b")
+# On a board that can drop input bytes a step's literals (paths, data) go through this check
+# before the step runs: a path that lost a byte would still parse and name another file.
+# Defined for the length of a transfer, as _wr_f is.
+CHECKER = (
+    "def _wr_k(a,k):\n"
+    " if sum(len(b)<<16|sum(b)&65535 for b in (bytes(x,'utf8') if type(x) is str else x for x in a))!=k:\n"
+    f"  raise ValueError('{GARBLED}')\n"
+    " return a"
+)
+CLEAN = "globals().pop('_wr_k',None)\nglobals().pop('_wr_a',None)"
+
+
+def check_of(args: tuple[str | bytes, ...]) -> int:
+    """What CHECKER computes for these literals (their bytes' lengths and 16-bit sums)."""
+    encoded = [a.encode() if isinstance(a, str) else a for a in args]
+    return sum(len(b) << 16 | sum(b) & 0xFFFF for b in encoded)
+
+
 class BoardFailed(Exception):
     """The board could not do a step; code is its errno where it said one (else FAILED)."""
 
-    def __init__(self, message: str, code: int = FAILED) -> None:
+    def __init__(self, message: str, code: int = FAILED, garbled: bool = False) -> None:
         super().__init__(message)
         self.code = code
+        self.garbled = garbled  # the step arrived without some of its bytes (sent again)
+        self.unparsed = False  # no room to parse it: nothing of it ran
 
 
 class BoardConsole:
@@ -62,9 +86,13 @@ class BoardConsole:
     its friendly prompt before.
     """
 
-    def __init__(self, send: Callable[[bytes], None], forward: Callable[[bytes], None]) -> None:
+    def __init__(self, send: Callable[[bytes], None], forward: Callable[[bytes], None], lossy: bool = False) -> None:
         self._send = send  # bytes to the board
         self._forward = forward  # bytes to the client (text frames)
+        # The board may drop input bytes (the emulated micro:bit under load). A real board
+        # does this work in C and never garbles it: here each step is checked, sent again.
+        self.lossy = lossy
+        self._checker = False  # CHECKER is defined on the board
         self._cond = threading.Condition()
         self._buf = bytearray()
         self.capturing = False
@@ -83,6 +111,7 @@ class BoardConsole:
 
     def begin(self) -> None:
         """Take the board over: its raw REPL, whatever mode it was in."""
+        self._checker = False
         with self._cond:
             self.capturing = True
             self._buf.clear()
@@ -101,6 +130,7 @@ class BoardConsole:
     def end(self) -> None:
         """Give the board back in the mode it was in."""
         try:
+            self.drop_checker()
             if not self._was_raw:
                 self._send(b"\x02")
                 self._read_until(FRIENDLY_PROMPT)
@@ -115,8 +145,55 @@ class BoardConsole:
         if leftover:
             self.route(leftover)
 
+    def drop_checker(self) -> None:
+        """Free the heap CHECKER takes (a micro:bit's is a few KB) when no step needs it."""
+        if not self._checker:
+            return
+        self._checker = False
+        try:
+            self.exec(CLEAN)
+        except BoardFailed:
+            pass  # two names left in the REPL's globals: nothing to stop for
+
+    def run(self, template: str, *args: str | bytes) -> bytes:
+        """Run a step: template with {0}, {1}, ... standing for the literals args; its output.
+
+        Where the board may drop bytes, the literals go checked (CHECKER) and a step that
+        arrived garbled is sent again; elsewhere the step goes as plain code.
+        """
+        if not self.lossy or not args:
+            return self.exec(template.format(*(repr(a) for a in args)))
+        names = [f"_wr_a[{i}]" for i in range(len(args))]
+        code = f"_wr_a=_wr_k(({''.join(repr(a) + ',' for a in args)}),{check_of(args)})\n"
+        code += template.format(*names) + "\ndel _wr_a"
+        for attempt in range(GARBLED_RETRIES + 1):
+            try:
+                if not self._checker:
+                    self.exec(CHECKER)
+                    self._checker = True
+                return self.exec(code)
+            except BoardFailed as exc:
+                if not exc.garbled or attempt == GARBLED_RETRIES:
+                    raise
+                self._checker = False  # it may be the checker that lost a byte: define it again
+        raise AssertionError("unreachable")
+
     def exec(self, code: str) -> bytes:
-        """Run code in the raw REPL; its output, or BoardFailed with the board's errno."""
+        """Run code in the raw REPL; its output, or BoardFailed with the board's errno.
+
+        Code a small heap had no room to parse (nothing of it ran) goes once more in a fresh
+        raw REPL: leaving it frees its line buffer, grown to the longest code it was sent.
+        """
+        try:
+            return self._exec(code)
+        except BoardFailed as exc:
+            if not exc.unparsed:
+                raise
+        self._send(b"\x02\x01")  # to the friendly REPL and back
+        self._read_until(RAW_BANNER)
+        return self._exec(code)
+
+    def _exec(self, code: str) -> bytes:
         self._send(code.encode() + b"\x04")
         head = self._read_until(b"OK")
         if head.strip():
@@ -126,7 +203,13 @@ class BoardConsole:
         self._read_until(b">")
         if err.strip():
             found = re.search(rb"(?:OSError|Errno)\D{0,10}(\d+)", err)
-            raise BoardFailed(err.decode(errors="replace").strip(), int(found.group(1)) if found else FAILED)
+            garbled = self.lossy and (GARBLED.encode() in err or GARBLED_ERRORS.search(err) is not None)
+            failed = BoardFailed(
+                err.decode(errors="replace").strip(), int(found.group(1)) if found else FAILED, garbled=garbled
+            )
+            # Out of memory before it ran: a traceback that never reached "in <module>".
+            failed.unparsed = b"MemoryError" in err and b"in <module>" not in err
+            raise failed
         return out
 
     def _read_until(self, marker: bytes) -> bytes:
@@ -193,7 +276,10 @@ class FileTransfer:
         if self.op is None:
             return
         try:
-            self.console.exec(self._discard_code() if self.op.op == PUT_FILE else "_wr_f.close()\ndel _wr_f")
+            if self.op.op == PUT_FILE:
+                self._discard()
+            else:
+                self.console.exec("_wr_f.close()\ndel _wr_f")
         except BoardFailed:
             pass
         try:
@@ -230,9 +316,10 @@ class FileTransfer:
             if request.op == PUT_FILE:
                 self._target = path
                 self._tmp = path + TMP_SUFFIX if self.info.can_rename else path
-                self.console.exec(f"_wr_f = open({self._tmp!r}, 'wb')")
+                self.console.run("_wr_f = open({0}, {1})", self._tmp, "wb")
             else:
-                self.console.exec(f"_wr_f = open({path!r}, 'rb')")
+                self.console.run("_wr_f = open({0}, {1})", path, "rb")
+                self.console.drop_checker()  # the reads have no literals to check
         except BoardFailed as exc:
             self._give_back()
             self.send_binary(pack_response(exc.code))
@@ -254,7 +341,7 @@ class FileTransfer:
             while n > 1 and len(repr(data[:n])) > self.info.budget:
                 n = n * 3 // 4
             try:
-                self.console.exec(f"_wr_f.write({data[:n]!r})")
+                self.console.run("_wr_f.write({0})", data[:n])
             except BoardFailed as exc:
                 self._failed = exc.code
             data = data[n:]
@@ -263,31 +350,35 @@ class FileTransfer:
         code = self._failed
         try:
             if code:
-                self.console.exec(self._discard_code())
+                self._discard()
             elif self._tmp == self._target:
                 self.console.exec("_wr_f.close()\ndel _wr_f")
             else:
-                tmp, target = self._tmp, self._target
-                self.console.exec(
+                self.console.run(
                     "_wr_f.close()\ndel _wr_f\nimport os as _wr_o\n"
-                    f"try:\n _wr_o.rename({tmp!r}, {target!r})\n"
+                    "try:\n _wr_o.rename({0}, {1})\n"
                     # Some filesystems (FAT) will not rename over an existing file.
-                    f"except OSError:\n _wr_o.remove({target!r})\n _wr_o.rename({tmp!r}, {target!r})\n"
-                    "del _wr_o"
+                    "except OSError:\n _wr_o.remove({1})\n _wr_o.rename({0}, {1})\n"
+                    "del _wr_o",
+                    self._tmp,
+                    self._target,
                 )
         except BoardFailed as exc:
             code = exc.code or FAILED
             try:
-                self.console.exec(self._discard_code())
+                self._discard()
             except BoardFailed:
                 pass
         return code
 
-    def _discard_code(self) -> str:
-        code = "try:\n _wr_f.close()\n del _wr_f\nexcept NameError:\n pass\n"
-        if self._tmp != self._target:  # a half-written temporary file never stays behind
-            code += f"import os as _wr_o\ntry:\n _wr_o.remove({self._tmp!r})\nexcept OSError:\n pass\ndel _wr_o"
-        return code
+    def _discard(self) -> None:
+        """Close the file being written; a half-written temporary file never stays behind."""
+        close = "try:\n _wr_f.close()\n del _wr_f\nexcept NameError:\n pass\n"
+        if self._tmp == self._target:
+            self.console.exec(close)
+            return
+        remove = "import os as _wr_o\ntry:\n _wr_o.remove({0})\nexcept OSError:\n pass\ndel _wr_o"
+        self.console.run(close + remove, self._tmp)
 
     def _send_chunk(self) -> None:
         if not self._outgoing and not self._eof:

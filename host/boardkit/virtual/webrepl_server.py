@@ -45,8 +45,11 @@ LINE_END = re.compile(b"(\r\n)")
 class WebReplServer:
     """The listening endpoint; each connection is served in a thread of its own."""
 
-    def __init__(self, port: int, password: str, host: str = "127.0.0.1", file_transfer: bool = True) -> None:
+    def __init__(
+        self, port: int, password: str, host: str = "127.0.0.1", file_transfer: bool = True, lossy: bool = False
+    ) -> None:
         self._password = password.encode()
+        self.lossy = lossy  # the board may drop input bytes: file-transfer steps are checked
         # file_transfer=False: binary frames are typed into the REPL, as on an endpoint
         # without WebREPL's file protocol (what boardkit's client must fall back from).
         self.file_transfer = file_transfer
@@ -146,7 +149,7 @@ class WebReplServer:
 
     def _bridge(self, wire: ServerWire) -> None:
         mine, theirs = socket.socketpair()
-        console = BoardConsole(send=mine.sendall, forward=_TextOut(wire).send)
+        console = BoardConsole(send=mine.sendall, forward=_TextOut(wire).send, lossy=self.lossy)
         files = FileTransfer(console, send_binary=lambda data: wire.send(BINARY, data), info=self.board)
         self._sessions.put(theirs)
         os.write(self._wake_w, b"s")

@@ -131,7 +131,11 @@ class Daemon:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         if self.webrepl_port is not None:
             try:
-                self.webrepl_port = self.web.listen(self.webrepl_port, self._webrepl_password or "")
+                self.webrepl_port = self.web.listen(
+                    self.webrepl_port,
+                    self._webrepl_password or "",
+                    lossy=self.backend.input_baud is not None,  # paced input: a chip that can overrun
+                )
             except OSError as exc:
                 print(
                     f"cannot listen for WebREPL on 127.0.0.1:{self.webrepl_port}: {exc.strerror or exc}",

@@ -25,9 +25,10 @@ class WebReplSession:
         self.sock: socket.socket | None = None  # the logged-in session
         self.outbox = bytearray()  # what the board printed, not yet sent to it
 
-    def listen(self, port: int, password: str) -> int:
-        """Serve WebREPL on 127.0.0.1:port (0: any free port); the port. OSError if it cannot."""
-        self.server = WebReplServer(port, password)
+    def listen(self, port: int, password: str, lossy: bool = False) -> int:
+        """Serve WebREPL on 127.0.0.1:port (0: any free port); the port. OSError if it cannot.
+        lossy: the board may drop input bytes (see BoardConsole)."""
+        self.server = WebReplServer(port, password, lossy=lossy)
         self.server.start()
         return int(self.server.port)
 
