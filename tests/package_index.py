@@ -90,8 +90,19 @@ def write_index(root: Path, packages: list[Package]) -> Path:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    redirects: dict[str, str] = {}  # path -> where it redirects (302), as GitHub's releases/latest
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
         pass
+
+    def do_GET(self) -> None:
+        if self.path in self.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -101,9 +112,9 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
+def serve(root: Path, redirects: dict[str, str] | None = None) -> Iterator[str]:
     """An HTTP server on 127.0.0.1 serving root in a thread; yields its base URL."""
-    handler = functools.partial(_Quiet, directory=str(root))
+    handler = functools.partial(type("_Handler", (_Quiet,), {"redirects": redirects or {}}), directory=str(root))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -353,6 +353,38 @@ def test_circuitpython_bundle(wasm_board, index, tmp_path):
     assert "no library bk_cp_le in the bundle" in line and "did you mean bk_cp_led" in line
 
 
+def test_a_circuitpython_board_gets_the_newest_bundle_by_itself(wasm_board, index, tmp_path, monkeypatch):
+    """Without --bundle, as circup does: the bundle repository's latest release (its page
+    redirects to the tag), the zip for the board's major version. A loopback server stands in
+    for GitHub, and the wasm board for a CircuitPython 9 board (only its probe's answer changed)."""
+    from dataclasses import replace
+
+    from boardkit.errors import PackageError
+
+    tag = "20261201"
+    repo = tmp_path / "site" / "bundle"
+    (repo / "releases" / "tag").mkdir(parents=True)
+    (repo / "releases" / "tag" / tag).write_text("the release page")
+    release = repo / "releases" / "download" / tag
+    release.mkdir(parents=True)
+    make_bundle(tmp_path).rename(release / f"adafruit-circuitpython-bundle-9.x-mpy-{tag}.zip")
+    notes: list[str] = []
+    moved = {"/bundle/releases/latest": f"/bundle/releases/tag/{tag}"}
+    with serve(tmp_path / "site", redirects=moved) as site, api.connect(wasm_board.port) as device:
+        device._caps = replace(device.caps, implementation="circuitpython", version=(9, 2, 1))
+        monkeypatch.setenv("BOARDKIT_CP_BUNDLE_REPO", f"{site}/bundle")
+        result = api.install(device, ["bk_cp_led"], index=index, lock=None, target="/t_cpn", on_note=notes.append)
+        assert [(p.key, p.version) for p in result.packages] == [("bk_cp_led", "3.1.4"), ("bk_cp_bus", "5.2.0")]
+        assert f"CircuitPython 9: libraries from the bundle released {tag}" in notes
+        # a CircuitPython 8 board: the release has no 8.x bundle, said in one line
+        device._caps = replace(device.caps, version=(8, 2, 0))
+        with pytest.raises(PackageError) as caught:
+            api.install(device, ["bk_cp_led"], index=index, lock=None, target="/t_cpn")
+        assert str(caught.value) == f"the newest bundle release ({tag}) has no bundle for CircuitPython 8"
+        assert "--bundle" in (caught.value.hint or "")
+    assert run_from(wasm_board, "/t_cpn", "import bk_cp_led\nprint(bk_cp_led.on())") == "led on i2c"
+
+
 def test_kit_install_then_kit_build(index, tmp_path):
     kit = tmp_path / "lesson"
     kit.mkdir()
@@ -516,18 +548,21 @@ def test_the_microbit_gets_source_at_its_top_level(microbit_board, index, tmp_pa
             device.soft_reset()  # the shared micro:bit's 16 KB heap: drop the imported module
 
 
-def test_a_circuitpython_board_takes_names_from_the_bundle(wasm_board, index, tmp_path):
+def test_a_circuitpython_board_takes_names_from_the_bundle(wasm_board, index, tmp_path, monkeypatch):
     """No CircuitPython emulator exists here: the wasm board stands in for one, with only its
     probe's answer changed to "circuitpython" (a labelled stand-in; the writes are real)."""
     from dataclasses import replace
 
-    from boardkit.errors import InvalidInput
+    from boardkit.errors import PackageError
 
     bundle = make_bundle(tmp_path)
     with api.connect(wasm_board.port) as device:
         device._caps = replace(device.caps, implementation="circuitpython")
-        with pytest.raises(InvalidInput) as caught:
+        # offline, with no --bundle: where to get one by hand, in one line
+        monkeypatch.setenv("BOARDKIT_CP_BUNDLE_REPO", "http://127.0.0.1:9/nothing-listens-here")
+        with pytest.raises(PackageError) as caught:
             api.install(device, ["bk_cp_led"], index=index, lock=None, target="/t_cpy")
+        assert "cannot reach 127.0.0.1:9" in str(caught.value)
         assert "circuitpython.org/libraries" in (caught.value.hint or "")
         result = api.install(
             device, ["bk_cp_led"], index=index, bundle=bundle, lock=tmp_path / "cp.lock", target="/t_cpy"

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from boardkit.errors import InvalidInput, PackageError, PackageNotFound
+from boardkit.packages.bundle_release import newest_bundle
 from boardkit.packages.bundle_zip import LibraryBundle
 from boardkit.packages.fetch import Fetcher
 from boardkit.packages.index import MipIndex
@@ -23,7 +24,7 @@ from boardkit.packages.lock import Lock
 from boardkit.packages.model import Requirement, check_board_path, parse_manifest, parse_requirement
 from boardkit.packages.resolve import LockUse, Resolver
 from boardkit.packages.sources import ResolveContext
-from package_index import Package, write_index
+from package_index import Package, serve, write_index
 
 
 @pytest.mark.parametrize(
@@ -216,3 +217,26 @@ def test_a_source_kind_added_from_outside(folder_index, tmp_path):
         assert resolve(folder_index, "shelf:thing") == {"shelf:thing": "7", "left": "1.0", "base": "2.0"}
     finally:
         SOURCES.unregister("shelf")
+
+
+@pytest.mark.parametrize(
+    ("lands_on", "expected"),
+    [
+        ("/repo/releases/tag/20261201", "20261201"),
+        ("/repo/releases", None),  # no release yet: GitHub shows the list
+        ("/repo/releases/tag/a%20b", None),  # not a tag name
+    ],
+)
+def test_the_newest_bundle_is_the_tag_latest_leads_to(tmp_path, monkeypatch, lands_on, expected):
+    page = tmp_path / lands_on.strip("/").replace("%20", " ")
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("a page")
+    with serve(tmp_path, redirects={"/repo/releases/latest": lands_on}) as site:
+        monkeypatch.setenv("BOARDKIT_CP_BUNDLE_REPO", f"{site}/repo/")
+        if expected is None:
+            with pytest.raises(PackageError, match="could not tell the newest CircuitPython bundle"):
+                newest_bundle(Fetcher(5), 9)
+            return
+        tag, url = newest_bundle(Fetcher(5), 9)
+    assert tag == expected
+    assert url == f"{site}/repo/releases/download/{tag}/adafruit-circuitpython-bundle-9.x-mpy-{tag}.zip"

@@ -26,7 +26,8 @@ from typing import Any
 
 from boardkit.api.transfer import sync
 from boardkit.device import Device
-from boardkit.errors import InvalidInput, RemoteFileError, UnsupportedOnBoard
+from boardkit.errors import InvalidInput, PackageError, PackageNotFound, RemoteFileError, UnsupportedOnBoard
+from boardkit.packages.bundle_release import newest_bundle
 from boardkit.packages.bundle_zip import LibraryBundle
 from boardkit.packages.fetch import Fetcher, is_url, timeout_from_environment
 from boardkit.packages.index import DEFAULT_INDEX, MipIndex
@@ -40,7 +41,7 @@ from boardkit.sync import SyncProgress
 NoteCallback = Callable[[str], None]
 GITHUB_RAW = "https://raw.githubusercontent.com"
 CIRCUITPYTHON_HINT = (
-    "its libraries come from a CircuitPython bundle: download the one for its version from "
+    "download the CircuitPython library bundle for the board's version from "
     "https://circuitpython.org/libraries and give --bundle PATH_OR_URL"
 )
 
@@ -110,7 +111,8 @@ class InstallPlan:
         self.lock_use = lock_use
         self.mpy = mpy
         self.github_base = github_base
-        self._bundle: LibraryBundle | None = None
+        self._bundles: dict[str, LibraryBundle] = {}
+        self._newest: dict[int, str] = {}  # CircuitPython major -> its newest bundle's URL
         # what the lock said each package put on boards before this install (any kind of board)
         self.installed_before: dict[str, dict[str, set[str]]] = {
             key: {name: {f.board_path for f in v.files} for name, v in p.variants.items()}
@@ -119,25 +121,48 @@ class InstallPlan:
         self._resolved: dict[str, tuple[list[ResolvedPackage], list[str]]] = {}
         self._lock = threading.Lock()
 
-    def context(self, variant: str, mpy_version: int = 0, *, use_bundle: bool | None = None) -> ResolveContext:
-        """The resolving context for one kind of board."""
-        bundle = None
-        if use_bundle if use_bundle is not None else self.bundle_location is not None:
-            if self.bundle_location is None:
-                raise InvalidInput("this board runs CircuitPython", hint=CIRCUITPYTHON_HINT)
-            if self._bundle is None:
-                self._bundle = LibraryBundle(self.bundle_location, self.fetcher)
-            bundle = self._bundle
-        return ResolveContext(self.fetcher, self.index, variant, mpy_version, self.github_base, bundle)
+    def bundle_for(self, circuitpython_major: int, on_note: NoteCallback | None = None) -> str:
+        """The bundle a CircuitPython board's names come from: --bundle, else the newest
+        release of the library bundle for its major version (looked up once per plan)."""
+        if self.bundle_location is not None:
+            return self.bundle_location
+        with self._lock:
+            found = self._newest.get(circuitpython_major)
+            if found is None:
+                try:
+                    tag, found = newest_bundle(self.fetcher, circuitpython_major)
+                    self.fetcher.zip_file(found)  # fetched now (and kept), to say which is missing
+                except PackageNotFound:
+                    raise PackageError(
+                        f"the newest bundle release ({tag}) has no bundle for CircuitPython {circuitpython_major}",
+                        hint=CIRCUITPYTHON_HINT,
+                    ) from None
+                except PackageError as exc:  # offline, or no release to be found
+                    raise PackageError(str(exc), hint=CIRCUITPYTHON_HINT) from None
+                self._newest[circuitpython_major] = found
+                if on_note:
+                    on_note(f"CircuitPython {circuitpython_major}: libraries from the bundle released {tag}")
+        return found
+
+    def context(self, variant: str, mpy_version: int = 0, *, bundle: str | None = None) -> ResolveContext:
+        """The resolving context for one kind of board; bundle: where names are looked up
+        first (default: --bundle, if given)."""
+        location = bundle or self.bundle_location
+        library = None
+        if location is not None:
+            library = self._bundles.get(location)
+            if library is None:
+                library = self._bundles[location] = LibraryBundle(location, self.fetcher)
+        return ResolveContext(self.fetcher, self.index, variant, mpy_version, self.github_base, library)
 
     def resolve(
-        self, variant: str, mpy_version: int = 0, *, circuitpython: bool = False, on_note: NoteCallback | None = None
+        self, variant: str, mpy_version: int = 0, *, bundle: str | None = None, on_note: NoteCallback | None = None
     ) -> list[ResolvedPackage]:
         """Every package with its files fetched and checked, for boards of this variant (cached)."""
-        key = f"{variant}/{mpy_version}/{circuitpython}"
+        key = f"{variant}/{mpy_version}/{bundle}"
         with self._lock:
             if key not in self._resolved:
-                ctx = self.context(variant, mpy_version, use_bundle=circuitpython or None)
+                ctx = self.context(variant, mpy_version, bundle=bundle)
                 packages = Resolver(ctx, self.lock_use, on_note).resolve(self.requirements)
                 self._resolved[key] = (packages, list(ctx.notes))
             packages, notes = self._resolved[key]
@@ -249,14 +274,10 @@ def install(
     """
     plan = packages if isinstance(packages, InstallPlan) else prepare_install(packages, **options)
     caps = device.caps
-    circuitpython = caps.implementation == "circuitpython"
-    if circuitpython and plan.bundle_location is None:
-        raise InvalidInput("this board runs CircuitPython", hint=CIRCUITPYTHON_HINT)
     folder = target or ("/lib" if caps.has_folders else "/")
     started = time.monotonic()
-    resolved = plan.resolve(
-        board_variant(device, plan.mpy), caps.mpy_version, circuitpython=circuitpython, on_note=on_note
-    )
+    bundle = plan.bundle_for(caps.version[0], on_note) if caps.implementation == "circuitpython" else None
+    resolved = plan.resolve(board_variant(device, plan.mpy), caps.mpy_version, bundle=bundle, on_note=on_note)
     if not caps.has_folders:
         nested = next((f"{p.key} ({f.path})" for p in resolved for f in p.files if "/" in f.path), None)
         if nested is not None:

@@ -21,7 +21,8 @@ Examples:
   boardkit install --index http://localhost:8000/pi aioble
   boardkit install                              # exactly what boardkit.lock lists
   boardkit install --kit lesson3/ aioble        # into a kit's lib/
-  boardkit install --bundle bundle-9.x-mpy.zip adafruit_display_text   # CircuitPython
+  boardkit install adafruit_display_text       # CircuitPython: the newest bundle
+  boardkit install --bundle bundle-9.x-mpy.zip adafruit_display_text   # a bundle you chose
   boardkit install --list                       # what the board holds
   boardkit fleet install aioble                 # every board in the classroom
 """
@@ -44,8 +45,9 @@ def index_options(f: Any) -> Any:
             click.option(
                 "--bundle",
                 metavar="PATH_OR_URL",
-                help="A CircuitPython library bundle .zip: names are looked up in it "
-                "(needed for CircuitPython boards).",
+                help="A CircuitPython library bundle .zip: names are looked up in it (CircuitPython "
+                "boards default to the newest bundle for their version, from $BOARDKIT_CP_BUNDLE_REPO "
+                "or Adafruit's releases).",
             ),
             click.option(
                 "--target", metavar="DIR", help="The board folder to install into (default /lib; a kit's lib/)."

@@ -7,6 +7,7 @@ Locations are plain strings so a lock file can keep them: "https://host/x.json",
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import socket
@@ -16,8 +17,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from boardkit.errors import PackageError, PackageNotFound
 
@@ -109,28 +112,39 @@ class Fetcher:
         with self._lock:  # a ZipFile reads through one shared file object
             return bundle.read(member)
 
+    def final_url(self, url: str) -> str:
+        """Where url lands after the server's redirects (nothing of the page is read)."""
+        with self._opened(url) as response:
+            return str(response.geturl())
+
     def _download(self, url: str) -> bytes:
+        deadline = time.monotonic() + 4 * self.timeout  # a server trickling bytes is cut off too
+        with self._opened(url) as response:
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                chunk = response.read(64 * 1024)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if total > MAX_DOWNLOAD_BYTES:
+                    raise PackageError(f"{url} is larger than {MAX_DOWNLOAD_BYTES // 2**20} MB: refused")
+                if time.monotonic() > deadline:
+                    raise PackageError(
+                        f"{url} took more than {4 * self.timeout:.0f} s to download",
+                        hint="the network is too slow; try again, or set BOARDKIT_DOWNLOAD_TIMEOUT",
+                    )
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+    @contextlib.contextmanager
+    def _opened(self, url: str) -> Iterator[Any]:
+        """The response to a GET of url; the network's failures (while reading it too) in words."""
         host = urllib.parse.urlsplit(url).netloc or url
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-        deadline = time.monotonic() + 4 * self.timeout  # a server trickling bytes is cut off too
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                chunks: list[bytes] = []
-                total = 0
-                while True:
-                    chunk = response.read(64 * 1024)
-                    if not chunk:
-                        break
-                    total += len(chunk)
-                    if total > MAX_DOWNLOAD_BYTES:
-                        raise PackageError(f"{url} is larger than {MAX_DOWNLOAD_BYTES // 2**20} MB: refused")
-                    if time.monotonic() > deadline:
-                        raise PackageError(
-                            f"{url} took more than {4 * self.timeout:.0f} s to download",
-                            hint="the network is too slow; try again, or set BOARDKIT_DOWNLOAD_TIMEOUT",
-                        )
-                    chunks.append(chunk)
-                return b"".join(chunks)
+                yield response
         except urllib.error.HTTPError as exc:
             if exc.code in (404, 410):
                 raise PackageNotFound(f"not found: {url}") from None
