@@ -240,3 +240,16 @@ def test_the_newest_bundle_is_the_tag_latest_leads_to(tmp_path, monkeypatch, lan
         tag, url = newest_bundle(Fetcher(5), 9)
     assert tag == expected
     assert url == f"{site}/repo/releases/download/{tag}/adafruit-circuitpython-bundle-9.x-mpy-{tag}.zip"
+
+
+def test_no_bundle_release_to_be_found_is_one_error_with_a_way_out(tmp_path, monkeypatch):
+    from boardkit.api.packages import prepare_install
+
+    (tmp_path / "repo").mkdir()  # a repository with no releases: /releases/latest is not there
+    with serve(tmp_path) as site:
+        monkeypatch.setenv("BOARDKIT_CP_BUNDLE_REPO", f"{site}/repo")
+        plan = prepare_install(["adafruit_led"], index=str(tmp_path), lock=None)
+        with pytest.raises(PackageError) as caught:
+            plan.bundle_for(9)
+    assert str(caught.value) == f"not found: {site}/repo/releases/latest"
+    assert "circuitpython.org/libraries" in (caught.value.hint or "")

@@ -131,13 +131,16 @@ class InstallPlan:
             if found is None:
                 try:
                     tag, found = newest_bundle(self.fetcher, circuitpython_major)
+                except PackageError as exc:  # offline, or no release to be found
+                    raise PackageError(str(exc), hint=CIRCUITPYTHON_HINT) from None
+                try:
                     self.fetcher.zip_file(found)  # fetched now (and kept), to say which is missing
                 except PackageNotFound:
                     raise PackageError(
                         f"the newest bundle release ({tag}) has no bundle for CircuitPython {circuitpython_major}",
                         hint=CIRCUITPYTHON_HINT,
                     ) from None
-                except PackageError as exc:  # offline, or no release to be found
+                except PackageError as exc:
                     raise PackageError(str(exc), hint=CIRCUITPYTHON_HINT) from None
                 self._newest[circuitpython_major] = found
                 if on_note:
