@@ -38,6 +38,15 @@ CTRL_A, CTRL_B, CTRL_C, CTRL_D, CTRL_E = b"\x01", b"\x02", b"\x03", b"\x04", b"\
 # so code is written in slices with a breath between them (real UARTs drop bytes otherwise).
 PLAIN_RAW_SLICE = 256
 PLAIN_RAW_PAUSE = 0.01
+# How code that lost bytes on the way fails there (boardkit's own code never does when whole).
+GARBLED_TYPES = ("SyntaxError", "IndentationError", "NameError", "AttributeError")
+
+
+def length_and_sum(data: bytes) -> int:
+    """length << 16 | 16-bit byte sum: what a board compares before running code that may have
+    lost bytes on the way (lib/bk_fs.py _bk_x, the virtual WebREPL's step checker)."""
+    return len(data) << 16 | sum(data) & 0xFFFF
+
 
 OutputCallback = Callable[[bytes], None]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from boardkit.device.errors import file_error, remote_error
 from boardkit.device.helpers import (
     GARBLED_RETRIES,
-    GARBLED_TYPES,
     SMALL_BOARD_FUNCTIONS,
     HelperLoader,
 )
@@ -29,6 +28,7 @@ from boardkit.device.remote_fs import (
     listing_hash,
 )
 from boardkit.device.session import Device
+from boardkit.repl import GARBLED_TYPES
 
 __all__ = [
     "GARBLED_RETRIES",

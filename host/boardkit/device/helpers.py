@@ -21,10 +21,9 @@ from boardkit.device import resident
 from boardkit.device.errors import file_error
 from boardkit.device.probe import Capabilities, small_heap
 from boardkit.errors import BoardChanged, CodeLost, DeviceError, LinkTimeout, RemoteError
-from boardkit.repl import OutputCallback, RawRepl
+from boardkit.repl import GARBLED_TYPES, OutputCallback, RawRepl, length_and_sum
 
 GARBLED_RETRIES = 3
-GARBLED_TYPES = ("SyntaxError", "IndentationError", "NameError", "AttributeError")
 SMALL_BOARD_FUNCTIONS = 6  # helper functions a board with under 32 KB free keeps defined at once
 # Every call into our helpers ends within this many seconds (a read may ask for more): a
 # board looping in its filesystem (a damaged one) must not keep a command waiting for ever.
@@ -144,8 +143,7 @@ class HelperLoader:
         """The call, to run on the board only if it arrives whole where bytes can be lost."""
         if self.board.repl.raw_paste:
             return call  # flow control: nothing is lost on the way
-        data = call.encode()
-        return f"_bk_x({call!r},{len(data) << 16 | sum(data) & 0xFFFF})"
+        return f"_bk_x({call!r},{length_and_sum(call.encode())})"
 
     def exec_own(self, code: str, on_output: OutputCallback | None = None, restart: Restart | None = None) -> bytes:
         """Exec boardkit's own code, resending it if it arrived garbled.

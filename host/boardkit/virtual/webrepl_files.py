@@ -14,7 +14,6 @@ always does): a client that goes away half-way leaves the old file as it was.
 
 from __future__ import annotations
 
-import ast
 import re
 import threading
 import time
@@ -33,6 +32,8 @@ from boardkit.links.webrepl_protocol import (
     pack_response,
     parse_request,
 )
+from boardkit.repl import GARBLED_TYPES, length_and_sum
+from boardkit.safe_ast import literal
 
 RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n>"
 FRIENDLY_PROMPT = b">>> "
@@ -49,7 +50,8 @@ INFO = (
 GARBLED_RETRIES = 3
 GARBLED = "wr: garbled"
 # How a step that lost bytes on the way fails: our steps never raise these when whole.
-GARBLED_ERRORS = re.compile(rb"\b(SyntaxError|IndentationError|NameError|AttributeError|TypeError)\b")
+# (and TypeError: a checker that lost a byte of its `return a` gives None to index)
+GARBLED_ERRORS = re.compile(rb"\b(" + "|".join((*GARBLED_TYPES, "TypeError")).encode() + rb")\b")
 # On a board that can drop input bytes a step's literals (paths, data) go through this check
 # before the step runs: a path that lost a byte would still parse and name another file.
 # Defined for the length of a transfer, as _wr_f is.
@@ -64,8 +66,7 @@ CLEAN = "globals().pop('_wr_k',None)\nglobals().pop('_wr_a',None)"
 
 def check_of(args: tuple[str | bytes, ...]) -> int:
     """What CHECKER computes for these literals (their bytes' lengths and 16-bit sums)."""
-    encoded = [a.encode() if isinstance(a, str) else a for a in args]
-    return sum(len(b) << 16 | sum(b) & 0xFFFF for b in encoded)
+    return sum(length_and_sum(a.encode() if isinstance(a, str) else a) for a in args)
 
 
 class BoardFailed(Exception):
@@ -384,7 +385,7 @@ class FileTransfer:
         if not self._outgoing and not self._eof:
             try:
                 out = self.console.exec(f"print(repr(_wr_f.read({max(16, self.info.budget // 4)})))")
-                data = ast.literal_eval(out.decode().strip())
+                data = literal(out.decode().strip())
                 if not isinstance(data, bytes):
                     raise BoardFailed("the board sent no bytes")
             except (BoardFailed, ValueError, SyntaxError) as exc:
@@ -430,7 +431,7 @@ class BoardInfo:
             return
         out = console.exec(INFO)
         try:
-            release, rename, free = ast.literal_eval(out.decode().strip())
+            release, rename, free = literal(out.decode().strip())
         except (ValueError, SyntaxError) as exc:
             raise BoardFailed(f"the board's answer made no sense: {out[-60:]!r}") from exc
         self.release = tuple(int(v) for v in release[:3]) + (0,) * (3 - len(release))  # type: ignore[assignment]
